@@ -1,0 +1,54 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const rootProviderImport = {
+  message:
+    "The @cdktf/provider-aws barrel costs seconds and hundreds of MB per process; import @cdktf/provider-aws/lib/<resource> instead.",
+};
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "dist/", "cdktf.out/", ".venv/", ".bench/", "**/*.js", "**/*.mjs"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "@cdktf/provider-aws", ...rootProviderImport },
+            { name: "@cdktf/provider-aws/lib", ...rootProviderImport },
+            { name: "@cdktf/provider-aws/lib/index", ...rootProviderImport },
+          ],
+        },
+      ],
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      eqeqeq: ["error", "always"],
+      curly: ["error", "multi-line"],
+    },
+  },
+  {
+    files: ["__tests__/**/*.ts", ".ci/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+      // Synthesized Terraform JSON is untyped data; tests read it as such.
+      "@typescript-eslint/no-explicit-any": "off",
+    },
+  },
+  {
+    // Never on disk: __tests__/lint-rules.test.ts lints it from stdin to prove the import rule
+    // works. Type information is off for it; a root-import probe would type-check the whole barrel.
+    files: ["__tests__/lint-probe.ts"],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
