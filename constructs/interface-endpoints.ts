@@ -1,0 +1,48 @@
+import { Construct } from "constructs";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { checkField, listOf, oneOf } from "./checks";
+import { throwIfProblems } from "./validation-error";
+
+/** Interface endpoints private tasks may need: image pulls, logs, secrets. */
+export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"] as const;
+export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+
+export interface InterfaceEndpointsProps {
+  readonly namePrefix: string;
+  /** Region of the VPC; names the endpoint services. */
+  readonly region: string;
+  readonly vpcId: string;
+  /** Subnets that get an endpoint network interface, one per AZ (the private tier). */
+  readonly subnetIds: readonly string[];
+  /** Group of the endpoints; it should accept 443 from the app tier only. */
+  readonly securityGroupId: string;
+  /** Services to create endpoints for. */
+  readonly services: readonly InterfaceEndpointService[];
+}
+
+/** Interface VPC endpoints with private DNS, so AWS API calls from the private tier stay in the VPC. */
+export class InterfaceEndpoints extends Construct {
+  public readonly endpoints: Partial<Record<InterfaceEndpointService, VpcEndpoint>> = {};
+
+  constructor(scope: Construct, id: string, props: InterfaceEndpointsProps) {
+    super(scope, id);
+    throwIfProblems(this, [
+      checkField(
+        "services",
+        props.services,
+        listOf(oneOf(INTERFACE_ENDPOINT_SERVICES), { min: 1, unique: true }),
+      ),
+    ]);
+    for (const service of props.services) {
+      this.endpoints[service] = new VpcEndpoint(this, service.replace(".", "_"), {
+        vpcId: props.vpcId,
+        serviceName: `com.amazonaws.${props.region}.${service}`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: [...props.subnetIds],
+        securityGroupIds: [props.securityGroupId],
+        tags: { Name: `${props.namePrefix}-${service}` },
+      });
+    }
+  }
+}
