@@ -1,0 +1,3 @@
+import { run } from "./stacks/run";
+
+process.exitCode = run(process.env, (text) => process.stderr.write(text));

@@ -1,0 +1,22 @@
+import { PROJECT } from "./project";
+import { SettingsError, loadSettings } from "./load-settings";
+import type { ProcessEnv } from "./load-settings";
+import { DEFAULT_OUTDIR, synthesizeProject } from "./synthesize";
+
+/**
+ * The app's entry point: resolve and validate the settings, then synthesize. Returns the exit
+ * code; configuration problems go to stderr and nothing is written.
+ */
+export function run(env: ProcessEnv, stderr: (text: string) => void): number {
+  try {
+    const settings = loadSettings(PROJECT, env);
+    synthesizeProject(settings, env.CDKTF_OUTDIR ?? DEFAULT_OUTDIR);
+    return 0;
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      stderr(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

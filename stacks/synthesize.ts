@@ -1,0 +1,64 @@
+/**
+ * Builds every stack and writes cdktf.out only once everything has synthesized: the app is
+ * synthesized into a staging directory first, then copied over. A failure anywhere leaves the
+ * previous cdktf.out untouched, and a stack directory never keeps a file of the other format
+ * (cdk.tf.json beside cdk.tf, or the reverse).
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { App } from "cdktf";
+import { EnvironmentStack } from "./environment-stack";
+import type { ProjectSettings } from "./settings";
+
+export const DEFAULT_OUTDIR = "cdktf.out";
+/** Files cdktf writes per stack: JSON mode writes the first, HCL mode the other two. */
+const SYNTH_FILES = ["cdk.tf.json", "cdk.tf", "metadata.json"] as const;
+
+export interface ProjectStacks {
+  readonly environments: EnvironmentStack[];
+}
+
+/** Adds every stack of the project to the app. */
+export function buildStacks(app: App, project: ProjectSettings): ProjectStacks {
+  const environments = project.environments.map(
+    (settings) => new EnvironmentStack(app, { project, settings }),
+  );
+  return { environments };
+}
+
+/** Synthesizes the project into `outdir` atomically (see the module comment). */
+export function synthesizeProject(project: ProjectSettings, outdir: string = DEFAULT_OUTDIR): void {
+  const target = resolve(outdir);
+  mkdirSync(dirname(target), { recursive: true });
+  const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-staging-`));
+  try {
+    const app = new App({ outdir: staging, stackTraces: false });
+    buildStacks(app, project);
+    app.synth();
+    publish(staging, target);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function publish(staging: string, target: string): void {
+  const stagedStacks = readdirSync(join(staging, "stacks"));
+  const targetStacks = join(target, "stacks");
+  mkdirSync(targetStacks, { recursive: true });
+  for (const existing of readdirSync(targetStacks)) {
+    if (!stagedStacks.includes(existing)) {
+      rmSync(join(targetStacks, existing), { recursive: true, force: true });
+    }
+  }
+  for (const stack of stagedStacks) {
+    const from = join(staging, "stacks", stack);
+    const to = join(targetStacks, stack);
+    mkdirSync(to, { recursive: true });
+    for (const file of SYNTH_FILES) {
+      const staged = join(from, file);
+      if (existsSync(staged)) copyFileSync(staged, join(to, file));
+      else rmSync(join(to, file), { force: true });
+    }
+  }
+  copyFileSync(join(staging, "manifest.json"), join(target, "manifest.json"));
+}
