@@ -1,0 +1,48 @@
+import "cdktf/lib/testing/adapters/jest";
+import { InterfaceEndpoints } from "../constructs/interface-endpoints";
+import type { InterfaceEndpointService } from "../constructs/interface-endpoints";
+import { resources, synth, testStack } from "./support/synth";
+
+function build(services: readonly InterfaceEndpointService[]) {
+  const stack = testStack();
+  new InterfaceEndpoints(stack, "endpoints", {
+    namePrefix: "api-test",
+    region: "eu-west-1",
+    vpcId: "vpc-1",
+    subnetIds: ["subnet-a", "subnet-b"],
+    securityGroupId: "sg-endpoints",
+    services,
+  });
+  return synth(stack);
+}
+
+describe("InterfaceEndpoints", () => {
+  test("creates one private-DNS interface endpoint per service in the given subnets and group", () => {
+    const json = build(["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"]);
+    const endpoints = Object.values(resources(json, "aws_vpc_endpoint"));
+    expect(endpoints.map((e) => e.service_name)).toEqual([
+      "com.amazonaws.eu-west-1.ecr.api",
+      "com.amazonaws.eu-west-1.ecr.dkr",
+      "com.amazonaws.eu-west-1.logs",
+      "com.amazonaws.eu-west-1.secretsmanager",
+      "com.amazonaws.eu-west-1.ssm",
+    ]);
+    for (const endpoint of endpoints) {
+      expect(endpoint).toMatchObject({
+        vpc_endpoint_type: "Interface",
+        private_dns_enabled: true,
+        vpc_id: "vpc-1",
+        subnet_ids: ["subnet-a", "subnet-b"],
+        security_group_ids: ["sg-endpoints"],
+      });
+    }
+  });
+
+  test("fails on an unknown service, a duplicate or an empty list", () => {
+    expect(() => build(["ecr.api", "sqs" as never])).toThrow(
+      /services: got \[ 'ecr.api', 'sqs' \]; allowed: a list of at least 1 distinct items/,
+    );
+    expect(() => build(["logs", "logs"])).toThrow(/services: got/);
+    expect(() => build([])).toThrow(/services: got \[\]/);
+  });
+});

@@ -1,0 +1,53 @@
+import "cdktf/lib/testing/adapters/jest";
+import { KmsKey, cloudWatchLogsKeyStatement } from "../constructs/kms-key";
+import { blockOf, only, policyDocument, synth, testStack } from "./support/synth";
+
+describe("KmsKey", () => {
+  test("rotates yearly, names itself with an alias and writes an explicit key policy", () => {
+    const stack = testStack();
+    const key = new KmsKey(stack, "logs_key", {
+      aliasName: "api-test/logs",
+      description: "logs",
+      accountId: "123456789012",
+      partition: "aws",
+      usageStatements: [
+        cloudWatchLogsKeyStatement("eu-west-1", ["arn:aws:logs:eu-west-1:123456789012:log-group:/x/*"]),
+      ],
+    });
+    const json = synth(stack);
+    const block = blockOf(json, key.key);
+    expect(block).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(only(json, "aws_kms_alias")).toMatchObject({ name: "alias/api-test/logs" });
+    const statements = policyDocument(json, block.policy).statement;
+    expect(statements).toEqual([
+      expect.objectContaining({
+        principals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:root"] }],
+      }),
+      expect.objectContaining({
+        principals: [{ type: "Service", identifiers: ["logs.eu-west-1.amazonaws.com"] }],
+        condition: [
+          {
+            test: "ArnLike",
+            variable: "kms:EncryptionContext:aws:logs:arn",
+            values: ["arn:aws:logs:eu-west-1:123456789012:log-group:/x/*"],
+          },
+        ],
+      }),
+    ]);
+    for (const statement of statements) expect(statement.principals[0].identifiers).not.toContain("*");
+  });
+
+  test("fails on a deletion window KMS does not allow", () => {
+    const stack = testStack();
+    expect(
+      () =>
+        new KmsKey(stack, "k", {
+          aliasName: "a",
+          description: "d",
+          accountId: "1",
+          partition: "aws",
+          deletionWindowInDays: 3,
+        }),
+    ).toThrow(/deletionWindowInDays: got 3; allowed: an integer from 7 to 30 days/);
+  });
+});
