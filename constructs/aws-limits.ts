@@ -83,3 +83,76 @@ export const tcpPort: Check = check(
   "a TCP port from 1 to 65535",
   (v) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535,
 );
+
+/**
+ * Fargate task sizes (Linux): memory choices in MiB for each CPU value in CPU units. From the
+ * ECS developer guide, "Task CPU and memory".
+ */
+export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+  return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+}
+
+export const fargateCpu: Check = oneOf(Object.keys(FARGATE_MEMORY_BY_CPU).map(Number));
+
+/** Memory values Fargate offers with this CPU, described for an error message. */
+export function fargateMemoryFor(cpu: number): Check {
+  const options = FARGATE_MEMORY_BY_CPU[cpu] ?? [];
+  const shown =
+    options.length <= 4
+      ? options.join(", ")
+      : `${options[0]} to ${options[options.length - 1]} in steps of ${(options[1] ?? 0) - (options[0] ?? 0)}`;
+  return check(`memory in MiB that Fargate offers with ${cpu} CPU units: ${shown}`, (v) =>
+    options.includes(v as number),
+  );
+}
+
+/** Names AWS limits to 32 characters: load balancers and target groups. */
+export const ELB_NAME_MAX_LENGTH = 32;
+/** `name_prefix` of a target group: Terraform appends a 26-character suffix. */
+export const TARGET_GROUP_NAME_PREFIX_MAX_LENGTH = 6;
+
+export const elbName: Check = check(
+  `at most ${ELB_NAME_MAX_LENGTH} letters, digits and hyphens, not starting or ending with a hyphen or "internal-"`,
+  (v) =>
+    typeof v === "string" &&
+    v.length <= ELB_NAME_MAX_LENGTH &&
+    /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(v) &&
+    !v.startsWith("internal-"),
+);
+
+/** A lowercase fully qualified domain name without a wildcard (a wildcard fails CKV2_AWS_71). */
+export const domainName: Check = check(
+  'a lowercase fully qualified domain name such as "api.example.com" (labels of 1-63 letters, digits and hyphens, no wildcard)',
+  (v) =>
+    typeof v === "string" &&
+    v.length <= 253 &&
+    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(v),
+);
+
+/** True when `domain` is `zone` itself or a name inside it. */
+export function domainIsInZone(domain: string, zone: string): boolean {
+  const z = zone.replace(/\.$/, "").toLowerCase();
+  return domain === z || domain.endsWith(`.${z}`);
+}
+
+export const hostedZoneId: Check = check(
+  'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"',
+  (v) => typeof v === "string" && /^Z[A-Z0-9]{1,31}$/.test(v),
+);
+
+export const acmCertificateArn: Check = check(
+  "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
+  (v) =>
+    typeof v === "string" &&
+    /^arn:(aws|aws-us-gov|aws-cn):acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(v),
+);

@@ -74,6 +74,18 @@ export function describeValue(value: unknown): string {
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
+/** A problem with one value: which field, what it was, what is allowed. */
+export interface Problem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly allowed: string;
+}
+
+/** The problem line of a structured problem. */
+export function formatProblem(p: Problem): string {
+  return problem(p.field, p.value, p.allowed);
+}
+
 /** One problem line: `<field>: got <value>; allowed: <allowed>`. */
 export function problem(field: string, value: unknown, allowed: string): string {
   return `${field}: got ${describeValue(value)}; allowed: ${allowed}`;

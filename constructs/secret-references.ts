@@ -1,0 +1,114 @@
+/**
+ * Secrets injected into containers: parsing of the ARNs the task definition's `secrets` accept,
+ * the IAM resources that grant exactly those secrets, and a check that keeps secret-looking
+ * values out of plain `environment`.
+ */
+import { check } from "./checks";
+
+export interface SecretReference {
+  readonly kind: "secretsmanager" | "ssm";
+  /** What goes into the container definition's `valueFrom`. */
+  readonly valueFrom: string;
+  /** IAM resource that grants exactly this secret or parameter. */
+  readonly iamResource: string;
+  readonly region: string;
+}
+
+const PARTITION = "aws|aws-us-gov|aws-cn";
+const SECRETS_MANAGER_ARN = new RegExp(
+  `^(arn:(?:${PARTITION}):secretsmanager:([a-z0-9-]+):\\d{12}:secret:([A-Za-z0-9/_+=.@-]+))(:[A-Za-z0-9_.-]*:[A-Za-z0-9_-]*:[A-Za-z0-9_-]*)?$`,
+);
+const SSM_PARAMETER_ARN = new RegExp(
+  `^arn:(?:${PARTITION}):ssm:([a-z0-9-]+):\\d{12}:parameter/[A-Za-z0-9/_.-]+$`,
+);
+/** Secrets Manager appends "-" and 6 random characters to every secret's ARN. */
+const RANDOM_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
+/**
+ * Parses a Secrets Manager secret ARN (optionally `:json-key:version-stage:version-id`) or an SSM
+ * parameter ARN; undefined when it is neither.
+ */
+export function parseSecretReference(arn: unknown): SecretReference | undefined {
+  if (typeof arn !== "string") return undefined;
+  const sm = SECRETS_MANAGER_ARN.exec(arn);
+  if (sm) {
+    const secretArn = sm[1] as string;
+    // A partial ARN (without the random suffix) is granted the suffix with `??????`, still exact.
+    const iamResource = RANDOM_SUFFIX.test(secretArn) ? secretArn : `${secretArn}-??????`;
+    return { kind: "secretsmanager", valueFrom: arn, iamResource, region: sm[2] as string };
+  }
+  const ssm = SSM_PARAMETER_ARN.exec(arn);
+  if (ssm) return { kind: "ssm", valueFrom: arn, iamResource: arn, region: ssm[1] as string };
+  return undefined;
+}
+
+export const secretArn = check(
+  "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>, optionally :<json-key>:<stage>:<version>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)",
+  (v) => parseSecretReference(v) !== undefined,
+);
+
+export const environmentVariableName = check(
+  "a variable name of letters, digits and underscores, not starting with a digit",
+  (v) => typeof v === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(v),
+);
+
+const SECRET_WORDS = new Set([
+  "PASSWORD",
+  "PASSWD",
+  "PASSPHRASE",
+  "SECRET",
+  "TOKEN",
+  "APIKEY",
+  "CREDENTIAL",
+  "CREDENTIALS",
+]);
+const SECRET_PAIRS = [
+  ["API", "KEY"],
+  ["PRIVATE", "KEY"],
+  ["ACCESS", "KEY"],
+  ["SECRET", "KEY"],
+  ["SIGNING", "KEY"],
+  ["ENCRYPTION", "KEY"],
+];
+/** A name ending in one of these refers to a secret rather than holding one (TOKEN_URL, SECRET_ARN). */
+const REFERENCE_SUFFIXES = new Set([
+  "URL",
+  "URI",
+  "ENDPOINT",
+  "ARN",
+  "ID",
+  "NAME",
+  "PATH",
+  "FILE",
+  "HEADER",
+  "TTL",
+  "EXPIRY",
+  "LENGTH",
+  "TYPE",
+]);
+
+const SECRET_VALUE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, "a URL with credentials (user:password@)"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a PEM private key"],
+  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/\b(ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/, "a GitHub token"],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\bsk_(live|test)_[A-Za-z0-9]{16,}/, "a Stripe secret key"],
+];
+
+/** Why a plain environment variable looks like a secret, or undefined when it does not. */
+export function secretLookingReason(name: string, value: string): string | undefined {
+  const words = name
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((w) => w !== "");
+  const last = words[words.length - 1] ?? "";
+  if (!REFERENCE_SUFFIXES.has(last)) {
+    const word = words.find((w) => SECRET_WORDS.has(w));
+    if (word) return `its name contains ${word}`;
+    const pair = SECRET_PAIRS.find(([a, b]) => words.some((w, i) => w === a && words[i + 1] === b));
+    if (pair) return `its name contains ${pair.join("_")}`;
+  }
+  const match = SECRET_VALUE_PATTERNS.find(([pattern]) => pattern.test(value));
+  return match ? `its value looks like ${match[1]}` : undefined;
+}
