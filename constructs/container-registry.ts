@@ -1,0 +1,153 @@
+import { Construct } from "constructs";
+import { DataAwsEcrLifecyclePolicyDocument } from "@cdktf/provider-aws/lib/data-aws-ecr-lifecycle-policy-document";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { check, checkField, integerIn } from "./checks";
+import { throwIfProblems } from "./validation-error";
+
+export const DEFAULT_UNTAGGED_IMAGE_EXPIRY_DAYS = 14;
+export const DEFAULT_TAGGED_IMAGES_TO_KEEP = 100;
+export const UNTAGGED_IMAGE_EXPIRY_RANGE = { min: 1, max: 3650 } as const;
+export const TAGGED_IMAGES_TO_KEEP_RANGE = { min: 1, max: 10000 } as const;
+
+/** ECR repository names: 2-256 characters, lowercase, with `/`-separated path components. */
+export const repositoryName = check(
+  "an ECR repository name: 2-256 lowercase letters, digits and . _ - / separators, e.g. orders-api or team/orders-api",
+  (v) =>
+    typeof v === "string" &&
+    v.length >= 2 &&
+    v.length <= 256 &&
+    /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(v),
+);
+
+export interface ContainerRegistryProps {
+  /** Repository name, e.g. "orders-api". */
+  readonly repositoryName: string;
+  /** Customer-managed KMS key that encrypts the images (see `ecrKeyStatement`). */
+  readonly kmsKeyArn: string;
+  /**
+   * Days after which untagged images (leftovers of re-tagged or failed pushes) expire.
+   *
+   * @default 14
+   */
+  readonly untaggedImageExpiryDays?: number;
+  /**
+   * How many tagged images to keep; older ones expire.
+   *
+   * @default 100
+   */
+  readonly taggedImagesToKeep?: number;
+  /**
+   * Whether `terraform destroy` may delete the repository while it still holds images.
+   *
+   * @default false
+   */
+  readonly forceDelete?: boolean;
+}
+
+/**
+ * ECR repository with immutable tags, scan on push, KMS encryption and a lifecycle policy that
+ * expires untagged images after N days and keeps the last M tagged images.
+ */
+export class ContainerRegistry extends Construct {
+  public readonly repository: EcrRepository;
+  public readonly lifecyclePolicy: EcrLifecyclePolicy;
+  public readonly repositoryUrl: string;
+  public readonly repositoryArn: string;
+
+  constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
+    super(scope, id);
+    const untaggedImageExpiryDays = props.untaggedImageExpiryDays ?? DEFAULT_UNTAGGED_IMAGE_EXPIRY_DAYS;
+    const taggedImagesToKeep = props.taggedImagesToKeep ?? DEFAULT_TAGGED_IMAGES_TO_KEEP;
+    throwIfProblems(this, [
+      checkField("repositoryName", props.repositoryName, repositoryName),
+      checkField(
+        "untaggedImageExpiryDays",
+        untaggedImageExpiryDays,
+        integerIn(UNTAGGED_IMAGE_EXPIRY_RANGE.min, UNTAGGED_IMAGE_EXPIRY_RANGE.max, "days"),
+      ),
+      checkField(
+        "taggedImagesToKeep",
+        taggedImagesToKeep,
+        integerIn(TAGGED_IMAGES_TO_KEEP_RANGE.min, TAGGED_IMAGES_TO_KEEP_RANGE.max, "images"),
+      ),
+    ]);
+
+    this.repository = new EcrRepository(this, "repository", {
+      name: props.repositoryName,
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
+      forceDelete: props.forceDelete ?? false,
+      tags: { Name: props.repositoryName },
+    });
+    this.repositoryUrl = this.repository.repositoryUrl;
+    this.repositoryArn = this.repository.arn;
+
+    const policy = new DataAwsEcrLifecyclePolicyDocument(this, "lifecycle_policy_document", {
+      rule: [
+        {
+          priority: 1,
+          description: `Expire untagged images after ${untaggedImageExpiryDays} days`,
+          selection: [
+            {
+              tagStatus: "untagged",
+              countType: "sinceImagePushed",
+              countUnit: "days",
+              countNumber: untaggedImageExpiryDays,
+            },
+          ],
+          action: [{ type: "expire" }],
+        },
+        {
+          priority: 2,
+          description: `Keep the last ${taggedImagesToKeep} tagged images`,
+          selection: [
+            {
+              tagStatus: "tagged",
+              tagPatternList: ["*"],
+              countType: "imageCountMoreThan",
+              countNumber: taggedImagesToKeep,
+            },
+          ],
+          action: [{ type: "expire" }],
+        },
+      ],
+    });
+    this.lifecyclePolicy = new EcrLifecyclePolicy(this, "lifecycle_policy", {
+      repository: this.repository.name,
+      policy: policy.json,
+    });
+  }
+}
+
+/**
+ * Key-policy statement letting principals of the account use the key through ECR in `region`
+ * only (`kms:ViaService`), which is what ECR needs to encrypt and serve image layers.
+ */
+export function ecrKeyStatement(
+  region: string,
+  accountId: string,
+  partition: string,
+): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: "AccountUsesKeyThroughEcrOnly",
+    effect: "Allow",
+    principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
+    actions: [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey",
+      "kms:CreateGrant",
+      "kms:RetireGrant",
+    ],
+    resources: ["*"],
+    condition: [
+      { test: "StringEquals", variable: "kms:ViaService", values: [`ecr.${region}.amazonaws.com`] },
+      { test: "StringEquals", variable: "kms:CallerAccount", values: [accountId] },
+    ],
+  };
+}
