@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Fn } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
@@ -69,6 +70,14 @@ export interface NetworkProps {
    */
   readonly natStrategy?: NatStrategy;
   /**
+   * Gives the VPC an Amazon-provided IPv6 /56 and each public subnet a /64, with a `::/0` route
+   * to the internet gateway, so a dualstack load balancer can serve IPv6 clients. Private and
+   * isolated subnets stay IPv4-only.
+   *
+   * @default false
+   */
+  readonly publicIpv6?: boolean;
+  /**
    * Retention of the VPC flow-log group, in days.
    *
    * @default 365
@@ -124,6 +133,7 @@ export class Network extends Construct {
     const subnetPrefixLength =
       props.subnetPrefixLength ?? defaultSubnetPrefixLength(vpcPrefix ?? VPC_PREFIX_RANGE.max);
     const azs = props.availabilityZones;
+    const publicIpv6 = props.publicIpv6 ?? false;
 
     throwIfProblems(this, [
       checkField("vpcCidr", vpcCidr, ipv4Cidr(VPC_PREFIX_RANGE.min, VPC_PREFIX_RANGE.max)),
@@ -152,6 +162,7 @@ export class Network extends Construct {
       cidrBlock: vpcCidr,
       enableDnsSupport: true,
       enableDnsHostnames: true,
+      assignGeneratedIpv6CidrBlock: publicIpv6,
       tags: name("vpc"),
     });
     this.vpcId = this.vpc.id;
@@ -165,6 +176,12 @@ export class Network extends Construct {
             cidrBlock,
             availabilityZone: azs[i],
             mapPublicIpOnLaunch: false,
+            ...(publicIpv6 && tier === "public"
+              ? {
+                  ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, i),
+                  assignIpv6AddressOnCreation: false,
+                }
+              : {}),
             tags: { ...name(`${tier}-${azs[i]}`), Tier: tier },
           }),
       );
@@ -189,6 +206,13 @@ export class Network extends Construct {
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: internetGateway.id,
     });
+    if (publicIpv6) {
+      new Route(this, "public_default_ipv6_route", {
+        routeTableId: this.publicRouteTable.id,
+        destinationIpv6CidrBlock: "::/0",
+        gatewayId: internetGateway.id,
+      });
+    }
     this.publicSubnets.forEach(
       (subnet, i) =>
         new RouteTableAssociation(this, `public_${i}_route_table_association`, {

@@ -13,6 +13,7 @@ export type SecurityTier = (typeof SECURITY_TIERS)[number];
 export type FlowPeer = SecurityTier | "internet" | "s3";
 
 export const INTERNET_CIDR = "0.0.0.0/0";
+export const INTERNET_IPV6_CIDR = "::/0";
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
 export const HTTPS_PORT = 443;
@@ -120,6 +121,12 @@ export interface SecurityGroupsProps {
    * @default - no flow may target `s3`
    */
   readonly s3PrefixListId?: string;
+  /**
+   * Whether flows from the internet also admit IPv6 (`::/0`), for a dualstack load balancer.
+   *
+   * @default false
+   */
+  readonly internetIpv6?: boolean;
 }
 
 const GROUP_DESCRIPTIONS: Record<SecurityTier, string> = {
@@ -175,6 +182,15 @@ export class SecurityGroups extends Construct {
               : { referencedSecurityGroupId: this.groupId(flow.from) }),
           }),
         );
+        if (flow.from === "internet" && props.internetIpv6) {
+          this.ingressRules.push(
+            new VpcSecurityGroupIngressRule(this, `${flow.id}_ipv6_ingress`, {
+              ...common,
+              securityGroupId: this.groupId(flow.to),
+              cidrIpv6: INTERNET_IPV6_CIDR,
+            }),
+          );
+        }
       }
       if (flow.from !== "internet") {
         const destination =

@@ -1,0 +1,73 @@
+import { Construct } from "constructs";
+import { TerraformIterator } from "cdktf";
+import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
+import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { domainName } from "./aws-limits";
+import { checkField, listOf } from "./checks";
+import { throwIfProblems } from "./validation-error";
+
+export const VALIDATION_RECORD_TTL_SECONDS = 60;
+
+export interface DnsValidatedCertificateProps {
+  /** Name the certificate is for, e.g. "api.example.com". */
+  readonly domainName: string;
+  /** @default [] */
+  readonly subjectAlternativeNames?: readonly string[];
+  /** Public hosted zone that holds the validation records. */
+  readonly hostedZoneId: string;
+}
+
+/**
+ * ACM certificate validated through DNS: one validation record per name, created with
+ * for_each over `domain_validation_options` (a set, so never indexed), and an
+ * `aws_acm_certificate_validation` that waits until the certificate is issued.
+ * `certificateArn` comes from that validation resource, so whatever uses it is created only once
+ * the certificate is usable. The certificate is replaced create-before-destroy, because a
+ * listener still uses the old one.
+ */
+export class DnsValidatedCertificate extends Construct {
+  public readonly certificate: AcmCertificate;
+  public readonly validationRecords: Route53Record;
+  public readonly validation: AcmCertificateValidation;
+  /** ARN of the issued certificate (from the validation resource). */
+  public readonly certificateArn: string;
+
+  constructor(scope: Construct, id: string, props: DnsValidatedCertificateProps) {
+    super(scope, id);
+    const alternativeNames = props.subjectAlternativeNames ?? [];
+    throwIfProblems(this, [
+      checkField("domainName", props.domainName, domainName),
+      checkField("subjectAlternativeNames", alternativeNames, listOf(domainName, { unique: true })),
+    ]);
+
+    this.certificate = new AcmCertificate(this, "certificate", {
+      domainName: props.domainName,
+      subjectAlternativeNames: alternativeNames.length > 0 ? [...alternativeNames] : undefined,
+      validationMethod: "DNS",
+      keyAlgorithm: "RSA_2048",
+      tags: { Name: props.domainName },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const options = TerraformIterator.fromComplexList(
+      this.certificate.domainValidationOptions,
+      "domain_name",
+    );
+    this.validationRecords = new Route53Record(this, "validation_record", {
+      forEach: options,
+      zoneId: props.hostedZoneId,
+      name: options.getString("resource_record_name"),
+      type: options.getString("resource_record_type"),
+      records: [options.getString("resource_record_value")],
+      ttl: VALIDATION_RECORD_TTL_SECONDS,
+      allowOverwrite: true,
+    });
+    this.validation = new AcmCertificateValidation(this, "validation", {
+      certificateArn: this.certificate.arn,
+      validationRecordFqdns: TerraformIterator.fromResources(this.validationRecords).pluckProperty(
+        "fqdn",
+      ) as unknown as string[],
+    });
+    this.certificateArn = this.validation.certificateArn;
+  }
+}
