@@ -1,28 +1,47 @@
 import type { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, TerraformVariable } from "cdktf";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository";
+import { AliasRecords } from "../constructs/alias-records";
+import { DnsValidatedCertificate } from "../constructs/dns-validated-certificate";
+import { FargateService } from "../constructs/fargate-service";
+import { containerHealthCheck } from "../constructs/health-check";
+import { HostedZoneLookup } from "../constructs/hosted-zone-lookup";
 import { InterfaceEndpoints } from "../constructs/interface-endpoints";
 import { KmsKey, cloudWatchLogsKeyStatement } from "../constructs/kms-key";
+import { LoadBalancer, targetGroupNamePrefixFor } from "../constructs/load-balancer";
 import { Network } from "../constructs/network";
-import type { SecurityTier } from "../constructs/security-groups";
-import { SecurityGroups, tierFlows } from "../constructs/security-groups";
+import { SECURITY_TIERS, SecurityGroups, tierFlows } from "../constructs/security-groups";
 import { ProjectStack } from "./project-stack";
 import type { EnvironmentSettings, ProjectSettings } from "./settings";
+import { IMAGE_TAG_PATTERN } from "./settings-schema";
 
-/** Port the example API listens on; the service settings will make it configurable. */
-export const DEFAULT_CONTAINER_PORT = 8000;
+export const IMAGE_TAG_VARIABLE = "image_tag";
 
 export interface EnvironmentStackProps {
   readonly project: ProjectSettings;
   readonly settings: EnvironmentSettings;
 }
 
-/** One environment: network, security groups and (as they are added) edge and service. */
+/**
+ * One environment: network, security groups, HTTPS edge (ALB, certificate, DNS) and the Fargate
+ * service, with its own state. The image tag is the Terraform variable `image_tag`, so a
+ * pipeline deploys a git SHA with `-var image_tag=<sha>`.
+ */
 export class EnvironmentStack extends ProjectStack {
   public readonly settings: EnvironmentSettings;
+  public readonly imageTag: TerraformVariable;
   public readonly logsKey: KmsKey;
+  public readonly secretsKey: KmsKey;
   public readonly network: Network;
   public readonly securityGroups: SecurityGroups;
   public readonly interfaceEndpoints?: InterfaceEndpoints;
+  public readonly repository: DataAwsEcrRepository;
+  public readonly hostedZone?: HostedZoneLookup;
+  public readonly certificate?: DnsValidatedCertificate;
+  public readonly loadBalancer: LoadBalancer;
+  public readonly aliasRecords?: AliasRecords;
+  public readonly service: FargateService;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     const { settings, project } = props;
@@ -36,16 +55,50 @@ export class EnvironmentStack extends ProjectStack {
       tags: settings.tags,
     });
     this.settings = settings;
-    const { network: net } = settings;
+    const { network: net, service: svc, edge } = settings;
+
+    this.imageTag = new TerraformVariable(this, IMAGE_TAG_VARIABLE, {
+      type: "string",
+      description: 'Tag of the image to deploy, e.g. the git SHA the pipeline built. Never "latest".',
+      default: svc.imageTagDefault,
+      nullable: false,
+      validation: [
+        {
+          condition: `\${length(var.${IMAGE_TAG_VARIABLE}) > 0}`,
+          errorMessage: "image_tag must not be empty.",
+        },
+        {
+          condition: `\${var.${IMAGE_TAG_VARIABLE} != "latest"}`,
+          errorMessage: 'image_tag must not be "latest": deploy an immutable tag such as the git SHA.',
+        },
+        {
+          condition: `\${can(regex("${IMAGE_TAG_PATTERN}", var.${IMAGE_TAG_VARIABLE}))}`,
+          errorMessage:
+            "image_tag must be a Docker tag: 1-128 letters, digits, _ . - and not starting with . or -.",
+        },
+      ],
+    });
+
     const logGroupArn = (namePattern: string) =>
       `arn:${this.partition}:logs:${this.region}:${this.accountId}:log-group:${namePattern}`;
-
     this.logsKey = new KmsKey(this, "logs_key", {
       aliasName: `${this.namePrefix}/logs`,
       description: `Encrypts the CloudWatch log groups of ${this.namePrefix}`,
       accountId: this.accountId,
       partition: this.partition,
-      usageStatements: [cloudWatchLogsKeyStatement(this.region, [logGroupArn(`/vpc/${this.namePrefix}/*`)])],
+      usageStatements: [
+        cloudWatchLogsKeyStatement(this.region, [
+          logGroupArn(`/vpc/${this.namePrefix}/*`),
+          logGroupArn(`/ecs/${this.namePrefix}/*`),
+        ]),
+      ],
+    });
+    this.secretsKey = new KmsKey(this, "secrets_key", {
+      aliasName: `${this.namePrefix}/secrets`,
+      description: `Encrypts the Secrets Manager secrets and SSM parameters of ${this.namePrefix}`,
+      accountId: this.accountId,
+      partition: this.partition,
+      usageStatements: [secretsKeyStatement(this.region, this.accountId, this.partition)],
     });
 
     this.network = new Network(this, "network", {
@@ -57,6 +110,7 @@ export class EnvironmentStack extends ProjectStack {
       availabilityZones: net.availabilityZones,
       subnetPrefixLength: net.subnetPrefixLength,
       natStrategy: net.natStrategy,
+      publicIpv6: edge.ipv6,
       flowLogRetentionDays: net.flowLogRetentionDays,
       flowLogKmsKeyArn: this.logsKey.keyArn,
     });
@@ -65,12 +119,13 @@ export class EnvironmentStack extends ProjectStack {
       namePrefix: this.namePrefix,
       vpcId: this.network.vpcId,
       s3PrefixListId: this.network.s3PrefixListId,
+      internetIpv6: edge.ipv6,
       flows: tierFlows({
-        containerPort: DEFAULT_CONTAINER_PORT,
+        containerPort: svc.containerPort,
         internetEgress: net.natStrategy !== "none",
         interfaceEndpoints: net.interfaceEndpoints.length > 0,
         cache: net.cacheTier,
-        httpRedirect: true,
+        httpRedirect: edge.httpRedirect,
       }),
     });
 
@@ -85,12 +140,143 @@ export class EnvironmentStack extends ProjectStack {
       });
     }
 
+    this.repository = new DataAwsEcrRepository(this, "repository", {
+      name: project.registry.repositoryName,
+      region: project.registry.region,
+    });
+
+    const zone = edge.hostedZoneId ?? edge.hostedZoneName;
+    if (zone !== undefined && edge.domainName !== undefined) {
+      this.hostedZone = new HostedZoneLookup(this, "hosted_zone", {
+        domainName: edge.domainName,
+        zoneId: edge.hostedZoneId,
+        zoneName: edge.hostedZoneId === undefined ? edge.hostedZoneName : undefined,
+      });
+    }
+    let certificateArn = edge.certificateArn;
+    if (certificateArn === undefined) {
+      if (this.hostedZone === undefined || edge.domainName === undefined) {
+        throw new Error(
+          `${settings.name}: HTTPS needs edge.certificateArn or edge.domainName with a hosted zone`,
+        );
+      }
+      this.certificate = new DnsValidatedCertificate(this, "certificate", {
+        domainName: edge.domainName,
+        subjectAlternativeNames: edge.subjectAlternativeNames,
+        hostedZoneId: this.hostedZone.zoneId,
+      });
+      certificateArn = this.certificate.certificateArn;
+    }
+
+    const health = svc.healthCheck;
+    this.loadBalancer = new LoadBalancer(this, "load_balancer", {
+      namePrefix: this.namePrefix,
+      loadBalancerName: edge.loadBalancerName,
+      targetGroupNamePrefix: targetGroupNamePrefixFor(settings.name),
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.publicSubnetIds,
+      securityGroupIds: [this.securityGroups.groupId("alb")],
+      certificateArn,
+      targetPort: svc.containerPort,
+      healthCheck: health,
+      deregistrationDelaySeconds: edge.deregistrationDelaySeconds,
+      sslPolicy: edge.sslPolicy,
+      idleTimeoutSeconds: edge.idleTimeoutSeconds,
+      deletionProtection: edge.deletionProtection,
+      httpRedirect: edge.httpRedirect,
+      ipv6: edge.ipv6,
+    });
+
+    if (this.hostedZone !== undefined && edge.domainName !== undefined) {
+      this.aliasRecords = new AliasRecords(this, "dns", {
+        zoneId: this.hostedZone.zoneId,
+        domainName: edge.domainName,
+        targetDnsName: this.loadBalancer.dnsName,
+        targetZoneId: this.loadBalancer.zoneId,
+        ipv6: edge.ipv6,
+      });
+    }
+
+    this.service = new FargateService(this, "service", {
+      namePrefix: this.namePrefix,
+      serviceName: svc.name,
+      region: this.region,
+      accountId: this.accountId,
+      partition: this.partition,
+      repositoryArn: this.repository.arn,
+      repositoryUrl: this.repository.repositoryUrl,
+      imageTag: this.imageTag.stringValue,
+      subnetIds: this.network.privateSubnetIds,
+      securityGroupIds: [this.securityGroups.groupId("app")],
+      targetGroupArn: this.loadBalancer.targetGroupArn,
+      // The target group must be attached to the load balancer before the service registers in it.
+      dependsOn: [this.loadBalancer.httpsListener],
+      containerPort: svc.containerPort,
+      cpu: svc.cpu,
+      memory: svc.memory,
+      cpuArchitecture: svc.cpuArchitecture,
+      environment: svc.environment,
+      secrets: svc.secrets,
+      secretsKmsKeyArns: [this.secretsKey.keyArn, ...svc.secretsKmsKeyArns],
+      healthCheck: containerHealthCheck(health, svc.containerPort),
+      healthCheckGracePeriodSeconds: health.gracePeriodSeconds,
+      stopTimeoutSeconds: svc.stopTimeoutSeconds,
+      user: svc.user,
+      logRetentionDays: svc.logRetentionDays,
+      logKmsKeyArn: this.logsKey.keyArn,
+      desiredCount: svc.desiredCount,
+      autoscaling: {
+        ...svc.autoscaling,
+        requestCountResourceLabel: `${this.loadBalancer.loadBalancer.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,
+      },
+      capacityStrategy: svc.capacity,
+      enableExecuteCommand: svc.enableExecuteCommand,
+      circuitBreakerRollback: svc.circuitBreakerRollback,
+    });
+
     this.addOutputs();
   }
 
   private addOutputs(): void {
     const output = (id: string, value: unknown, description: string) =>
       new TerraformOutput(this, id, { value, description });
+    const domain = this.settings.edge.domainName;
+    output(
+      "service_url",
+      `https://${domain ?? this.loadBalancer.dnsName}`,
+      "HTTPS URL of the API (the domain when one is configured, otherwise the load balancer's name).",
+    );
+    output("alb_dns_name", this.loadBalancer.dnsName, "DNS name of the load balancer.");
+    output(
+      "alb_zone_id",
+      this.loadBalancer.zoneId,
+      "Route 53 zone id of the load balancer, for alias records.",
+    );
+    output("alb_arn", this.loadBalancer.loadBalancer.arn, "ARN of the load balancer.");
+    output(
+      "target_group_arn",
+      this.loadBalancer.targetGroupArn,
+      "ARN of the ip target group the tasks register in.",
+    );
+    output(
+      "certificate_arn",
+      this.certificate?.certificateArn ?? this.settings.edge.certificateArn,
+      "ARN of the certificate the HTTPS listener serves.",
+    );
+    output("repository_url", this.repository.repositoryUrl, "ECR repository the service pulls from.");
+    output("cluster_name", this.service.cluster.name, "ECS cluster name.");
+    output("service_name", this.service.service.name, "ECS service name.");
+    output(
+      "task_definition_family",
+      this.service.taskDefinition.family,
+      "Task definition family; each deploy adds a revision.",
+    );
+    output("log_group_name", this.service.logGroup.name, "CloudWatch log group of the containers.");
+    output(
+      "secrets_kms_key_arn",
+      this.secretsKey.keyArn,
+      "KMS key to encrypt this environment's secrets with; the tasks may decrypt with it.",
+    );
     output("vpc_id", this.network.vpcId, "ID of the VPC.");
     output(
       "public_subnet_ids",
@@ -112,8 +298,7 @@ export class EnvironmentStack extends ProjectStack {
       this.network.dbSubnetGroup.name,
       "DB subnet group over the isolated subnets.",
     );
-    const tiers: SecurityTier[] = ["alb", "app", "data", "cache", "endpoints"];
-    for (const tier of tiers) {
+    for (const tier of SECURITY_TIERS) {
       if (this.securityGroups.hasGroup(tier)) {
         output(
           `${tier}_security_group_id`,
@@ -123,4 +308,37 @@ export class EnvironmentStack extends ProjectStack {
       }
     }
   }
+}
+
+/**
+ * Key-policy statement letting the account's principals use the secrets key only through Secrets
+ * Manager and SSM in this region; IAM policies (the execution role's) decide who may decrypt.
+ */
+function secretsKeyStatement(
+  region: string,
+  accountId: string,
+  partition: string,
+): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: "AccountUsesKeyThroughSecretsManagerAndSsmOnly",
+    effect: "Allow",
+    principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
+    actions: [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey",
+      "kms:CreateGrant",
+    ],
+    resources: ["*"],
+    condition: [
+      {
+        test: "StringEquals",
+        variable: "kms:ViaService",
+        values: [`secretsmanager.${region}.amazonaws.com`, `ssm.${region}.amazonaws.com`],
+      },
+      { test: "StringEquals", variable: "kms:CallerAccount", values: [accountId] },
+    ],
+  };
 }

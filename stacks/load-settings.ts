@@ -1,27 +1,32 @@
 /**
- * Resolves and validates the settings of every selected environment before any stack is built:
- * preset defaults < code overrides < environment variables < STACK_CONFIG_FILE. Every problem is
- * collected; if there is any, a SettingsError lists them all and nothing is synthesized.
+ * Resolves and validates the settings of the registry and of every selected environment before
+ * any stack is built: preset defaults < code overrides < environment variables < STACK_CONFIG_FILE.
+ * Every problem is collected; if there is any, a SettingsError lists them all and nothing is
+ * synthesized.
  */
 import { readFileSync } from "node:fs";
-import { defaultAvailabilityZones, awsRegion } from "../constructs/aws-limits";
-import { describeValue, isPlainObject } from "../constructs/checks";
+import { awsRegion, defaultAvailabilityZones } from "../constructs/aws-limits";
 import type { Check } from "../constructs/checks";
+import { describeValue, isPlainObject } from "../constructs/checks";
+import { loadBalancerNameFor } from "../constructs/load-balancer";
 import { defaultSubnetPrefixLength, parseIpv4Cidr } from "../constructs/subnet-cidrs";
 import { deepMerge } from "./deep-merge";
-import { DEFAULT_AZ_COUNT, presetDefaults } from "./presets";
+import { DEFAULT_AZ_COUNT, REGISTRY_DEFAULTS, presetDefaults } from "./presets";
 import type {
   EnvironmentDefinition,
   EnvironmentSettings,
   ProjectDefinition,
   ProjectSettings,
+  RegistrySettings,
 } from "./settings";
 import { PRESETS } from "./settings";
-import type { SettingsProblem } from "./settings-schema";
+import type { CrossFieldRule, FieldProblem, FieldSpec, SettingsProblem } from "./settings-schema";
 import {
   ENVIRONMENT_FIELDS,
   ENVIRONMENT_RULES,
+  PROD_INVARIANTS,
   PROJECT_NAME,
+  REGISTRY_FIELDS,
   S3_BUCKET_NAME,
   environmentName,
 } from "./settings-schema";
@@ -33,6 +38,9 @@ export const SETTINGS_ENV_VARS = {
   stateBucket: "TF_STATE_BUCKET",
   stateRegion: "TF_STATE_REGION",
 } as const;
+
+/** Key of the registry's settings in STACK_CONFIG_FILE. */
+export const REGISTRY_KEY = "registry";
 
 export type ProcessEnv = Readonly<Record<string, string | undefined>>;
 
@@ -62,43 +70,125 @@ export function loadSettings(definition: ProjectDefinition, env: ProcessEnv = {}
 
   const known = definition.environments.map((e) => e.name);
   for (const key of Object.keys(file)) {
-    if (!known.includes(key)) {
+    if (key !== REGISTRY_KEY && !known.includes(key)) {
       problems.push({
         scope: "config-file",
         field: key,
         value: file[key],
-        allowed: `an environment name: ${known.join(", ")}`,
+        allowed: `an environment name (${known.join(", ")}) or "${REGISTRY_KEY}"`,
       });
     }
   }
-  const selected = selectEnvironments(definition.environments, env[SETTINGS_ENV_VARS.environments], problems);
+
+  const registryValidation = new ScopeValidation(REGISTRY_KEY, REGISTRY_FIELDS);
+  registryValidation.checkOverride(definition.registry);
+  registryValidation.checkOverride(file[REGISTRY_KEY]);
+  const registry = resolveRegistry(definition, outside, file[REGISTRY_KEY]);
+  registryValidation.checkFields(registry);
+  problems.push(...registryValidation.problems);
 
   const environments: EnvironmentSettings[] = [];
+  const selected = selectEnvironments(definition.environments, env[SETTINGS_ENV_VARS.environments], problems);
+  // An environment whose name is already reported (malformed or taken) is not validated further.
+  const validNames = new Set(
+    definition.environments.map((e) => e.name).filter((n) => environmentName.test(n)),
+  );
   for (const def of selected) {
-    const fileOverride = file[def.name];
-    const envProblems: SettingsProblem[] = [];
-    const failed = new Set<string>();
-    const report = (p: Omit<SettingsProblem, "scope">) => {
-      envProblems.push({ scope: def.name, ...p });
-      failed.add(p.field);
-    };
-    unknownFields(def.overrides, "", report);
-    unknownFields(fileOverride, "", report);
-    const resolved = resolveEnvironment(def, outside, isPlainObject(fileOverride) ? fileOverride : undefined);
-    if (fileOverride !== undefined && !isPlainObject(fileOverride)) {
-      report({ field: "(override)", value: fileOverride, allowed: "an object of settings" });
-    }
-    validateEnvironment(resolved, failed, report, {
-      project: definition.project,
-      repository: definition.repository,
-      environments: [],
-    });
-    problems.push(...envProblems);
-    environments.push(resolved);
+    if (!validNames.delete(def.name)) continue;
+    const validation = new ScopeValidation(def.name, ENVIRONMENT_FIELDS);
+    validation.checkOverride(def.overrides);
+    validation.checkOverride(file[def.name]);
+    const settings = resolveEnvironment(definition.project, def, outside, file[def.name]);
+    validation.checkFields(settings);
+    const project: ProjectSettings = { ...definition, registry, environments: [] };
+    validation.checkRules(ENVIRONMENT_RULES, settings, project);
+    if (def.preset === "prod") validation.checkRules(PROD_INVARIANTS, settings, project);
+    problems.push(...validation.problems);
+    environments.push(settings);
   }
 
   if (problems.length > 0) throw new SettingsError(problems);
-  return { project: definition.project, repository: definition.repository, environments };
+  return { project: definition.project, repository: definition.repository, registry, environments };
+}
+
+/** Collects the problems of one scope (an environment or the registry). */
+class ScopeValidation<T> {
+  public readonly problems: SettingsProblem[] = [];
+  private readonly failed = new Set<string>();
+  private readonly knownPaths: readonly string[];
+
+  constructor(
+    private readonly scope: string,
+    private readonly fields: ReadonlyArray<FieldSpec<T>>,
+  ) {
+    this.knownPaths = fields.map((f) => f.path);
+  }
+
+  public report(p: FieldProblem): void {
+    this.problems.push({ scope: this.scope, ...p });
+    this.failed.add(p.field);
+  }
+
+  /** Reports every key of an override object that is not a setting, and non-objects. */
+  public checkOverride(override: unknown, prefix = ""): void {
+    if (override === undefined) return;
+    if (!isPlainObject(override)) {
+      this.report({ field: prefix || "(settings)", value: override, allowed: "an object of settings" });
+      return;
+    }
+    for (const [key, child] of Object.entries(override)) {
+      const path = prefix === "" ? key : `${prefix}.${key}`;
+      if (this.knownPaths.includes(path)) continue;
+      const below = this.knownPaths.filter((p) => p.startsWith(`${path}.`));
+      if (below.length === 0) {
+        const here = this.knownPaths
+          .filter((p) => prefix === "" || p.startsWith(`${prefix}.`))
+          .map((p) => (prefix === "" ? p : p.slice(prefix.length + 1)).split(".")[0]);
+        this.report({
+          field: path,
+          value: child,
+          allowed: `a known setting; settings here: ${[...new Set(here)].join(", ")}`,
+        });
+      } else if (!isPlainObject(child) && child !== null) {
+        const names = [...new Set(below.map((p) => p.slice(path.length + 1).split(".")[0]))];
+        this.report({
+          field: path,
+          value: child,
+          allowed: `an object with the settings ${names.join(", ")}`,
+        });
+      } else {
+        this.checkOverride(child, path);
+      }
+    }
+  }
+
+  public checkFields(settings: T): void {
+    for (const spec of this.fields) {
+      if (this.isFailed(spec.path) || (spec.after ?? []).some((dep) => this.isFailed(dep))) continue;
+      const rule: Check = typeof spec.rule === "function" ? spec.rule(settings) : spec.rule;
+      const value = getPath(settings, spec.path);
+      if (!rule.test(value)) this.report({ field: spec.path, value, allowed: rule.allowed });
+    }
+  }
+
+  public checkRules(
+    rules: readonly CrossFieldRule[],
+    settings: EnvironmentSettings,
+    project: ProjectSettings,
+  ): void {
+    for (const rule of rules) {
+      if (rule.reads.some((path) => this.isFailed(path))) continue;
+      for (const p of rule.check(settings, project)) this.report(p);
+    }
+  }
+
+  /** True when the path, a parent or a child of it has failed. */
+  private isFailed(path: string): boolean {
+    for (const f of this.failed) {
+      if (path === f || path.startsWith(`${f}.`) || f.startsWith(`${path}.`)) return true;
+    }
+    return false;
+  }
 }
 
 function readOverrideFile(path: string | undefined, problems: SettingsProblem[]): Record<string, unknown> {
@@ -184,35 +274,56 @@ function selectEnvironments(
     .map((n) => n.trim())
     .filter((n) => n !== "");
   const known = all.map((e) => e.name);
-  for (const name of names) {
-    if (!known.includes(name)) {
-      problems.push({
-        scope: "environment-variables",
-        field: SETTINGS_ENV_VARS.environments,
-        value: selection,
-        allowed: `a comma-separated list of environment names: ${known.join(", ")}`,
-      });
-      break;
-    }
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    problems.push({
+      scope: "environment-variables",
+      field: SETTINGS_ENV_VARS.environments,
+      value: selection,
+      allowed: `a comma-separated list of environment names: ${known.join(", ")}`,
+    });
   }
   return all.filter((e) => names.includes(e.name));
 }
 
+const asObject = (value: unknown): Record<string, unknown> | undefined =>
+  isPlainObject(value) ? value : undefined;
+
+function resolveRegistry(
+  definition: ProjectDefinition,
+  outside: OutsideSettings,
+  fileOverride: unknown,
+): RegistrySettings {
+  const merged = deepMerge<Record<string, unknown>>(
+    REGISTRY_DEFAULTS,
+    { repositoryName: definition.project },
+    asObject(definition.registry),
+    { state: { bucket: outside.stateBucket, region: outside.stateRegion } },
+    asObject(fileOverride),
+  );
+  const state = asObject(merged.state) ?? {};
+  return deepMerge<Record<string, unknown>>(
+    { state: { region: state.region ?? merged.region } },
+    merged,
+  ) as unknown as RegistrySettings;
+}
+
 /** Preset + code overrides + outside settings + file override, with derived defaults filled in. */
 function resolveEnvironment(
+  project: string,
   def: EnvironmentDefinition,
   outside: OutsideSettings,
-  fileOverride: Record<string, unknown> | undefined,
+  fileOverride: unknown,
 ): EnvironmentSettings {
   const merged = deepMerge<Record<string, unknown>>(
     presetDefaults(def.preset),
-    def.overrides,
+    asObject(def.overrides),
     { state: { bucket: outside.stateBucket, region: outside.stateRegion } },
-    fileOverride,
+    asObject(fileOverride),
   );
   const region = merged.region;
-  const network = isPlainObject(merged.network) ? merged.network : {};
-  const state = isPlainObject(merged.state) ? merged.state : {};
+  const network = asObject(merged.network) ?? {};
+  const state = asObject(merged.state) ?? {};
   const vpcPrefix = parseIpv4Cidr(network.vpcCidr)?.prefixLength;
   const derived = {
     network: {
@@ -220,6 +331,7 @@ function resolveEnvironment(
         typeof region === "string" ? defaultAvailabilityZones(region, DEFAULT_AZ_COUNT) : undefined,
       subnetPrefixLength: vpcPrefix === undefined ? undefined : defaultSubnetPrefixLength(vpcPrefix),
     },
+    edge: { loadBalancerName: loadBalancerNameFor(`${project}-${def.name}`) },
     state: { region: state.region === undefined ? region : undefined },
   };
   return deepMerge<Record<string, unknown>>(derived, merged, {
@@ -228,65 +340,6 @@ function resolveEnvironment(
   }) as unknown as EnvironmentSettings;
 }
 
-const KNOWN_PATHS = ENVIRONMENT_FIELDS.map((f) => f.path);
-
-/** Reports every key of an override object that is not a setting. */
-function unknownFields(
-  value: unknown,
-  prefix: string,
-  report: (p: Omit<SettingsProblem, "scope">) => void,
-): void {
-  if (!isPlainObject(value)) return;
-  for (const [key, child] of Object.entries(value)) {
-    const path = prefix === "" ? key : `${prefix}.${key}`;
-    if (KNOWN_PATHS.includes(path)) continue;
-    const below = KNOWN_PATHS.filter((p) => p.startsWith(`${path}.`));
-    if (below.length === 0) {
-      const siblings = KNOWN_PATHS.filter((p) => p.startsWith(prefix === "" ? "" : `${prefix}.`)).map(
-        (p) => p.slice(prefix === "" ? 0 : prefix.length + 1).split(".")[0],
-      );
-      report({
-        field: path,
-        value: child,
-        allowed: `a known setting; settings here: ${[...new Set(siblings)].join(", ")}`,
-      });
-    } else if (!isPlainObject(child) && child !== null) {
-      report({
-        field: path,
-        value: child,
-        allowed: `an object with the settings ${below.map((p) => p.slice(path.length + 1)).join(", ")}`,
-      });
-    } else {
-      unknownFields(child, path, report);
-    }
-  }
-}
-
 function getPath(root: unknown, path: string): unknown {
   return path.split(".").reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), root);
-}
-
-function isUnder(path: string, failed: ReadonlySet<string>): boolean {
-  for (const f of failed) {
-    if (path === f || path.startsWith(`${f}.`)) return true;
-  }
-  return false;
-}
-
-function validateEnvironment(
-  settings: EnvironmentSettings,
-  failed: Set<string>,
-  report: (p: Omit<SettingsProblem, "scope">) => void,
-  project: ProjectSettings,
-): void {
-  for (const spec of ENVIRONMENT_FIELDS) {
-    if (isUnder(spec.path, failed) || (spec.after ?? []).some((dep) => isUnder(dep, failed))) continue;
-    const rule = typeof spec.rule === "function" ? spec.rule(settings) : spec.rule;
-    const value = getPath(settings, spec.path);
-    if (!rule.test(value)) report({ field: spec.path, value, allowed: rule.allowed });
-  }
-  for (const rule of ENVIRONMENT_RULES) {
-    if (rule.reads.some((path) => isUnder(path, failed))) continue;
-    for (const p of rule.check(settings, project)) report(p);
-  }
 }

@@ -1,27 +1,44 @@
 /**
- * The built-in example configuration: three environments of one HTTP API. Edit this file (or
- * override from outside with STACK_CONFIG_FILE) to describe your own service.
+ * The built-in example configuration: one HTTP API in three environments, each with its own
+ * domain in its own hosted zone. Edit this file (or override from outside with
+ * STACK_CONFIG_FILE) to describe your own service.
  */
 import type { ProjectDefinition } from "./settings";
 
 export const PROJECT: ProjectDefinition = {
   project: "orders-api",
   repository: "github.com/example/orders-api",
+  registry: { region: "eu-west-1" },
   environments: [
     {
       name: "dev",
       preset: "dev",
-      overrides: { region: "eu-west-1", network: { vpcCidr: "10.10.0.0/16" } },
+      overrides: {
+        region: "eu-west-1",
+        network: { vpcCidr: "10.10.0.0/16" },
+        service: { environment: { LOG_LEVEL: "debug" } },
+        edge: { domainName: "api.dev.example.com", hostedZoneName: "dev.example.com" },
+      },
     },
     {
       name: "staging",
       preset: "staging",
-      overrides: { region: "eu-west-1", network: { vpcCidr: "10.20.0.0/16" } },
+      overrides: {
+        region: "eu-west-1",
+        network: { vpcCidr: "10.20.0.0/16" },
+        service: { environment: { LOG_LEVEL: "info" } },
+        edge: { domainName: "api.staging.example.com", hostedZoneName: "staging.example.com" },
+      },
     },
     {
       name: "prod",
       preset: "prod",
-      overrides: { region: "eu-west-1", network: { vpcCidr: "10.30.0.0/16" } },
+      overrides: {
+        region: "eu-west-1",
+        network: { vpcCidr: "10.30.0.0/16" },
+        service: { environment: { LOG_LEVEL: "info" } },
+        edge: { domainName: "api.example.com", hostedZoneName: "example.com" },
+      },
     },
   ],
 };

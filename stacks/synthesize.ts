@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync }
 import { basename, dirname, join, resolve } from "node:path";
 import { App } from "cdktf";
 import { EnvironmentStack } from "./environment-stack";
+import { RegistryStack } from "./registry-stack";
 import type { ProjectSettings } from "./settings";
 
 export const DEFAULT_OUTDIR = "cdktf.out";
@@ -15,15 +16,22 @@ export const DEFAULT_OUTDIR = "cdktf.out";
 const SYNTH_FILES = ["cdk.tf.json", "cdk.tf", "metadata.json"] as const;
 
 export interface ProjectStacks {
+  readonly registry: RegistryStack;
   readonly environments: EnvironmentStack[];
 }
 
-/** Adds every stack of the project to the app. */
+/**
+ * Adds every stack of the project to the app. Environments depend on the registry (they look its
+ * repository up by name), so manifest.json and `cdktf deploy` order the registry first.
+ */
 export function buildStacks(app: App, project: ProjectSettings): ProjectStacks {
-  const environments = project.environments.map(
-    (settings) => new EnvironmentStack(app, { project, settings }),
-  );
-  return { environments };
+  const registry = new RegistryStack(app, { project });
+  const environments = project.environments.map((settings) => {
+    const stack = new EnvironmentStack(app, { project, settings });
+    stack.addDependency(registry);
+    return stack;
+  });
+  return { registry, environments };
 }
 
 /** Synthesizes the project into `outdir` atomically (see the module comment). */
