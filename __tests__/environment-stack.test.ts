@@ -1,11 +1,18 @@
 import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
+import { deepMerge } from "../stacks/deep-merge";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { loadSettings } from "../stacks/load-settings";
 import type { ProcessEnv } from "../stacks/load-settings";
 import { PROJECT } from "../stacks/project";
 import type { EnvironmentOverrides, ProjectDefinition } from "../stacks/settings";
-import { ref, resources, synth } from "./support/synth";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeJsonencode } from "./support/hcl-expression";
+import { dependenciesOf, referenceGraph } from "./support/reference-graph";
+import { blockOf, dataSources, nameOf, ref, resources, synth } from "./support/synth";
 import type { Block, TerraformJson } from "./support/synth";
 
 function build(name: string, env: ProcessEnv = {}, overrides?: EnvironmentOverrides) {
@@ -13,7 +20,7 @@ function build(name: string, env: ProcessEnv = {}, overrides?: EnvironmentOverri
     ? {
         ...PROJECT,
         environments: PROJECT.environments.map((e) =>
-          e.name === name ? { ...e, overrides: { ...e.overrides, ...overrides } } : e,
+          e.name === name ? { ...e, overrides: deepMerge(e.overrides, overrides) } : e,
         ),
       }
     : PROJECT;
@@ -95,14 +102,18 @@ describe("EnvironmentStack", () => {
     }
   });
 
-  test("opens 0.0.0.0/0 ingress only on the ALB's 443 and 80", () => {
+  test("opens 0.0.0.0/0 and ::/0 ingress only on the ALB's 443 and 80", () => {
     const albGroup = ref(prod.stack.securityGroups.groups.alb as never);
     const open = Object.values(resources(prod.json, "aws_vpc_security_group_ingress_rule")).filter(
       (r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0",
     );
-    expect(open.map((r) => `${r.security_group_id}:${r.from_port}`).sort()).toEqual([
-      `${albGroup}:443`,
-      `${albGroup}:80`,
+    expect(
+      open.map((r) => `${r.security_group_id}:${r.cidr_ipv4 ?? r.cidr_ipv6}:${r.from_port}`).sort(),
+    ).toEqual([
+      `${albGroup}:0.0.0.0/0:443`,
+      `${albGroup}:0.0.0.0/0:80`,
+      `${albGroup}:::/0:443`,
+      `${albGroup}:::/0:80`,
     ]);
   });
 
@@ -148,6 +159,252 @@ describe("EnvironmentStack", () => {
     );
     outputs.forEach(([name, output]) =>
       expect([name, output.description]).toEqual([name, expect.stringMatching(/\S/)]),
+    );
+  });
+
+  describe("edge", () => {
+    test("issues a DNS-validated certificate in the looked-up zone and serves it from the validation resource", () => {
+      const { stack, json } = prod;
+      const certificate = stack.certificate;
+      if (!certificate) throw new Error("expected a DNS-validated certificate");
+      expect(Object.values(dataSources(json, "aws_route53_zone"))).toEqual([
+        expect.objectContaining({ name: "example.com", private_zone: false }),
+      ]);
+      expect(blockOf(json, certificate.certificate)).toMatchObject({
+        domain_name: "api.example.com",
+        validation_method: "DNS",
+      });
+      expect(blockOf(json, stack.loadBalancer.httpsListener).certificate_arn).toBe(
+        ref(certificate.validation, "certificate_arn"),
+      );
+    });
+
+    test("publishes A and AAAA alias records for the domain to the dualstack ALB", () => {
+      const { stack, json } = prod;
+      const records = (stack.aliasRecords?.records ?? []).map((r) => blockOf(json, r));
+      expect(records.map((r) => r.type)).toEqual(["A", "AAAA"]);
+      for (const record of records) {
+        expect(record).toMatchObject({
+          name: "api.example.com",
+          zone_id: ref(stack.hostedZone?.zone as never, "zone_id").replace("${", "${data."),
+          alias: {
+            name: ref(stack.loadBalancer.loadBalancer, "dns_name"),
+            zone_id: ref(stack.loadBalancer.loadBalancer, "zone_id"),
+          },
+        });
+      }
+      expect(blockOf(json, stack.loadBalancer.loadBalancer).ip_address_type).toBe("dualstack");
+    });
+
+    test("uses an existing certificate ARN without creating a certificate, and no records without a zone", () => {
+      const arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234";
+      const { stack, json } = build(
+        "prod",
+        {},
+        { edge: { certificateArn: arn, domainName: null, hostedZoneName: null } as never },
+      );
+      expect(resources(json, "aws_acm_certificate")).toEqual({});
+      expect(resources(json, "aws_acm_certificate_validation")).toEqual({});
+      expect(resources(json, "aws_route53_record")).toEqual({});
+      expect(blockOf(json, stack.loadBalancer.httpsListener).certificate_arn).toBe(arn);
+      expect(json.output?.service_url?.value).toBe(
+        `https://${ref(stack.loadBalancer.loadBalancer, "dns_name")}`,
+      );
+    });
+
+    test("with an existing certificate and a zone id, still publishes the alias records", () => {
+      const arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234";
+      const { json } = build(
+        "prod",
+        {},
+        { edge: { certificateArn: arn, hostedZoneName: null, hostedZoneId: "Z0123456789ABC" } as never },
+      );
+      expect(Object.values(dataSources(json, "aws_route53_zone"))).toEqual([
+        expect.objectContaining({ zone_id: "Z0123456789ABC" }),
+      ]);
+      expect(Object.values(resources(json, "aws_route53_record")).map((r) => r.type)).toEqual(["A", "AAAA"]);
+      expect(resources(json, "aws_acm_certificate")).toEqual({});
+    });
+
+    test("registers the service in the target group on the container port", () => {
+      const { stack, json } = build("prod", {}, { service: { containerPort: 9000 } });
+      const targetGroup = blockOf(json, stack.loadBalancer.targetGroup);
+      const [container] = decodeJsonencode(
+        blockOf(json, stack.service.taskDefinition).container_definitions,
+      ) as Block[];
+      const service = blockOf(json, stack.service.service);
+      expect(targetGroup.port).toBe(9000);
+      expect(container?.portMappings).toEqual([{ containerPort: 9000, hostPort: 9000, protocol: "tcp" }]);
+      expect(service.load_balancer).toEqual([
+        {
+          target_group_arn: ref(stack.loadBalancer.targetGroup, "arn"),
+          container_name: "app",
+          container_port: 9000,
+        },
+      ]);
+    });
+
+    test("derives the container check, the target-group check and the grace period from one declaration", () => {
+      const { stack, json } = build(
+        "prod",
+        {},
+        {
+          service: {
+            healthCheck: {
+              path: "/ready",
+              intervalSeconds: 20,
+              timeoutSeconds: 4,
+              healthyThreshold: 3,
+              unhealthyThreshold: 4,
+              startPeriodSeconds: 40,
+              gracePeriodSeconds: 90,
+            },
+          },
+        },
+      );
+      const [container] = decodeJsonencode(
+        blockOf(json, stack.service.taskDefinition).container_definitions,
+      ) as Block[];
+      expect(container?.healthCheck).toEqual({
+        command: ["CMD-SHELL", "curl -fsS http://localhost:8000/ready || exit 1"],
+        interval: 20,
+        timeout: 4,
+        retries: 4,
+        startPeriod: 40,
+      });
+      expect(blockOf(json, stack.loadBalancer.targetGroup).health_check).toMatchObject({
+        path: "/ready",
+        interval: 20,
+        timeout: 4,
+        healthy_threshold: 3,
+        unhealthy_threshold: 4,
+      });
+      expect(blockOf(json, stack.service.service).health_check_grace_period_seconds).toBe(90);
+    });
+  });
+
+  describe("ordering", () => {
+    test("the service waits for the HTTPS listener, which waits for the issued certificate", () => {
+      const { stack, json } = prod;
+      const graph = referenceGraph(json);
+      const address = (r: { terraformResourceType: string } & Parameters<typeof nameOf>[0]) =>
+        `${r.terraformResourceType}.${nameOf(r)}`;
+      const service = address(stack.service.service);
+      const listener = address(stack.loadBalancer.httpsListener);
+      const validation = address(stack.certificate?.validation as never);
+      expect(blockOf(json, stack.service.service).depends_on).toContain(listener);
+      expect(graph.get(listener)).toContain(validation);
+      const serviceNeeds = dependenciesOf(graph, service);
+      for (const needed of [
+        listener,
+        validation,
+        address(stack.certificate?.validationRecords as never),
+        address(stack.loadBalancer.targetGroup),
+      ]) {
+        expect([needed, serviceNeeds.has(needed)]).toEqual([needed, true]);
+      }
+    });
+
+    test("certificate and target group are replaced create-before-destroy", () => {
+      const { stack, json } = prod;
+      expect(blockOf(json, stack.certificate?.certificate as never).lifecycle).toEqual({
+        create_before_destroy: true,
+      });
+      expect(blockOf(json, stack.loadBalancer.targetGroup).lifecycle).toEqual({
+        create_before_destroy: true,
+      });
+      expect(blockOf(json, stack.loadBalancer.targetGroup).name_prefix).toBe("prod-");
+    });
+  });
+
+  describe("service", () => {
+    test("pulls from the shared repository, looked up by name in the registry's region", () => {
+      const { stack, json } = prod;
+      expect(Object.values(dataSources(json, "aws_ecr_repository"))).toEqual([
+        expect.objectContaining({ name: "orders-api", region: "eu-west-1" }),
+      ]);
+      const [container] = decodeJsonencode(
+        blockOf(json, stack.service.taskDefinition).container_definitions,
+      ) as Block[];
+      expect(container?.image).toBe(
+        `\${data.aws_ecr_repository.${nameOf(stack.repository)}.repository_url}:\${var.image_tag}`,
+      );
+    });
+
+    test("encrypts the container log group with the logs key and lets the tasks decrypt secrets only through their services", () => {
+      const secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbC123";
+      const { stack, json } = build("prod", {}, { service: { secrets: { DB_PASSWORD: secret } } });
+      expect(blockOf(json, stack.service.logGroup).kms_key_id).toBe(ref(stack.logsKey.key, "arn"));
+      const policies = Object.values(resources(json, "aws_iam_role_policy")).map((p) => p.policy as string);
+      const documents = policies.map(
+        (p) =>
+          dataSources(json, "aws_iam_policy_document")[
+            /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(p)?.[1] as string
+          ],
+      );
+      const decrypt = documents
+        .flatMap((d) => d?.statement as Block[])
+        .find((s) => s.sid === "DecryptSecretsThroughTheirServices");
+      expect(decrypt?.resources).toEqual([ref(stack.secretsKey.key, "arn")]);
+    });
+  });
+
+  describe("image_tag variable", () => {
+    const variable = prod.json.variable?.image_tag as Block;
+
+    test("is a required string without a default", () => {
+      expect(variable).toMatchObject({ type: "string", nullable: false });
+      expect(variable.default).toBeUndefined();
+    });
+
+    test("takes its default from service.imageTagDefault", () => {
+      expect(
+        build("dev", {}, { service: { imageTagDefault: "v1.2.3" } }).json.variable?.image_tag?.default,
+      ).toBe("v1.2.3");
+    });
+
+    const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
+    const onPath = terraform.status === 0;
+    if (!onPath) {
+      console.warn(
+        "terraform is not on the PATH: the image_tag validation is not checked with real Terraform in this run",
+      );
+    }
+    (onPath ? test : test.skip)(
+      "is validated by Terraform: no empty tag, no latest, Docker tag syntax only",
+      () => {
+        const dir = mkdtempSync(join(tmpdir(), "image-tag-"));
+        writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ variable: { image_tag: variable } }));
+        const plan = (tag: string) =>
+          spawnSync(
+            "terraform",
+            [`-chdir=${dir}`, "plan", "-input=false", "-no-color", "-var", `image_tag=${tag}`],
+            {
+              encoding: "utf8",
+              env: {
+                ...process.env,
+                TF_CLI_CONFIG_FILE: "/dev/null",
+                TF_IN_AUTOMATION: "1",
+                CHECKPOINT_DISABLE: "1",
+              },
+            },
+          );
+        for (const good of ["3f9c2ab", "v1.4.0", "release_2026-11-22"]) {
+          expect([good, plan(good).status]).toEqual([good, 0]);
+        }
+        const rejected: Array<[string, string]> = [
+          ["", "image_tag must not be empty"],
+          ["latest", 'image_tag must not be "latest"'],
+          ["-bad", "image_tag must be a Docker tag"],
+          ["has space", "image_tag must be a Docker tag"],
+          ["a".repeat(129), "image_tag must be a Docker tag"],
+        ];
+        for (const [bad, message] of rejected) {
+          const result = plan(bad);
+          expect([bad, result.status]).toEqual([bad, 1]);
+          expect(result.stderr + result.stdout).toContain(message);
+        }
+      },
     );
   });
 });

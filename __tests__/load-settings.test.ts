@@ -66,13 +66,19 @@ describe("loadSettings", () => {
 
   test("applies a STACK_CONFIG_FILE override to its environment only, above code and variables", () => {
     const env = withFile(
-      { prod: { region: "us-east-1", network: { natStrategy: "single" }, state: { bucket: "prod-state" } } },
+      {
+        prod: {
+          region: "us-east-1",
+          network: { flowLogRetentionDays: 731 },
+          state: { bucket: "prod-state" },
+        },
+      },
       { TF_STATE_BUCKET: "shared-state" },
     );
     const prod = environment("prod", env);
     expect(prod.region).toBe("us-east-1");
     expect(prod.network.availabilityZones).toEqual(["us-east-1a", "us-east-1b"]);
-    expect(prod.network.natStrategy).toBe("single");
+    expect(prod.network.flowLogRetentionDays).toBe(731);
     expect(prod.network.vpcCidr).toBe("10.30.0.0/16");
     expect(prod.state).toEqual({ bucket: "prod-state", region: "us-east-1" });
     expect(environment("dev", env).state.bucket).toBe("shared-state");
@@ -127,7 +133,7 @@ describe("loadSettings", () => {
       [
         "natStrategy none without the endpoints private tasks need",
         { prod: { network: { natStrategy: "none", interfaceEndpoints: ["ecr.api"] } } },
-        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ]; allowed: a list including ecr.api, ecr.dkr, logs when network.natStrategy is \"none\" (missing: ecr.dkr, logs)",
+        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ]; allowed: a list including ecr.api, ecr.dkr, logs when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs)",
       ],
       [
         "an interface endpoint that is not offered",
@@ -189,7 +195,7 @@ describe("loadSettings", () => {
 
     test("rejects an environment that does not exist", () => {
       expect(problemsOf(withFile({ qa: {} }))).toEqual([
-        "[config-file] qa: got {}; allowed: an environment name: dev, staging, prod",
+        '[config-file] qa: got {}; allowed: an environment name (dev, staging, prod) or "registry"',
       ]);
     });
 
@@ -228,12 +234,9 @@ describe("loadSettings", () => {
   test("rejects duplicate, malformed and reserved environment names", () => {
     const definition: ProjectDefinition = {
       ...PROJECT,
-      environments: [
-        { name: "dev", preset: "dev" },
-        { name: "dev", preset: "dev" },
-        { name: "Prod_1", preset: "prod" },
-        { name: "registry", preset: "dev" },
-      ],
+      environments: ["dev", "dev", "Prod_1", "registry"].map(
+        (name) => ({ ...PROJECT.environments[0], name }) as never,
+      ),
     };
     expect(problemsOf({}, definition)).toEqual([
       "[project] environments[1].name: got 'dev'; allowed: a name no other environment uses",

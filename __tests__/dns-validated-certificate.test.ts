@@ -1,0 +1,64 @@
+import "cdktf/lib/testing/adapters/jest";
+import { TerraformOutput } from "cdktf";
+import { DnsValidatedCertificate } from "../constructs/dns-validated-certificate";
+import { blockOf, nameOf, ref, synth, testStack } from "./support/synth";
+
+function build(subjectAlternativeNames?: string[]) {
+  const stack = testStack();
+  const cert = new DnsValidatedCertificate(stack, "certificate", {
+    domainName: "api.example.com",
+    subjectAlternativeNames,
+    hostedZoneId: "Z123",
+  });
+  new TerraformOutput(stack, "certificate_arn", { value: cert.certificateArn });
+  return { cert, json: synth(stack) };
+}
+
+describe("DnsValidatedCertificate", () => {
+  test("requests a DNS-validated certificate that is replaced create-before-destroy", () => {
+    const { cert, json } = build(["www.example.com"]);
+    expect(blockOf(json, cert.certificate)).toMatchObject({
+      domain_name: "api.example.com",
+      subject_alternative_names: ["www.example.com"],
+      validation_method: "DNS",
+      lifecycle: { create_before_destroy: true },
+    });
+  });
+
+  test("creates the validation records with for_each over domain_validation_options, never by index", () => {
+    const { cert, json } = build();
+    const certificate = `aws_acm_certificate.${nameOf(cert.certificate)}`;
+    expect(blockOf(json, cert.validationRecords)).toMatchObject({
+      for_each: `\${{ for key, val in tolist(${certificate}.domain_validation_options): val.domain_name => val }}`,
+      zone_id: "Z123",
+      name: "${each.value.resource_record_name}",
+      type: "${each.value.resource_record_type}",
+      records: ["${each.value.resource_record_value}"],
+      ttl: 60,
+      allow_overwrite: true,
+    });
+    expect(JSON.stringify(json)).not.toMatch(/domain_validation_options\[\d\]|domain_validation_options\.\d/);
+  });
+
+  test("waits for validation and hands out the ARN of the validation resource", () => {
+    const { cert, json } = build();
+    expect(blockOf(json, cert.validation)).toMatchObject({
+      certificate_arn: ref(cert.certificate, "arn"),
+      validation_record_fqdns: `\${[ for key, val in aws_route53_record.${nameOf(cert.validationRecords)}: val.fqdn]}`,
+    });
+    expect(json.output?.certificate_arn?.value).toBe(ref(cert.validation, "certificate_arn"));
+  });
+
+  test.each([
+    ["a malformed domain", "api..example.com", /domainName: got 'api\.\.example\.com'/],
+    [
+      "a wildcard",
+      "*.example.com",
+      /domainName: got '\*\.example\.com'; allowed: a lowercase fully qualified domain name/,
+    ],
+  ])("fails on %s", (_, domainName, message) => {
+    expect(() => new DnsValidatedCertificate(testStack(), "c", { domainName, hostedZoneId: "Z1" })).toThrow(
+      message,
+    );
+  });
+});

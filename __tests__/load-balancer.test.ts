@@ -1,0 +1,152 @@
+import "cdktf/lib/testing/adapters/jest";
+import { LoadBalancer, loadBalancerNameFor, targetGroupNamePrefixFor } from "../constructs/load-balancer";
+import type { LoadBalancerProps } from "../constructs/load-balancer";
+import { blockOf, ref, synth, testStack } from "./support/synth";
+
+const BASE: LoadBalancerProps = {
+  namePrefix: "orders-api-prod",
+  loadBalancerName: "orders-api-prod",
+  targetGroupNamePrefix: "prod-",
+  vpcId: "vpc-1",
+  subnetIds: ["subnet-a", "subnet-b"],
+  securityGroupIds: ["sg-alb"],
+  certificateArn: "${aws_acm_certificate_validation.v.certificate_arn}",
+  targetPort: 8000,
+  healthCheck: {
+    path: "/health",
+    intervalSeconds: 15,
+    timeoutSeconds: 5,
+    healthyThreshold: 2,
+    unhealthyThreshold: 3,
+  },
+};
+
+function build(overrides: Partial<LoadBalancerProps> = {}) {
+  const stack = testStack();
+  const lb = new LoadBalancer(stack, "load_balancer", { ...BASE, ...overrides });
+  return { lb, json: synth(stack) };
+}
+
+describe("LoadBalancer", () => {
+  test("is an internet-facing ALB in the given subnets that drops invalid headers", () => {
+    const { lb, json } = build({ deletionProtection: true, idleTimeoutSeconds: 120 });
+    expect(blockOf(json, lb.loadBalancer)).toMatchObject({
+      name: "orders-api-prod",
+      internal: false,
+      load_balancer_type: "application",
+      ip_address_type: "ipv4",
+      subnets: ["subnet-a", "subnet-b"],
+      security_groups: ["sg-alb"],
+      drop_invalid_header_fields: true,
+      enable_deletion_protection: true,
+      idle_timeout: 120,
+    });
+  });
+
+  test("is dualstack when IPv6 is on", () => {
+    const { lb, json } = build({ ipv6: true });
+    expect(blockOf(json, lb.loadBalancer).ip_address_type).toBe("dualstack");
+  });
+
+  test("registers ip targets on the container port with the health check, a short drain and a replaceable name", () => {
+    const { lb, json } = build();
+    expect(blockOf(json, lb.targetGroup)).toMatchObject({
+      target_type: "ip",
+      port: 8000,
+      protocol: "HTTP",
+      vpc_id: "vpc-1",
+      name_prefix: "prod-",
+      deregistration_delay: "30",
+      health_check: {
+        enabled: true,
+        path: "/health",
+        matcher: "200",
+        interval: 15,
+        timeout: 5,
+        healthy_threshold: 2,
+        unhealthy_threshold: 3,
+        port: "traffic-port",
+        protocol: "HTTP",
+      },
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(blockOf(json, lb.targetGroup).name).toBeUndefined();
+  });
+
+  test("serves HTTPS on 443 with the explicit TLS 1.3 policy and the given certificate, forwarding to the target group", () => {
+    const { lb, json } = build();
+    expect(blockOf(json, lb.httpsListener)).toMatchObject({
+      load_balancer_arn: ref(lb.loadBalancer, "arn"),
+      port: 443,
+      protocol: "HTTPS",
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+      certificate_arn: BASE.certificateArn,
+      default_action: [{ type: "forward", target_group_arn: ref(lb.targetGroup, "arn") }],
+    });
+  });
+
+  test("answers HTTP on 80 only with a 301 to HTTPS", () => {
+    const { lb, json } = build();
+    const http = blockOf(json, lb.httpListener as never);
+    expect(http).toMatchObject({
+      port: 80,
+      protocol: "HTTP",
+      default_action: [
+        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } },
+      ],
+    });
+    expect(http.default_action[0].target_group_arn).toBeUndefined();
+  });
+
+  test("has no port-80 listener when the redirect is off", () => {
+    expect(build({ httpRedirect: false }).lb.httpListener).toBeUndefined();
+  });
+
+  test.each<[string, Partial<LoadBalancerProps>, RegExp]>([
+    [
+      "a name over 32 characters",
+      { loadBalancerName: "a".repeat(33) },
+      /loadBalancerName: got 'a{33}'; allowed: at most 32/,
+    ],
+    [
+      "a target-group prefix over 6 characters",
+      { targetGroupNamePrefix: "staging-" },
+      /targetGroupNamePrefix: got 'staging-'; allowed: 1-6/,
+    ],
+    [
+      "one subnet",
+      { subnetIds: ["subnet-a"] },
+      /subnetIds: got \[ 'subnet-a' \]; allowed: subnets in at least 2 AZs/,
+    ],
+    [
+      "a TLS 1.0 policy",
+      { sslPolicy: "ELBSecurityPolicy-2016-08" },
+      /sslPolicy: got 'ELBSecurityPolicy-2016-08'; allowed: one of/,
+    ],
+    [
+      "a timeout not below the interval",
+      { healthCheck: { ...BASE.healthCheck, timeoutSeconds: 15 } },
+      /healthCheck\.timeoutSeconds: got 15; allowed: less than healthCheck\.intervalSeconds \(15\)/,
+    ],
+  ])("fails on %s", (_, overrides, message) => {
+    expect(() => build(overrides)).toThrow(message);
+  });
+});
+
+describe("names limited to 32 characters", () => {
+  test("keep a name that fits and shorten a long one deterministically with a hash", () => {
+    expect(loadBalancerNameFor("orders-api-prod")).toBe("orders-api-prod");
+    expect(loadBalancerNameFor("a".repeat(32))).toBe("a".repeat(32));
+    const long = loadBalancerNameFor("customer-billing-api-production-eu");
+    expect(long).toHaveLength(32);
+    expect(long).toMatch(/^customer-billing-api-produc-[0-9a-f]{4}$/);
+    expect(loadBalancerNameFor("customer-billing-api-production-eu")).toBe(long);
+    expect(loadBalancerNameFor("customer-billing-api-production-us")).not.toBe(long);
+  });
+
+  test("derive a target-group prefix of at most 6 characters", () => {
+    expect(targetGroupNamePrefixFor("prod")).toBe("prod-");
+    expect(targetGroupNamePrefixFor("staging")).toBe("stagi-");
+    expect(targetGroupNamePrefixFor("qa-eu-1")).toBe("qa-eu-");
+  });
+});

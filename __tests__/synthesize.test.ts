@@ -1,0 +1,97 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadSettings } from "../stacks/load-settings";
+import { PROJECT } from "../stacks/project";
+import type { ProjectSettings } from "../stacks/settings";
+import { synthesizeProject } from "../stacks/synthesize";
+import { findCycle, referenceGraph } from "./support/reference-graph";
+import type { TerraformJson } from "./support/synth";
+
+const settings = loadSettings(PROJECT, {});
+const outdir = join(mkdtempSync(join(tmpdir(), "synth-test-")), "cdktf.out");
+synthesizeProject(settings, outdir);
+const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+const stackJson = (name: string): TerraformJson =>
+  JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson;
+
+/** Runs fn with SYNTH_HCL_OUTPUT set as the cdktf CLI sets it for `cdktf synth --hcl`. */
+function withHcl<T>(hcl: boolean, fn: () => T): T {
+  const before = process.env.SYNTH_HCL_OUTPUT;
+  process.env.SYNTH_HCL_OUTPUT = String(hcl);
+  try {
+    return fn();
+  } finally {
+    if (before === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = before;
+  }
+}
+
+describe("synthesizeProject", () => {
+  test("writes the registry and every environment, environments depending on the registry", () => {
+    expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "prod", "registry", "staging"]);
+    for (const env of ["dev", "staging", "prod"]) {
+      expect(manifest.stacks[env].dependencies).toEqual(["registry"]);
+    }
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["dev", "prod", "registry", "staging"]);
+  });
+
+  test("every stack's reference graph (references and depends_on) has no cycle", () => {
+    for (const name of Object.keys(manifest.stacks)) {
+      const graph = referenceGraph(stackJson(name));
+      expect(graph.size).toBeGreaterThan(5);
+      expect([name, findCycle(graph)]).toEqual([name, undefined]);
+    }
+  });
+
+  test("no synthesized file contains a path of the machine that made it", () => {
+    // Not tmpdir(): "/tmp" is also the container's scratch mount path.
+    const machinePaths = [process.cwd(), outdir, homedir()];
+    const files = [
+      join(outdir, "manifest.json"),
+      ...Object.keys(manifest.stacks).map((s) => join(outdir, "stacks", s, "cdk.tf.json")),
+    ];
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      for (const path of machinePaths) expect([file, text.includes(path)]).toEqual([file, false]);
+    }
+  });
+
+  test("a failure while building leaves the previous output untouched", () => {
+    const before = readFileSync(join(outdir, "stacks", "prod", "cdk.tf.json"), "utf8");
+    const broken: ProjectSettings = {
+      ...settings,
+      environments: settings.environments.map((e) =>
+        e.name === "prod" ? { ...e, service: { ...e.service, cpu: 3 } } : e,
+      ),
+    };
+    expect(() => synthesizeProject(broken, outdir)).toThrow(/cpu: got 3/);
+    expect(readFileSync(join(outdir, "stacks", "prod", "cdk.tf.json"), "utf8")).toBe(before);
+    expect(readdirSync(join(outdir, "..")).filter((n) => n.includes("staging"))).toEqual([]);
+  });
+
+  test("never leaves a file of the other format beside the new one", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "synth-format-")), "out");
+    const one = { ...settings, environments: settings.environments.filter((e) => e.name === "dev") };
+    synthesizeProject(one, dir);
+    writeFileSync(join(dir, "stacks", "dev", "notes.txt"), "kept");
+    withHcl(true, () => synthesizeProject(one, dir));
+    expect(existsSync(join(dir, "stacks", "dev", "cdk.tf"))).toBe(true);
+    expect(existsSync(join(dir, "stacks", "dev", "cdk.tf.json"))).toBe(false);
+    withHcl(false, () => synthesizeProject(one, dir));
+    expect(existsSync(join(dir, "stacks", "dev", "cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(dir, "stacks", "dev", "cdk.tf"))).toBe(false);
+    expect(existsSync(join(dir, "stacks", "dev", "metadata.json"))).toBe(false);
+    expect(readFileSync(join(dir, "stacks", "dev", "notes.txt"), "utf8")).toBe("kept");
+  });
+
+  test("removes the directories of stacks no longer synthesized, like the cdktf CLI", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "synth-orphans-")), "out");
+    synthesizeProject(settings, dir);
+    synthesizeProject(
+      { ...settings, environments: settings.environments.filter((e) => e.name === "dev") },
+      dir,
+    );
+    expect(readdirSync(join(dir, "stacks")).sort()).toEqual(["dev", "registry"]);
+  });
+});
