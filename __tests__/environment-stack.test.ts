@@ -152,14 +152,40 @@ describe("EnvironmentStack", () => {
     ).toEqual([]);
   });
 
-  test("describes every output", () => {
+  test("outputs what pipelines need, each with a description", () => {
     const outputs = Object.entries(dev.json.output ?? {});
     expect(outputs.map(([name]) => name)).toEqual(
-      expect.arrayContaining(["vpc_id", "public_subnet_ids", "private_subnet_ids", "isolated_subnet_ids"]),
+      expect.arrayContaining([
+        "service_url",
+        "alb_dns_name",
+        "alb_zone_id",
+        "repository_url",
+        "cluster_name",
+        "service_name",
+        "task_definition_family",
+        "log_group_name",
+        "vpc_id",
+        "public_subnet_ids",
+        "private_subnet_ids",
+        "isolated_subnet_ids",
+        "alb_security_group_id",
+        "app_security_group_id",
+        "data_security_group_id",
+      ]),
     );
     outputs.forEach(([name, output]) =>
       expect([name, output.description]).toEqual([name, expect.stringMatching(/\S/)]),
     );
+    expect(dev.json.output?.service_url?.value).toBe("https://api.dev.example.com");
+  });
+
+  test("does not set terraform.required_version (it crashes checkov's terraform_json parser)", () => {
+    expect(prod.json.terraform.required_version).toBeUndefined();
+  });
+
+  test.each(["dev", "staging", "prod"])("matches the reviewed snapshot of the %s stack", (name) => {
+    const { stack } = build(name);
+    expect(JSON.parse(Testing.synth(stack))).toMatchSnapshot();
   });
 
   describe("edge", () => {
@@ -353,7 +379,7 @@ describe("EnvironmentStack", () => {
     const variable = prod.json.variable?.image_tag as Block;
 
     test("is a required string without a default", () => {
-      expect(variable).toMatchObject({ type: "string", nullable: false });
+      expect(variable.type).toBe("string");
       expect(variable.default).toBeUndefined();
     });
 
@@ -375,10 +401,16 @@ describe("EnvironmentStack", () => {
       () => {
         const dir = mkdtempSync(join(tmpdir(), "image-tag-"));
         writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ variable: { image_tag: variable } }));
-        const plan = (tag: string) =>
+        const plan = (tag: string | null) =>
           spawnSync(
             "terraform",
-            [`-chdir=${dir}`, "plan", "-input=false", "-no-color", "-var", `image_tag=${tag}`],
+            [
+              `-chdir=${dir}`,
+              "plan",
+              "-input=false",
+              "-no-color",
+              ...(tag === null ? ["-var-file=null.tfvars"] : ["-var", `image_tag=${tag}`]),
+            ],
             {
               encoding: "utf8",
               env: {
@@ -392,7 +424,9 @@ describe("EnvironmentStack", () => {
         for (const good of ["3f9c2ab", "v1.4.0", "release_2026-11-22"]) {
           expect([good, plan(good).status]).toEqual([good, 0]);
         }
-        const rejected: Array<[string, string]> = [
+        writeFileSync(join(dir, "null.tfvars"), "image_tag = null\n");
+        const rejected: Array<[string | null, string]> = [
+          [null, "image_tag must be set"],
           ["", "image_tag must not be empty"],
           ["latest", 'image_tag must not be "latest"'],
           ["-bad", "image_tag must be a Docker tag"],

@@ -39,4 +39,8 @@ describe("RegistryStack", () => {
     }
     expect(json.output?.repository_url?.value).toMatch(/^\$\{aws_ecr_repository\.[^.]+\.repository_url\}$/);
   });
+
+  test("matches the reviewed snapshot", () => {
+    expect(JSON.parse(Testing.synth(stack))).toMatchSnapshot();
+  });
 });

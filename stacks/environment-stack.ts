@@ -61,8 +61,9 @@ export class EnvironmentStack extends ProjectStack {
       type: "string",
       description: 'Tag of the image to deploy, e.g. the git SHA the pipeline built. Never "latest".',
       default: svc.imageTagDefault,
-      nullable: false,
+      // Not `nullable = false`: cdktf's HCL output drops it. A validation says the same in both formats.
       validation: [
+        { condition: `\${var.${IMAGE_TAG_VARIABLE} != null}`, errorMessage: "image_tag must be set." },
         {
           condition: `\${length(var.${IMAGE_TAG_VARIABLE}) > 0}`,
           errorMessage: "image_tag must not be empty.",

@@ -67,6 +67,8 @@ export function loadSettings(definition: ProjectDefinition, env: ProcessEnv = {}
   const file = readOverrideFile(env[SETTINGS_ENV_VARS.configFile], problems);
   const outside = readEnvironmentVariables(env, problems);
   problems.push(...projectProblems(definition));
+  // Every name derives from the project name; a bad one would be reported again everywhere.
+  if (!PROJECT_NAME.test(definition.project)) throw new SettingsError(problems);
 
   const known = definition.environments.map((e) => e.name);
   for (const key of Object.keys(file)) {

@@ -4,6 +4,7 @@
  * previous cdktf.out untouched, and a stack directory never keeps a file of the other format
  * (cdk.tf.json beside cdk.tf, or the reverse).
  */
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { App } from "cdktf";
@@ -34,8 +35,21 @@ export function buildStacks(app: App, project: ProjectSettings): ProjectStacks {
   return { registry, environments };
 }
 
-/** Synthesizes the project into `outdir` atomically (see the module comment). */
-export function synthesizeProject(project: ProjectSettings, outdir: string = DEFAULT_OUTDIR): void {
+/** True when the cdktf CLI asked for HCL (`cdktf synth --hcl` sets this for the app). */
+export function hclRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SYNTH_HCL_OUTPUT === "true";
+}
+
+/**
+ * Synthesizes the project into `outdir` atomically (see the module comment). In HCL mode the
+ * files are normalized with `terraform fmt` (which also unwraps "${expr}" into expr), so they are
+ * fmt-clean; without Terraform on the PATH, `warn` says so.
+ */
+export function synthesizeProject(
+  project: ProjectSettings,
+  outdir: string = DEFAULT_OUTDIR,
+  warn: (text: string) => void = (text) => process.stderr.write(text),
+): void {
   const target = resolve(outdir);
   mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-staging-`));
@@ -43,9 +57,22 @@ export function synthesizeProject(project: ProjectSettings, outdir: string = DEF
     const app = new App({ outdir: staging, stackTraces: false });
     buildStacks(app, project);
     app.synth();
+    if (hclRequested()) formatHcl(join(staging, "stacks"), warn);
     publish(staging, target);
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function formatHcl(stacksDir: string, warn: (text: string) => void): void {
+  const fmt = spawnSync("terraform", ["fmt", "-recursive", "-list=false", stacksDir], {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
+  if (fmt.error !== undefined) {
+    warn("warning: terraform is not on the PATH, so the HCL output was not normalized with terraform fmt\n");
+  } else if (fmt.status !== 0) {
+    throw new Error(`terraform fmt rejected the synthesized HCL:\n${fmt.stderr}`);
   }
 }
 

@@ -1,0 +1,100 @@
+/**
+ * The app's entry point, in process and through the real `npm run synth` (the cdktf CLI):
+ * a bad configuration exits non-zero, says why on stderr, and leaves cdktf.out as it was.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadSettings } from "../stacks/load-settings";
+import { PROJECT } from "../stacks/project";
+import { run } from "../stacks/run";
+import { synthesizeProject } from "../stacks/synthesize";
+
+/** Every file under dir with its content, to prove a failed synth changed nothing. */
+function snapshotTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[path.slice(dir.length)] = readFileSync(path, "utf8");
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function preparedOutdir(): string {
+  const outdir = join(mkdtempSync(join(tmpdir(), "run-test-")), "cdktf.out");
+  synthesizeProject(loadSettings(PROJECT, { STACK_ENVIRONMENTS: "dev" }), outdir);
+  return outdir;
+}
+
+function badConfig(content: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), "run-config-")), "overrides.json");
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+
+describe("run", () => {
+  test("synthesizes the selected environments and returns 0", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "run-ok-")), "out");
+    const stderr: string[] = [];
+    expect(run({ CDKTF_OUTDIR: outdir, STACK_ENVIRONMENTS: "staging" }, (t) => stderr.push(t))).toBe(0);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["registry", "staging"]);
+    expect(stderr).toEqual([]);
+  });
+
+  test("returns 1 with every problem on stderr and writes nothing", () => {
+    const outdir = preparedOutdir();
+    const before = snapshotTree(outdir);
+    const stderr: string[] = [];
+    const config = badConfig({
+      dev: { service: { cpu: 512, memory: 512 } },
+      prod: { edge: { deletionProtection: false } },
+    });
+    expect(run({ CDKTF_OUTDIR: outdir, STACK_CONFIG_FILE: config }, (t) => stderr.push(t))).toBe(1);
+    expect(stderr.join("")).toContain("[dev] service.memory: got 512");
+    expect(stderr.join("")).toContain("[prod] edge.deletionProtection: got false; allowed: true in prod");
+    expect(snapshotTree(outdir)).toEqual(before);
+  });
+});
+
+describe("npm run synth with a bad STACK_CONFIG_FILE", () => {
+  // The CLI hands its --output directory to the app as CDKTF_OUTDIR.
+  const synth = (outdir: string, env: Record<string, string>) =>
+    spawnSync("npm", ["run", "--silent", "synth", "--", "--output", outdir], {
+      encoding: "utf8",
+      env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", CI: "1", ...env },
+      timeout: 60_000,
+    });
+
+  test.each<[string, unknown, string[]]>([
+    [
+      "invalid values in two environments",
+      {
+        dev: { network: { vpcCidr: "10.0.0.0/33" } },
+        prod: { service: { desiredCount: 1, autoscaling: { minCount: 1 } } },
+      },
+      [
+        "[dev] network.vpcCidr: got '10.0.0.0/33'",
+        "[prod] service.desiredCount: got 1; allowed: at least 2 in prod",
+        "[prod] service.autoscaling.minCount: got 1; allowed: at least 2 in prod",
+      ],
+    ],
+    [
+      "an unknown environment and a misspelt setting",
+      { qa: {}, staging: { edge: { domainname: "x" } } },
+      ["[config-file] qa: got {}", "[staging] edge.domainname: got 'x'; allowed: a known setting"],
+    ],
+  ])("fails on %s: non-zero exit, the problems on stderr, cdktf.out untouched", (_, config, messages) => {
+    const outdir = preparedOutdir();
+    const before = snapshotTree(outdir);
+    const result = synth(outdir, { STACK_CONFIG_FILE: badConfig(config) });
+    expect(result.status).not.toBe(0);
+    for (const message of messages) expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("nothing was synthesized");
+    expect(snapshotTree(outdir)).toEqual(before);
+  });
+});
