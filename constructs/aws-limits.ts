@@ -58,7 +58,7 @@ export const AWS_REGIONS = [
 ] as const;
 
 export const awsRegion: Check = check(
-  `an AWS region name such as "eu-west-1" (known: ${AWS_REGIONS.join(", ")})`,
+  'an AWS region name such as "eu-west-1" (one of AWS_REGIONS in constructs/aws-limits.ts)',
   (v) => (AWS_REGIONS as readonly unknown[]).includes(v),
 );
 
@@ -156,3 +156,35 @@ export const acmCertificateArn: Check = check(
     typeof v === "string" &&
     /^arn:(aws|aws-us-gov|aws-cn):acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(v),
 );
+
+/**
+ * Regions where ALB access logs are delivered by the region's ELB account (the
+ * `aws_elb_service_account` data source). Regions opened later deliver through the
+ * `logdelivery.elasticloadbalancing.amazonaws.com` service principal (ELB user guide,
+ * "Enable access logs for your Application Load Balancer").
+ */
+export const ELB_ACCOUNT_LOG_DELIVERY_REGIONS: readonly string[] = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "af-south-1",
+  "ap-east-1",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-south-1",
+  "eu-north-1",
+  "me-south-1",
+  "sa-east-1",
+  "us-gov-east-1",
+  "us-gov-west-1",
+];

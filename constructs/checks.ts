@@ -51,8 +51,15 @@ export function listOf(
   options: { readonly min?: number; readonly max?: number; readonly unique?: boolean } = {},
 ): Check {
   const { min = 0, max = Infinity, unique = false } = options;
-  const bounds = max === Infinity ? `at least ${min}` : min === max ? `exactly ${min}` : `${min} to ${max}`;
-  const allowed = `a list of ${bounds} ${unique ? "distinct " : ""}items, each ${item.allowed}`;
+  const bounds =
+    max === Infinity
+      ? min === 0
+        ? ""
+        : `at least ${min} `
+      : min === max
+        ? `exactly ${min} `
+        : `${min} to ${max} `;
+  const allowed = `a list of ${bounds}${unique ? "distinct " : ""}items, each ${item.allowed}`;
   return check(allowed, (v) => {
     if (!Array.isArray(v) || v.length < min || v.length > max) return false;
     if (unique && new Set(v).size !== v.length) return false;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { Token } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
@@ -89,6 +90,13 @@ export interface LoadBalancerProps {
    * @default - no access logs
    */
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  /**
+   * What the load balancer must wait for, e.g. the access-log bucket policy (AWS checks that it
+   * may write there when access logs are switched on).
+   *
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -174,6 +182,7 @@ export class LoadBalancer extends Construct {
         ? { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true }
         : undefined,
       tags: { Name: props.loadBalancerName },
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
     this.dnsName = this.loadBalancer.dnsName;
     this.zoneId = this.loadBalancer.zoneId;

@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository";
+import { AccessLogBucket } from "../constructs/access-log-bucket";
 import { AliasRecords } from "../constructs/alias-records";
 import { DnsValidatedCertificate } from "../constructs/dns-validated-certificate";
 import { FargateService } from "../constructs/fargate-service";
@@ -12,6 +13,7 @@ import { KmsKey, cloudWatchLogsKeyStatement } from "../constructs/kms-key";
 import { LoadBalancer, targetGroupNamePrefixFor } from "../constructs/load-balancer";
 import { Network } from "../constructs/network";
 import { SECURITY_TIERS, SecurityGroups, tierFlows } from "../constructs/security-groups";
+import { WAF_LOG_GROUP_PREFIX, WebAcl } from "../constructs/web-acl";
 import { ProjectStack } from "./project-stack";
 import type { EnvironmentSettings, ProjectSettings } from "./settings";
 import { IMAGE_TAG_PATTERN } from "./settings-schema";
@@ -39,7 +41,9 @@ export class EnvironmentStack extends ProjectStack {
   public readonly repository: DataAwsEcrRepository;
   public readonly hostedZone?: HostedZoneLookup;
   public readonly certificate?: DnsValidatedCertificate;
+  public readonly accessLogs?: AccessLogBucket;
   public readonly loadBalancer: LoadBalancer;
+  public readonly webAcl?: WebAcl;
   public readonly aliasRecords?: AliasRecords;
   public readonly service: FargateService;
 
@@ -91,6 +95,7 @@ export class EnvironmentStack extends ProjectStack {
         cloudWatchLogsKeyStatement(this.region, [
           logGroupArn(`/vpc/${this.namePrefix}/*`),
           logGroupArn(`/ecs/${this.namePrefix}/*`),
+          logGroupArn(`${WAF_LOG_GROUP_PREFIX}${this.namePrefix}`),
         ]),
       ],
     });
@@ -169,6 +174,17 @@ export class EnvironmentStack extends ProjectStack {
       certificateArn = this.certificate.certificateArn;
     }
 
+    if (edge.accessLogs) {
+      this.accessLogs = new AccessLogBucket(this, "access_logs", {
+        bucketName: `${this.namePrefix}-alb-logs-${this.accountId}`,
+        region: this.region,
+        accountId: this.accountId,
+        prefix: "alb",
+        retentionDays: edge.accessLogRetentionDays,
+        forceDestroy: !edge.deletionProtection,
+      });
+    }
+
     const health = svc.healthCheck;
     this.loadBalancer = new LoadBalancer(this, "load_balancer", {
       namePrefix: this.namePrefix,
@@ -186,7 +202,18 @@ export class EnvironmentStack extends ProjectStack {
       deletionProtection: edge.deletionProtection,
       httpRedirect: edge.httpRedirect,
       ipv6: edge.ipv6,
+      accessLogs: this.accessLogs && { bucket: this.accessLogs.bucketName, prefix: this.accessLogs.prefix },
+      dependsOn: this.accessLogs && [this.accessLogs.policy],
     });
+
+    if (edge.waf) {
+      this.webAcl = new WebAcl(this, "waf", {
+        namePrefix: this.namePrefix,
+        resourceArn: this.loadBalancer.loadBalancer.arn,
+        logRetentionDays: svc.logRetentionDays,
+        logKmsKeyArn: this.logsKey.keyArn,
+      });
+    }
 
     if (this.hostedZone !== undefined && edge.domainName !== undefined) {
       this.aliasRecords = new AliasRecords(this, "dns", {

@@ -57,6 +57,9 @@ const BASE: EnvironmentOverrides = {
     deregistrationDelaySeconds: DEFAULT_DEREGISTRATION_DELAY_SECONDS,
     httpRedirect: true,
     ipv6: true,
+    accessLogs: false,
+    accessLogRetentionDays: 90,
+    waf: false,
   },
   state: {},
   tags: {},
@@ -89,7 +92,7 @@ const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
       capacity: { fargateBase: 2, fargateWeight: 1, spotWeight: 0 },
       logRetentionDays: 365,
     },
-    edge: { deletionProtection: true },
+    edge: { deletionProtection: true, accessLogs: true, accessLogRetentionDays: 365 },
   },
 };
 

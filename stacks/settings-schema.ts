@@ -75,6 +75,8 @@ export interface FieldSpec<T> {
   readonly rule: Check | ((settings: T) => Check);
   /** Settings the rule depends on; it is skipped when one of them is itself invalid. */
   readonly after?: readonly string[];
+  /** What is allowed, for the README, when the rule depends on other settings. */
+  readonly documented?: string;
 }
 
 /** A check across settings (or against the project) that one field rule cannot express. */
@@ -142,6 +144,7 @@ export const ENVIRONMENT_FIELDS: ReadonlyArray<FieldSpec<EnvironmentSettings>> =
         unique: true,
       }),
     after: ["region"],
+    documented: "2 or 3 distinct availability zone names of the region",
   },
   {
     path: "network.subnetPrefixLength",
@@ -151,6 +154,7 @@ export const ENVIRONMENT_FIELDS: ReadonlyArray<FieldSpec<EnvironmentSettings>> =
       return integerIn(vpcPrefix + 1, 28, `(longer than the VPC prefix /${vpcPrefix}, at most /28)`);
     },
     after: ["network.vpcCidr"],
+    documented: "an integer longer than the VPC prefix, at most 28",
   },
   {
     path: "network.natStrategy",
@@ -185,6 +189,8 @@ export const ENVIRONMENT_FIELDS: ReadonlyArray<FieldSpec<EnvironmentSettings>> =
     description: "Task memory in MiB; must be a size Fargate offers for the CPU.",
     rule: (env) => fargateMemoryFor(env.service.cpu),
     after: ["service.cpu"],
+    documented:
+      "a size Fargate offers for service.cpu: 256 → 512-2048; 512 → 1024-4096; 1024 → 2048-8192; 2048 → 4096-16384 (steps of 1024); 4096 → 8192-30720; 8192 → 16384-61440 (steps of 4096); 16384 → 32768-122880 (steps of 8192)",
   },
   {
     path: "service.cpuArchitecture",
@@ -371,6 +377,22 @@ export const ENVIRONMENT_FIELDS: ReadonlyArray<FieldSpec<EnvironmentSettings>> =
   {
     path: "edge.ipv6",
     description: "Dualstack ALB (IPv6 on the public tier) and an AAAA record.",
+    rule: booleanValue,
+  },
+  {
+    path: "edge.accessLogs",
+    description: "ALB access logs to an S3 bucket of the environment.",
+    rule: booleanValue,
+  },
+  {
+    path: "edge.accessLogRetentionDays",
+    description: "Days the ALB access logs are kept.",
+    rule: integerIn(1, 3650, "days"),
+  },
+  {
+    path: "edge.waf",
+    description:
+      "WAF web ACL with AWS managed rule groups (IP reputation, common, known bad inputs) in front of the ALB; its logs keep service.logRetentionDays.",
     rule: booleanValue,
   },
   {
@@ -723,6 +745,12 @@ export const PROD_INVARIANTS: readonly CrossFieldRule[] = [
       env.edge.deletionProtection
         ? []
         : [{ field: "edge.deletionProtection", value: false, allowed: "true in prod" }],
+  },
+  {
+    description: "prod keeps ALB access logs.",
+    reads: ["edge.accessLogs"],
+    check: (env) =>
+      env.edge.accessLogs ? [] : [{ field: "edge.accessLogs", value: false, allowed: "true in prod" }],
   },
   {
     description: "prod rolls failed deployments back (circuit breaker with rollback).",

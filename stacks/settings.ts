@@ -91,6 +91,12 @@ export interface EdgeSettings {
   readonly httpRedirect: boolean;
   /** Dualstack load balancer and AAAA record. */
   readonly ipv6: boolean;
+  /** ALB access logs to an S3 bucket of the environment. */
+  readonly accessLogs: boolean;
+  /** Days the access logs are kept. */
+  readonly accessLogRetentionDays: number;
+  /** WAF web ACL with AWS managed rule groups in front of the ALB. */
+  readonly waf: boolean;
   /** ALB name, at most 32 characters (default: derived from project and environment). */
   readonly loadBalancerName: string;
 }
