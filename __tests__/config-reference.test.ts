@@ -1,0 +1,42 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  REFERENCE_END,
+  REFERENCE_START,
+  configurationReference,
+  withConfigurationReference,
+} from "../stacks/config-reference";
+import { loadSettings } from "../stacks/load-settings";
+import { PROJECT } from "../stacks/project";
+import { ENVIRONMENT_FIELDS, PROD_INVARIANTS, REGISTRY_FIELDS } from "../stacks/settings-schema";
+
+const project = loadSettings(PROJECT, {});
+const reference = configurationReference(project);
+
+describe("configuration reference", () => {
+  test("lists every setting with its default per environment and what is allowed", () => {
+    for (const spec of [...ENVIRONMENT_FIELDS, ...REGISTRY_FIELDS]) {
+      expect(reference).toContain(`| \`${spec.path}\` |`);
+    }
+    expect(reference).toContain(
+      "| `network.natStrategy` | `single` | `single` | `per-az` | one of 'per-az', 'single', 'none' |",
+    );
+    expect(reference).toContain("| `service.cpu` | `256` | `256` | `512` | one of 256, 512, 1024");
+    for (const invariant of PROD_INVARIANTS) expect(reference).toContain(invariant.description);
+  });
+
+  test("is what README.md holds (run npm run docs after changing settings)", () => {
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+    expect(readme).toContain(REFERENCE_START);
+    expect(withConfigurationReference(readme, project)).toBe(readme);
+  });
+
+  test("refuses a README without the markers", () => {
+    expect(() => withConfigurationReference("# no markers", project)).toThrow(
+      /lacks the configuration-reference markers/,
+    );
+    expect(withConfigurationReference(`a\n${REFERENCE_START}\nold\n${REFERENCE_END}\nb`, project)).toBe(
+      `a\n${reference}\nb`,
+    );
+  });
+});
