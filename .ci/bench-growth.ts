@@ -1,0 +1,21 @@
+// Synthesizes the registry plus N environments that copy the dev settings (separate VPC CIDRs),
+// for npm run bench's growth measurement. Usage: CDKTF_OUTDIR=<dir> node dist/bench-growth.js <N>
+import { loadSettings } from "../stacks/load-settings";
+import { PROJECT } from "../stacks/project";
+import type { ProjectDefinition } from "../stacks/settings";
+import { synthesizeProject } from "../stacks/synthesize";
+
+const count = Number(process.argv[2]);
+const dev = PROJECT.environments.find((e) => e.name === "dev");
+if (!dev || !Number.isInteger(count) || count < 1 || count > 200) {
+  throw new Error("usage: bench-growth <number of environments, 1-200>");
+}
+const definition: ProjectDefinition = {
+  ...PROJECT,
+  environments: Array.from({ length: count }, (_, i) => ({
+    ...dev,
+    name: `dev${i + 1}`,
+    overrides: { ...dev.overrides, network: { vpcCidr: `10.${(i + 1) % 256}.0.0/16` } },
+  })),
+};
+synthesizeProject(loadSettings(definition, {}), process.env.CDKTF_OUTDIR ?? "cdktf.out");
