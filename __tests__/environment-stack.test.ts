@@ -441,4 +441,62 @@ describe("EnvironmentStack", () => {
       },
     );
   });
+
+  describe("names", () => {
+    /** AWS name limits per resource type and attribute. */
+    const LIMITS: Array<[string, string, number]> = [
+      ["aws_lb", "name", 32],
+      ["aws_lb_target_group", "name_prefix", 6],
+      ["aws_s3_bucket", "bucket", 63],
+      ["aws_iam_role", "name", 64],
+      ["aws_iam_role_policy", "name", 128],
+      ["aws_security_group", "name_prefix", 229],
+      ["aws_db_subnet_group", "name", 255],
+      ["aws_kms_alias", "name", 256],
+      ["aws_cloudwatch_log_group", "name", 512],
+      ["aws_wafv2_web_acl", "name", 128],
+      ["aws_ecs_cluster", "name", 255],
+      ["aws_ecs_service", "name", 255],
+      ["aws_ecs_task_definition", "family", 255],
+      ["aws_appautoscaling_policy", "name", 256],
+    ];
+
+    test("stay within AWS limits with the longest project and environment names allowed", () => {
+      const longest: ProjectDefinition = {
+        project: "abcdefghijklmnop",
+        repository: "github.com/example/x",
+        environments: [
+          {
+            name: "productioneurope",
+            preset: "prod",
+            overrides: {
+              edge: { domainName: "api.example.com", hostedZoneName: "example.com", waf: true },
+            },
+          },
+        ],
+      };
+      const project = loadSettings(longest, {});
+      const stack = new EnvironmentStack(Testing.app(), {
+        project,
+        settings: project.environments[0] as never,
+      });
+      const json = synth(stack);
+      let checked = 0;
+      for (const [type, attribute, limit] of LIMITS) {
+        for (const [name, block] of Object.entries(resources(json, type))) {
+          // A token of the account id becomes 12 digits.
+          const value = String(block[attribute]).replace(
+            /\$\{data\.aws_caller_identity\.[^}]+\}/g,
+            "123456789012",
+          );
+          expect([`${type}.${name}.${attribute}`, value.length <= limit]).toEqual([
+            `${type}.${name}.${attribute}`,
+            true,
+          ]);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(LIMITS.length);
+    });
+  });
 });

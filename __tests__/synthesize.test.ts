@@ -36,6 +36,26 @@ describe("synthesizeProject", () => {
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["dev", "prod", "registry", "staging"]);
   });
 
+  test("gives every stack its own state location", () => {
+    const backends = Object.keys(manifest.stacks).map((name) =>
+      JSON.stringify(stackJson(name).terraform.backend),
+    );
+    expect(new Set(backends).size).toBe(4);
+    const withBucket = join(mkdtempSync(join(tmpdir(), "synth-state-")), "out");
+    synthesizeProject(loadSettings(PROJECT, { TF_STATE_BUCKET: "acme-state" }), withBucket);
+    const keys = ["registry", "dev", "staging", "prod"].map(
+      (name) =>
+        (JSON.parse(readFileSync(join(withBucket, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson)
+          .terraform.backend.s3.key,
+    );
+    expect(keys).toEqual([
+      "orders-api/registry.tfstate",
+      "orders-api/dev.tfstate",
+      "orders-api/staging.tfstate",
+      "orders-api/prod.tfstate",
+    ]);
+  });
+
   test("every stack's reference graph (references and depends_on) has no cycle", () => {
     for (const name of Object.keys(manifest.stacks)) {
       const graph = referenceGraph(stackJson(name));

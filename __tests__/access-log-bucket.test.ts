@@ -1,0 +1,94 @@
+import "cdktf/lib/testing/adapters/jest";
+import { AccessLogBucket } from "../constructs/access-log-bucket";
+import type { AccessLogBucketProps } from "../constructs/access-log-bucket";
+import { blockOf, dataSources, only, policyDocument, ref, synth, testStack } from "./support/synth";
+
+const BASE: AccessLogBucketProps = {
+  bucketName: "orders-api-prod-alb-logs-123456789012",
+  region: "eu-west-1",
+  accountId: "123456789012",
+  prefix: "alb",
+  retentionDays: 365,
+};
+
+function build(overrides: Partial<AccessLogBucketProps> = {}) {
+  const stack = testStack(overrides.region ?? BASE.region);
+  const bucket = new AccessLogBucket(stack, "access_logs", { ...BASE, ...overrides });
+  return { bucket, json: synth(stack) };
+}
+
+describe("AccessLogBucket", () => {
+  test("is private, SSE-S3 encrypted, versioned and without ACLs", () => {
+    const { bucket, json } = build();
+    const id = ref(bucket.bucket);
+    expect(blockOf(json, bucket.bucket)).toMatchObject({ bucket: BASE.bucketName, force_destroy: false });
+    expect(only(json, "aws_s3_bucket_public_access_block")).toMatchObject({
+      bucket: id,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(only(json, "aws_s3_bucket_server_side_encryption_configuration")).toMatchObject({
+      bucket: id,
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+    });
+    expect(only(json, "aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
+    expect(only(json, "aws_s3_bucket_ownership_controls").rule).toEqual({
+      object_ownership: "BucketOwnerEnforced",
+    });
+  });
+
+  test("expires the logs after the retention and cleans up versions and uploads bucket-wide", () => {
+    const { json } = build({ retentionDays: 90 });
+    expect(only(json, "aws_s3_bucket_lifecycle_configuration").rule).toEqual([
+      {
+        id: "expire-access-logs",
+        status: "Enabled",
+        filter: [{ prefix: "alb/" }],
+        expiration: [{ days: 90 }],
+      },
+      {
+        id: "bucket-hygiene",
+        status: "Enabled",
+        filter: [{}],
+        noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      },
+    ]);
+  });
+
+  test("lets the region's ELB account deliver under the prefix, and denies plain HTTP", () => {
+    const { bucket, json } = build();
+    const statements = policyDocument(json, only(json, "aws_s3_bucket_policy").policy).statement;
+    const [elbAccount] = Object.keys(dataSources(json, "aws_elb_service_account"));
+    expect(statements).toEqual([
+      expect.objectContaining({
+        effect: "Allow",
+        actions: ["s3:PutObject"],
+        principals: [{ type: "AWS", identifiers: [`\${data.aws_elb_service_account.${elbAccount}.arn}`] }],
+        resources: [`${ref(bucket.bucket, "arn")}/alb/AWSLogs/123456789012/*`],
+      }),
+      expect.objectContaining({
+        effect: "Deny",
+        actions: ["s3:*"],
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      }),
+    ]);
+  });
+
+  test("uses the log-delivery service principal in regions opened after 2021", () => {
+    const { json } = build({ region: "ap-southeast-4" });
+    expect(dataSources(json, "aws_elb_service_account")).toEqual({});
+    const [allow] = policyDocument(json, only(json, "aws_s3_bucket_policy").policy).statement;
+    expect(allow.principals).toEqual([
+      { type: "Service", identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"] },
+    ]);
+  });
+
+  test("fails on a retention S3 cannot apply", () => {
+    expect(() => build({ retentionDays: 0 })).toThrow(
+      /retentionDays: got 0; allowed: an integer from 1 to 3650 days/,
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import {
+  checkField,
+  describeValue,
+  integerIn,
+  listOf,
+  mapOf,
+  matches,
+  oneOf,
+  optional,
+  problem,
+} from "../constructs/checks";
+
+describe("checks", () => {
+  test("integerIn accepts whole numbers in range only", () => {
+    const rule = integerIn(1, 3, "tasks");
+    expect([0, 1, 3, 4, 1.5, "2"].map((v) => rule.test(v))).toEqual([false, true, true, false, false, false]);
+    expect(rule.allowed).toBe("an integer from 1 to 3 tasks");
+  });
+
+  test("listOf checks length, distinctness and every item", () => {
+    const rule = listOf(oneOf(["a", "b", "c"]), { min: 1, max: 2, unique: true });
+    expect(rule.test(["a"])).toBe(true);
+    expect(rule.test([])).toBe(false);
+    expect(rule.test(["a", "a"])).toBe(false);
+    expect(rule.test(["a", "d"])).toBe(false);
+    expect(rule.test("a")).toBe(false);
+    expect(rule.allowed).toBe("a list of 1 to 2 distinct items, each one of 'a', 'b', 'c'");
+  });
+
+  test("mapOf checks keys and values; optional accepts undefined", () => {
+    const rule = mapOf(matches(/^[A-Z]+$/, "capitals"), integerIn(0, 9));
+    expect(rule.test({ A: 1 })).toBe(true);
+    expect(rule.test({ a: 1 })).toBe(false);
+    expect(rule.test({ A: 10 })).toBe(false);
+    expect(rule.test([1])).toBe(false);
+    expect(optional(rule).test(undefined)).toBe(true);
+  });
+
+  test("problem lines name the field, the value and what is allowed, and stay short", () => {
+    expect(checkField("port", 0, integerIn(1, 2))).toBe("port: got 0; allowed: an integer from 1 to 2");
+    expect(checkField("port", 1, integerIn(1, 2))).toBeUndefined();
+    expect(problem("x", "y".repeat(500), "z").length).toBeLessThan(250);
+    expect(describeValue("${TfToken[TOKEN.1]}")).toBe("an unresolved token");
+  });
+});

@@ -1,0 +1,22 @@
+import { deepMerge } from "../stacks/deep-merge";
+
+describe("deepMerge", () => {
+  test("merges objects recursively, later layers winning, lists replaced whole", () => {
+    expect(deepMerge<unknown>({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] } }, { d: 2 })).toEqual({
+      a: { b: 1, c: [3] },
+      d: 2,
+    });
+  });
+
+  test("null removes a key; undefined changes nothing", () => {
+    expect(deepMerge<unknown>({ a: 1, b: { c: 2 } }, { a: null, b: { c: undefined } })).toEqual({
+      b: { c: 2 },
+    });
+  });
+
+  test("does not modify its inputs", () => {
+    const base = { a: { b: 1 } };
+    deepMerge(base, { a: { b: 2 } });
+    expect(base).toEqual({ a: { b: 1 } });
+  });
+});

@@ -1,0 +1,68 @@
+import "cdktf/lib/testing/adapters/jest";
+import { WebAcl } from "../constructs/web-acl";
+import { blockOf, only, ref, synth, testStack } from "./support/synth";
+
+function build(logRetentionDays = 365) {
+  const stack = testStack();
+  const acl = new WebAcl(stack, "waf", {
+    namePrefix: "orders-api-prod",
+    resourceArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/x/1",
+    logRetentionDays,
+    logKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+  });
+  return { acl, json: synth(stack) };
+}
+
+describe("WebAcl", () => {
+  test("applies the AWS managed rule groups, KnownBadInputs included, with metrics", () => {
+    const { acl, json } = build();
+    const block = blockOf(json, acl.webAcl);
+    expect(block).toMatchObject({ scope: "REGIONAL", default_action: { allow: {} } });
+    const rules = block.rule as Array<Record<string, any>>;
+    expect(rules.map((r) => [r.priority, r.statement.managed_rule_group_statement.name])).toEqual([
+      [1, "AWSManagedRulesAmazonIpReputationList"],
+      [2, "AWSManagedRulesAnonymousIpList"],
+      [3, "AWSManagedRulesCommonRuleSet"],
+      [4, "AWSManagedRulesKnownBadInputsRuleSet"],
+    ]);
+    for (const rule of rules) {
+      expect(rule.override_action).toEqual({ none: {} });
+      expect(rule.visibility_config).toMatchObject({
+        cloudwatch_metrics_enabled: true,
+        sampled_requests_enabled: true,
+      });
+    }
+  });
+
+  test("only counts hosting-provider IPs and large bodies, which an API's clients legitimately send", () => {
+    const { acl, json } = build();
+    const overrides = (blockOf(json, acl.webAcl).rule as Array<Record<string, any>>).flatMap(
+      (r) => r.statement.managed_rule_group_statement.rule_action_override ?? [],
+    );
+    expect(overrides).toEqual([
+      { name: "HostingProviderIPList", action_to_use: { count: {} } },
+      { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
+    ]);
+  });
+
+  test("protects the given load balancer and logs to an encrypted aws-waf-logs group", () => {
+    const { acl, json } = build();
+    expect(only(json, "aws_wafv2_web_acl_association")).toMatchObject({
+      resource_arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/x/1",
+      web_acl_arn: ref(acl.webAcl, "arn"),
+    });
+    expect(blockOf(json, acl.logGroup)).toMatchObject({
+      name: "aws-waf-logs-orders-api-prod",
+      retention_in_days: 365,
+      kms_key_id: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+    });
+    expect(only(json, "aws_wafv2_web_acl_logging_configuration")).toMatchObject({
+      resource_arn: ref(acl.webAcl, "arn"),
+      log_destination_configs: [ref(acl.logGroup, "arn")],
+    });
+  });
+
+  test("fails on a log retention CloudWatch does not offer", () => {
+    expect(() => build(100)).toThrow(/logRetentionDays: got 100; allowed: a CloudWatch Logs retention/);
+  });
+});
