@@ -1,5 +1,5 @@
 import "cdktf/lib/testing/adapters/jest";
-import { ContainerRegistry, ecrKeyStatement } from "../constructs/container-registry";
+import { ContainerRegistry } from "../constructs/container-registry";
 import type { ContainerRegistryProps } from "../constructs/container-registry";
 import { blockOf, dataSources, ref, synth, testStack } from "./support/synth";
 
@@ -55,13 +55,6 @@ describe("ContainerRegistry", () => {
         ],
         action: [{ type: "expire" }],
       },
-    ]);
-  });
-
-  test("the key statement lets the account use the key only through ECR in its region", () => {
-    expect(ecrKeyStatement("eu-west-1", "123456789012", "aws").condition).toEqual([
-      { test: "StringEquals", variable: "kms:ViaService", values: ["ecr.eu-west-1.amazonaws.com"] },
-      { test: "StringEquals", variable: "kms:CallerAccount", values: ["123456789012"] },
     ]);
   });
 

@@ -1,5 +1,5 @@
 import "cdktf/lib/testing/adapters/jest";
-import { KmsKey, cloudWatchLogsKeyStatement } from "../constructs/kms-key";
+import { KmsKey, cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/kms-key";
 import { blockOf, only, policyDocument, synth, testStack } from "./support/synth";
 
 describe("KmsKey", () => {
@@ -49,5 +49,18 @@ describe("KmsKey", () => {
           deletionWindowInDays: 3,
         }),
     ).toThrow(/deletionWindowInDays: got 3; allowed: an integer from 7 to 30 days/);
+  });
+
+  test("a via-service statement lets the account use the key only through those services", () => {
+    expect(
+      viaServiceKeyStatement("Ecr", ["ecr.eu-west-1.amazonaws.com"], "123456789012", "aws"),
+    ).toMatchObject({
+      sid: "Ecr",
+      principals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:root"] }],
+      condition: [
+        { test: "StringEquals", variable: "kms:ViaService", values: ["ecr.eu-west-1.amazonaws.com"] },
+        { test: "StringEquals", variable: "kms:CallerAccount", values: ["123456789012"] },
+      ],
+    });
   });
 });

@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import { DataAwsEcrLifecyclePolicyDocument } from "@cdktf/provider-aws/lib/data-aws-ecr-lifecycle-policy-document";
-import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { check, checkField, integerIn } from "./checks";
@@ -120,34 +119,4 @@ export class ContainerRegistry extends Construct {
       policy: policy.json,
     });
   }
-}
-
-/**
- * Key-policy statement letting principals of the account use the key through ECR in `region`
- * only (`kms:ViaService`), which is what ECR needs to encrypt and serve image layers.
- */
-export function ecrKeyStatement(
-  region: string,
-  accountId: string,
-  partition: string,
-): DataAwsIamPolicyDocumentStatement {
-  return {
-    sid: "AccountUsesKeyThroughEcrOnly",
-    effect: "Allow",
-    principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
-    actions: [
-      "kms:Encrypt",
-      "kms:Decrypt",
-      "kms:ReEncrypt*",
-      "kms:GenerateDataKey*",
-      "kms:DescribeKey",
-      "kms:CreateGrant",
-      "kms:RetireGrant",
-    ],
-    resources: ["*"],
-    condition: [
-      { test: "StringEquals", variable: "kms:ViaService", values: [`ecr.${region}.amazonaws.com`] },
-      { test: "StringEquals", variable: "kms:CallerAccount", values: [accountId] },
-    ],
-  };
 }

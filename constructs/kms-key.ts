@@ -91,3 +91,35 @@ export function cloudWatchLogsKeyStatement(
     ],
   };
 }
+
+/**
+ * Key-policy statement letting principals of the account use the key only through the given AWS
+ * services (`kms:ViaService`, e.g. "ecr.eu-west-1.amazonaws.com"): what services that encrypt on
+ * a caller's behalf need. IAM policies still decide which principals may call those services.
+ */
+export function viaServiceKeyStatement(
+  sid: string,
+  serviceEndpoints: readonly string[],
+  accountId: string,
+  partition: string,
+): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid,
+    effect: "Allow",
+    principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
+    actions: [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey",
+      "kms:CreateGrant",
+      "kms:RetireGrant",
+    ],
+    resources: ["*"],
+    condition: [
+      { test: "StringEquals", variable: "kms:ViaService", values: [...serviceEndpoints] },
+      { test: "StringEquals", variable: "kms:CallerAccount", values: [accountId] },
+    ],
+  };
+}

@@ -1,6 +1,5 @@
 import type { Construct } from "constructs";
 import { TerraformOutput, TerraformVariable } from "cdktf";
-import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository";
 import { AccessLogBucket } from "../constructs/access-log-bucket";
 import { AliasRecords } from "../constructs/alias-records";
@@ -9,7 +8,7 @@ import { FargateService } from "../constructs/fargate-service";
 import { containerHealthCheck } from "../constructs/health-check";
 import { HostedZoneLookup } from "../constructs/hosted-zone-lookup";
 import { InterfaceEndpoints } from "../constructs/interface-endpoints";
-import { KmsKey, cloudWatchLogsKeyStatement } from "../constructs/kms-key";
+import { KmsKey, cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/kms-key";
 import { LoadBalancer, targetGroupNamePrefixFor } from "../constructs/load-balancer";
 import { Network } from "../constructs/network";
 import { SECURITY_TIERS, SecurityGroups, tierFlows } from "../constructs/security-groups";
@@ -104,7 +103,14 @@ export class EnvironmentStack extends ProjectStack {
       description: `Encrypts the Secrets Manager secrets and SSM parameters of ${this.namePrefix}`,
       accountId: this.accountId,
       partition: this.partition,
-      usageStatements: [secretsKeyStatement(this.region, this.accountId, this.partition)],
+      usageStatements: [
+        viaServiceKeyStatement(
+          "AccountUsesKeyThroughSecretsManagerAndSsmOnly",
+          [`secretsmanager.${this.region}.amazonaws.com`, `ssm.${this.region}.amazonaws.com`],
+          this.accountId,
+          this.partition,
+        ),
+      ],
     });
 
     this.network = new Network(this, "network", {
@@ -336,37 +342,4 @@ export class EnvironmentStack extends ProjectStack {
       }
     }
   }
-}
-
-/**
- * Key-policy statement letting the account's principals use the secrets key only through Secrets
- * Manager and SSM in this region; IAM policies (the execution role's) decide who may decrypt.
- */
-function secretsKeyStatement(
-  region: string,
-  accountId: string,
-  partition: string,
-): DataAwsIamPolicyDocumentStatement {
-  return {
-    sid: "AccountUsesKeyThroughSecretsManagerAndSsmOnly",
-    effect: "Allow",
-    principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
-    actions: [
-      "kms:Encrypt",
-      "kms:Decrypt",
-      "kms:ReEncrypt*",
-      "kms:GenerateDataKey*",
-      "kms:DescribeKey",
-      "kms:CreateGrant",
-    ],
-    resources: ["*"],
-    condition: [
-      {
-        test: "StringEquals",
-        variable: "kms:ViaService",
-        values: [`secretsmanager.${region}.amazonaws.com`, `ssm.${region}.amazonaws.com`],
-      },
-      { test: "StringEquals", variable: "kms:CallerAccount", values: [accountId] },
-    ],
-  };
 }

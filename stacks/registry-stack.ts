@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { ContainerRegistry, ecrKeyStatement } from "../constructs/container-registry";
-import { KmsKey } from "../constructs/kms-key";
+import { ContainerRegistry } from "../constructs/container-registry";
+import { KmsKey, viaServiceKeyStatement } from "../constructs/kms-key";
 import { ProjectStack } from "./project-stack";
 import type { ProjectSettings } from "./settings";
 
@@ -37,7 +37,14 @@ export class RegistryStack extends ProjectStack {
       description: `Encrypts the images of the ${settings.repositoryName} ECR repository`,
       accountId: this.accountId,
       partition: this.partition,
-      usageStatements: [ecrKeyStatement(this.region, this.accountId, this.partition)],
+      usageStatements: [
+        viaServiceKeyStatement(
+          "AccountUsesKeyThroughEcrOnly",
+          [`ecr.${this.region}.amazonaws.com`],
+          this.accountId,
+          this.partition,
+        ),
+      ],
     });
     this.registry = new ContainerRegistry(this, "registry", {
       repositoryName: settings.repositoryName,
