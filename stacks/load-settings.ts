@@ -89,6 +89,8 @@ export function loadSettings(definition: ProjectDefinition, env: ProcessEnv = {}
   registryValidation.checkFields(registry);
   problems.push(...registryValidation.problems);
 
+  /** What the cross-environment rules see of the project. */
+  const project: ProjectSettings = { ...definition, registry, environments: [] };
   const environments: EnvironmentSettings[] = [];
   const selected = selectEnvironments(definition.environments, env[SETTINGS_ENV_VARS.environments], problems);
   // An environment whose name is already reported (malformed or taken) is not validated further.
@@ -102,7 +104,6 @@ export function loadSettings(definition: ProjectDefinition, env: ProcessEnv = {}
     validation.checkOverride(file[def.name]);
     const settings = resolveEnvironment(definition.project, def, outside, file[def.name]);
     validation.checkFields(settings);
-    const project: ProjectSettings = { ...definition, registry, environments: [] };
     validation.checkRules(ENVIRONMENT_RULES, settings, project);
     if (def.preset === "prod") validation.checkRules(PROD_INVARIANTS, settings, project);
     problems.push(...validation.problems);
