@@ -412,6 +412,13 @@ const CASES: Case[] = [
     "a name inside the hosted zone example.org",
   ],
   [
+    "an alternative name outside the zone",
+    { dev: { edge: { subjectAlternativeNames: ["www.example.org"] } } },
+    "dev",
+    "edge.subjectAlternativeNames",
+    "names inside the hosted zone dev.example.com",
+  ],
+  [
     "both a zone id and a zone name",
     { dev: { edge: { hostedZoneId: "Z0123456789ABC" } } },
     "dev",

@@ -622,7 +622,7 @@ export const ENVIRONMENT_RULES: readonly CrossFieldRule[] = [
   },
   {
     description:
-      "HTTPS has a certificate source: edge.certificateArn, or edge.domainName with edge.hostedZoneId or edge.hostedZoneName (a DNS-validated certificate).",
+      "HTTPS has a certificate source: edge.certificateArn, or edge.domainName with edge.hostedZoneId or edge.hostedZoneName (a DNS-validated certificate); the domain and alternative names lie inside a zone given by name.",
     reads: ["edge.domainName", "edge.hostedZoneId", "edge.hostedZoneName", "edge.certificateArn"],
     check: (env) => {
       const { domainName: domain, hostedZoneId: zoneId, hostedZoneName: zoneName, certificateArn } = env.edge;
@@ -655,6 +655,16 @@ export const ENVIRONMENT_RULES: readonly CrossFieldRule[] = [
           field: "edge.domainName",
           value: domain,
           allowed: `a name inside the hosted zone ${zoneName}`,
+        });
+      }
+      const outsideZone = env.edge.subjectAlternativeNames.filter(
+        (n) => zoneName !== undefined && !domainIsInZone(n, zoneName),
+      );
+      if (outsideZone.length > 0) {
+        problems.push({
+          field: "edge.subjectAlternativeNames",
+          value: outsideZone,
+          allowed: `names inside the hosted zone ${zoneName ?? ""} (their validation records go there)`,
         });
       }
       if (certificateArn !== undefined && env.edge.subjectAlternativeNames.length > 0) {
