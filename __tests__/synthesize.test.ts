@@ -114,4 +114,20 @@ describe("synthesizeProject", () => {
     );
     expect(readdirSync(join(dir, "stacks")).sort()).toEqual(["dev", "registry"]);
   });
+
+  test("refuses HCL output for a WAF, whose rule statements cdktf cannot write as HCL blocks", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "synth-waf-")), "out");
+    const waf = {
+      ...settings,
+      environments: settings.environments.map((e) =>
+        e.name === "prod" ? { ...e, edge: { ...e.edge, waf: true } } : e,
+      ),
+    };
+    expect(() => withHcl(true, () => synthesizeProject(waf, dir))).toThrow(
+      /\[prod\] edge\.waf: got true; allowed: false with HCL output/,
+    );
+    expect(existsSync(dir)).toBe(false);
+    withHcl(false, () => synthesizeProject(waf, dir));
+    expect(existsSync(join(dir, "stacks", "prod", "cdk.tf.json"))).toBe(true);
+  });
 });

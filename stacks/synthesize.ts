@@ -10,6 +10,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { App } from "cdktf";
 import { EnvironmentStack } from "./environment-stack";
 import { RegistryStack } from "./registry-stack";
+import { SettingsError } from "./load-settings";
 import type { ProjectSettings } from "./settings";
 
 export const DEFAULT_OUTDIR = "cdktf.out";
@@ -50,6 +51,7 @@ export function synthesizeProject(
   outdir: string = DEFAULT_OUTDIR,
   warn: (text: string) => void = (text) => process.stderr.write(text),
 ): void {
+  if (hclRequested()) refuseWhatHclCannotExpress(project);
   const target = resolve(outdir);
   mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-staging-`));
@@ -62,6 +64,23 @@ export function synthesizeProject(
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * cdktf writes the WAF rule statements (untyped in the provider bindings) as HCL arguments where
+ * Terraform expects nested blocks, so such a file would not load. JSON output is unaffected.
+ */
+function refuseWhatHclCannotExpress(project: ProjectSettings): void {
+  const problems = project.environments
+    .filter((env) => env.edge.waf)
+    .map((env) => ({
+      scope: env.name,
+      field: "edge.waf",
+      value: true,
+      allowed:
+        "false with HCL output: cdktf writes WAF rule statements as arguments, which Terraform rejects (use npm run synth)",
+    }));
+  if (problems.length > 0) throw new SettingsError(problems);
 }
 
 function formatHcl(stacksDir: string, warn: (text: string) => void): void {
