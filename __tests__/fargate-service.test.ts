@@ -437,12 +437,12 @@ describe("FargateService", () => {
       [
         "desired outside min..max",
         { desiredCount: 9, autoscaling: { minCount: 2, maxCount: 4, ...scaling } },
-        /desiredCount: got 9; allowed: a count within autoscaling min\.\.max \(2\.\.4\)/,
+        /desiredCount: got 9; allowed: a count within autoscaling\.minCount\.\.maxCount \(2\.\.4\)/,
       ],
       [
         "a password in environment",
         { environment: { DB_PASSWORD: "hunter2" } },
-        /environment\.DB_PASSWORD: got '\(value hidden\)'; allowed: a non-secret setting; its name contains PASSWORD, so pass it in secrets/,
+        /environment\.DB_PASSWORD: got '\(value hidden\)'; allowed: a non-secret setting; its name contains PASSWORD, so move it to secrets/,
       ],
       [
         "credentials inside a URL",

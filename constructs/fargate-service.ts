@@ -13,14 +13,15 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { fargateCpu, fargateMemoryFor, logRetentionDays, tcpPort } from "./aws-limits";
-import { check, checkField, integerIn, listOf, mapOf, oneOf, problem } from "./checks";
+import { check, checkField, formatProblem, integerIn, listOf, mapOf, oneOf, problem } from "./checks";
+import type { Problem } from "./checks";
 import { jsonencode } from "./json-encode";
 import { serviceTrustPolicy } from "./policy-documents";
 import {
+  environmentSecretProblems,
   environmentVariableName,
   parseSecretReference,
   secretArn,
-  secretLookingReason,
 } from "./secret-references";
 import { throwIfProblems } from "./validation-error";
 
@@ -246,20 +247,13 @@ export class FargateService extends Construct {
           check("a string", (v) => typeof v === "string"),
         ),
       ),
-      ...Object.entries(environment).map(([name, value]) => {
-        const reason = secretLookingReason(name, value);
-        return reason
-          ? problem(
-              `environment.${name}`,
-              "(value hidden)",
-              `a non-secret setting; ${reason}, so pass it in secrets`,
-            )
-          : undefined;
-      }),
+      ...(mapOf(
+        environmentVariableName,
+        check("a string", (v) => typeof v === "string"),
+      ).test(environment)
+        ? environmentSecretProblems(environment, secrets).map(formatProblem)
+        : []),
       checkField("secrets", secrets, mapOf(environmentVariableName, secretArn)),
-      ...Object.keys(secrets)
-        .filter((name) => name in environment)
-        .map((name) => problem(`secrets.${name}`, name, "a name not also used in environment")),
       checkField("secretsKmsKeyArns", secretsKmsKeyArns, listOf(kmsKeyArn, { unique: true })),
       ...healthCheckProblems(healthCheck),
       checkField("healthCheckGracePeriodSeconds", gracePeriod, integerIn(0, 7200, "seconds")),
@@ -643,27 +637,9 @@ function countProblems(desiredCount: number, autoscaling: AutoscalingProps): Arr
     checkField("autoscaling.scaleInCooldownSeconds", autoscaling.scaleInCooldownSeconds, cooldown),
     checkField("autoscaling.scaleOutCooldownSeconds", autoscaling.scaleOutCooldownSeconds, cooldown),
   ];
-  if (count.test(autoscaling.minCount) && count.test(autoscaling.maxCount)) {
-    if (autoscaling.minCount > autoscaling.maxCount) {
-      problems.push(
-        problem(
-          "autoscaling.minCount",
-          autoscaling.minCount,
-          `at most autoscaling.maxCount (${autoscaling.maxCount})`,
-        ),
-      );
-    } else if (
-      count.test(desiredCount) &&
-      (desiredCount < autoscaling.minCount || desiredCount > autoscaling.maxCount)
-    ) {
-      problems.push(
-        problem(
-          "desiredCount",
-          desiredCount,
-          `a count within autoscaling min..max (${autoscaling.minCount}..${autoscaling.maxCount})`,
-        ),
-      );
-    }
+  if (count.test(desiredCount) && count.test(autoscaling.minCount) && count.test(autoscaling.maxCount)) {
+    const inconsistent = countConsistencyProblem(desiredCount, autoscaling.minCount, autoscaling.maxCount);
+    if (inconsistent) problems.push(formatProblem(inconsistent));
   }
   return problems;
 }
@@ -674,8 +650,42 @@ function capacityProblems(capacity: CapacityStrategy): Array<string | undefined>
     checkField("capacityStrategy.fargateBase", capacity.fargateBase, integerIn(0, 100000, "tasks")),
     checkField("capacityStrategy.fargateWeight", capacity.fargateWeight, weight),
     checkField("capacityStrategy.spotWeight", capacity.spotWeight, weight),
-    capacity.fargateWeight === 0 && capacity.spotWeight === 0
-      ? problem("capacityStrategy", capacity, "at least one of fargateWeight and spotWeight above 0")
-      : undefined,
+    ...[capacityWeightProblem(capacity, "capacityStrategy")]
+      .filter((p) => p !== undefined)
+      .map(formatProblem),
   ];
+}
+
+/**
+ * min ≤ max and min ≤ desired ≤ max. `prefix` names the fields as the caller knows them
+ * ("" for construct props, "service." for settings).
+ */
+export function countConsistencyProblem(
+  desired: number,
+  min: number,
+  max: number,
+  prefix = "",
+): Problem | undefined {
+  if (min > max) {
+    return {
+      field: `${prefix}autoscaling.minCount`,
+      value: min,
+      allowed: `at most ${prefix}autoscaling.maxCount (${max})`,
+    };
+  }
+  if (desired < min || desired > max) {
+    return {
+      field: `${prefix}desiredCount`,
+      value: desired,
+      allowed: `a count within ${prefix}autoscaling.minCount..maxCount (${min}..${max})`,
+    };
+  }
+  return undefined;
+}
+
+/** A capacity strategy must place tasks somewhere. */
+export function capacityWeightProblem(capacity: CapacityStrategy, field: string): Problem | undefined {
+  return capacity.fargateWeight === 0 && capacity.spotWeight === 0
+    ? { field, value: capacity, allowed: "at least one of fargateWeight and spotWeight above 0" }
+    : undefined;
 }

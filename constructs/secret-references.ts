@@ -4,6 +4,7 @@
  * values out of plain `environment`.
  */
 import { check } from "./checks";
+import type { Problem } from "./checks";
 
 export interface SecretReference {
   readonly kind: "secretsmanager" | "ssm";
@@ -111,4 +112,35 @@ export function secretLookingReason(name: string, value: string): string | undef
   }
   const match = SECRET_VALUE_PATTERNS.find(([pattern]) => pattern.test(value));
   return match ? `its value looks like ${match[1]}` : undefined;
+}
+
+/**
+ * Plain variables that look like secrets, and names used both as plain variables and secrets.
+ * `prefix` names the fields as the caller knows them ("" for construct props, "service." for settings).
+ */
+export function environmentSecretProblems(
+  environment: Readonly<Record<string, string>>,
+  secrets: Readonly<Record<string, string>>,
+  prefix = "",
+): Problem[] {
+  const secretLooking = Object.entries(environment).flatMap(([name, value]) => {
+    const reason = secretLookingReason(name, value);
+    return reason
+      ? [
+          {
+            field: `${prefix}environment.${name}`,
+            value: "(value hidden)",
+            allowed: `a non-secret setting; ${reason}, so move it to ${prefix}secrets`,
+          },
+        ]
+      : [];
+  });
+  const both = Object.keys(secrets)
+    .filter((name) => name in environment)
+    .map((name) => ({
+      field: `${prefix}secrets.${name}`,
+      value: name,
+      allowed: `a name not also used in ${prefix}environment`,
+    }));
+  return [...secretLooking, ...both];
 }

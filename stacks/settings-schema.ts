@@ -31,7 +31,12 @@ import {
   UNTAGGED_IMAGE_EXPIRY_RANGE,
   repositoryName,
 } from "../constructs/container-registry";
-import { CPU_ARCHITECTURES, nonRootUser } from "../constructs/fargate-service";
+import {
+  CPU_ARCHITECTURES,
+  capacityWeightProblem,
+  countConsistencyProblem,
+  nonRootUser,
+} from "../constructs/fargate-service";
 import {
   HEALTH_CHECK_LIMITS,
   deregistrationDelayProblem,
@@ -47,10 +52,10 @@ import {
 } from "../constructs/load-balancer";
 import { AZ_COUNT_RANGE, NAT_STRATEGIES, VPC_PREFIX_RANGE } from "../constructs/network";
 import {
+  environmentSecretProblems,
   environmentVariableName,
   parseSecretReference,
   secretArn,
-  secretLookingReason,
 } from "../constructs/secret-references";
 import { ipv4Cidr, parseIpv4Cidr, slotsPerTier } from "../constructs/subnet-cidrs";
 import type { EnvironmentSettings, ProjectSettings, RegistrySettings } from "./settings";
@@ -534,72 +539,24 @@ export const ENVIRONMENT_RULES: readonly CrossFieldRule[] = [
       "Every desired and autoscaling count is consistent: minCount ≤ maxCount and minCount ≤ desiredCount ≤ maxCount.",
     reads: ["service.desiredCount", "service.autoscaling.minCount", "service.autoscaling.maxCount"],
     check: (env) => {
-      const { desiredCount } = env.service;
       const { minCount, maxCount } = env.service.autoscaling;
-      if (minCount > maxCount) {
-        return [
-          {
-            field: "service.autoscaling.minCount",
-            value: minCount,
-            allowed: `at most service.autoscaling.maxCount (${maxCount})`,
-          },
-        ];
-      }
-      if (desiredCount < minCount || desiredCount > maxCount) {
-        return [
-          {
-            field: "service.desiredCount",
-            value: desiredCount,
-            allowed: `a count within service.autoscaling.minCount..maxCount (${minCount}..${maxCount})`,
-          },
-        ];
-      }
-      return [];
+      const found = countConsistencyProblem(env.service.desiredCount, minCount, maxCount, "service.");
+      return found ? [found] : [];
     },
   },
   {
     description: "The capacity strategy places tasks somewhere: fargateWeight or spotWeight above 0.",
     reads: ["service.capacity.fargateWeight", "service.capacity.spotWeight"],
-    check: (env) =>
-      env.service.capacity.fargateWeight === 0 && env.service.capacity.spotWeight === 0
-        ? [
-            {
-              field: "service.capacity",
-              value: env.service.capacity,
-              allowed: "at least one of fargateWeight and spotWeight above 0",
-            },
-          ]
-        : [],
+    check: (env) => {
+      const found = capacityWeightProblem(env.service.capacity, "service.capacity");
+      return found ? [found] : [];
+    },
   },
   {
     description:
-      "No secret-looking plain variable (names with PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY...; values with credentials in a URL, private keys, access keys): those belong in service.secrets.",
-    reads: ["service.environment"],
-    check: (env) =>
-      Object.entries(env.service.environment).flatMap(([name, value]) => {
-        const reason = secretLookingReason(name, value);
-        return reason
-          ? [
-              {
-                field: `service.environment.${name}`,
-                value: "(value hidden)",
-                allowed: `a non-secret setting; ${reason}, so move it to service.secrets`,
-              },
-            ]
-          : [];
-      }),
-  },
-  {
-    description: "A variable is either plain or a secret, not both.",
+      "No secret-looking plain variable (names with PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY...; values with credentials in a URL, private keys, access keys): those belong in service.secrets; and no name is both plain and secret.",
     reads: ["service.environment", "service.secrets"],
-    check: (env) =>
-      Object.keys(env.service.secrets)
-        .filter((name) => name in env.service.environment)
-        .map((name) => ({
-          field: `service.secrets.${name}`,
-          value: name,
-          allowed: "a name not also used in service.environment",
-        })),
+    check: (env) => environmentSecretProblems(env.service.environment, env.service.secrets, "service."),
   },
   {
     description:
