@@ -31,6 +31,13 @@ function build(name: string, env: ProcessEnv = {}, overrides?: EnvironmentOverri
   return { stack, json: synth(stack) };
 }
 
+/** Writes an override file (STACK_CONFIG_FILE) and returns its path. */
+function writeConfig(content: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), "environment-stack-")), "overrides.json");
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+
 /** Every block of every resource and data source in the stack, with its address. */
 function allBlocks(json: TerraformJson): Array<[string, Block]> {
   return [json.resource, json.data ?? {}].flatMap((section) =>
@@ -344,17 +351,36 @@ describe("EnvironmentStack", () => {
   });
 
   describe("service", () => {
-    test("pulls from the shared repository, looked up by name in the registry's region", () => {
+    test("pulls from the shared repository, looked up by name with the stack's own provider", () => {
       const { stack, json } = prod;
-      expect(Object.values(dataSources(json, "aws_ecr_repository"))).toEqual([
-        expect.objectContaining({ name: "orders-api", region: "eu-west-1" }),
-      ]);
+      const [lookup] = Object.values(dataSources(json, "aws_ecr_repository"));
+      expect(lookup).toEqual(expect.objectContaining({ name: "orders-api" }));
+      // Neither 6.x's `region` argument (unknown to provider 5.x) nor an alias in the same region.
+      expect(lookup).not.toHaveProperty("region");
+      expect(lookup).not.toHaveProperty("provider");
+      expect(json.provider.aws).toHaveLength(1);
       const [container] = decodeJsonencode(
         blockOf(json, stack.service.taskDefinition).container_definitions,
       ) as Block[];
       expect(container?.image).toBe(
         `\${data.aws_ecr_repository.${nameOf(stack.repository)}.repository_url}:\${var.image_tag}`,
       );
+    });
+
+    test("looks the repository up through an aliased provider when the registry is in another region", () => {
+      const env = { STACK_CONFIG_FILE: writeConfig({ registry: { region: "eu-central-1" } }) };
+      const { json } = build("prod", env);
+      const aliased = (json.provider.aws as Block[]).filter((p) => p.alias !== undefined);
+      expect(aliased).toEqual([
+        expect.objectContaining({
+          alias: "eu_central_1",
+          region: "eu-central-1",
+          default_tags: expect.anything(),
+        }),
+      ]);
+      const [lookup] = Object.values(dataSources(json, "aws_ecr_repository"));
+      expect(lookup?.provider).toBe("aws.eu_central_1");
+      expect(lookup).not.toHaveProperty("region");
     });
 
     test("encrypts the container log group with the logs key and lets the tasks decrypt secrets only through their services", () => {

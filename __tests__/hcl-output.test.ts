@@ -20,6 +20,8 @@ if (!terraformOnPath) {
   );
 }
 
+const REFERENCE_LISTS = ["depends_on", "ignore_changes", "replace_triggered_by"];
+
 /** Drops whitespace outside string literals: insignificant in HCL expressions. */
 function squeeze(expression: string): string {
   let out = "";
@@ -43,6 +45,8 @@ function squeeze(expression: string): string {
  */
 function normalize(value: unknown, key = ""): unknown {
   if (Array.isArray(value)) {
+    // Lists of references: JSON writes "aws_x.y", hcl2json reads a bare reference as "${aws_x.y}".
+    if (REFERENCE_LISTS.includes(key)) return value.map((v) => String(v).replace(/^\$\{(.*)\}$/, "$1"));
     const items = value.map((v) => normalize(v));
     return items.length === 1 && items[0] !== null && typeof items[0] === "object" && !Array.isArray(items[0])
       ? items[0]

@@ -61,12 +61,14 @@ describe("run", () => {
   });
 });
 
+const cliEnv = { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", CI: "1" };
+
 describe("npm run synth with a bad STACK_CONFIG_FILE", () => {
   // The CLI hands its --output directory to the app as CDKTF_OUTDIR.
   const synth = (outdir: string, env: Record<string, string>) =>
     spawnSync("npm", ["run", "--silent", "synth", "--", "--output", outdir], {
       encoding: "utf8",
-      env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", CI: "1", ...env },
+      env: { ...cliEnv, ...env },
       timeout: 60_000,
     });
 
@@ -96,5 +98,33 @@ describe("npm run synth with a bad STACK_CONFIG_FILE", () => {
     for (const message of messages) expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("nothing was synthesized");
     expect(snapshotTree(outdir)).toEqual(before);
+  });
+});
+
+describe("npm run synth after an earlier synth of more stacks", () => {
+  test.each(["synth", "synth:hcl"])(
+    "npm run %s with STACK_ENVIRONMENTS=prod keeps registry and prod and drops the others",
+    (script) => {
+      const outdir = join(mkdtempSync(join(tmpdir(), "run-narrow-")), "cdktf.out");
+      synthesizeProject(loadSettings(PROJECT, {}), outdir);
+      const result = spawnSync("npm", ["run", "--silent", script, "--", "--output", outdir], {
+        encoding: "utf8",
+        env: { ...cliEnv, STACK_ENVIRONMENTS: "prod" },
+        timeout: 60_000,
+      });
+      expect([result.status, result.stderr]).toEqual([0, expect.not.stringContaining("ENOENT")]);
+      expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["prod", "registry"]);
+      const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+        stacks: Record<string, unknown>;
+      };
+      expect(Object.keys(manifest.stacks).sort()).toEqual(["prod", "registry"]);
+    },
+  );
+
+  test("the app run on its own (not by the CLI) prunes the stale stack directories itself", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "run-narrow-direct-")), "cdktf.out");
+    synthesizeProject(loadSettings(PROJECT, {}), outdir);
+    expect(run({ CDKTF_OUTDIR: outdir, STACK_ENVIRONMENTS: "prod" }, () => undefined)).toBe(0);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["prod", "registry"]);
   });
 });

@@ -115,7 +115,7 @@ describe("synthesizeProject", () => {
     expect(readdirSync(join(dir, "stacks")).sort()).toEqual(["dev", "registry"]);
   });
 
-  test("refuses HCL output for a WAF, whose rule statements cdktf cannot write as HCL blocks", () => {
+  test("writes a WAF's rule statements as HCL blocks, which the bindings leave untyped", () => {
     const dir = join(mkdtempSync(join(tmpdir(), "synth-waf-")), "out");
     const waf = {
       ...settings,
@@ -123,11 +123,24 @@ describe("synthesizeProject", () => {
         e.name === "prod" ? { ...e, edge: { ...e.edge, waf: true } } : e,
       ),
     };
-    expect(() => withHcl(true, () => synthesizeProject(waf, dir))).toThrow(
-      /\[prod\] edge\.waf: got true; allowed: false with HCL output/,
+    withHcl(true, () => synthesizeProject(waf, dir));
+    const hcl = readFileSync(join(dir, "stacks", "prod", "cdk.tf"), "utf8");
+    expect(hcl).toMatch(/\n\s+statement \{\n\s+managed_rule_group_statement \{\n/);
+    expect(hcl).toMatch(
+      /\n\s+rule_action_override \{\n\s+name\s+= "HostingProviderIPList"\n\s+action_to_use \{/,
     );
-    expect(existsSync(dir)).toBe(false);
-    withHcl(false, () => synthesizeProject(waf, dir));
-    expect(existsSync(join(dir, "stacks", "prod", "cdk.tf.json"))).toBe(true);
+    expect(hcl).not.toMatch(/\b(statement|managed_rule_group_statement|rule_action_override) = /);
+    expect(existsSync(join(dir, "stacks", "prod", "cdk.tf.json"))).toBe(false);
+  });
+
+  test("writes lifecycle conditions as blocks and depends_on/ignore_changes as bare references in HCL", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "synth-meta-")), "out");
+    withHcl(true, () => synthesizeProject(settings, dir));
+    const hcl = readFileSync(join(dir, "stacks", "dev", "cdk.tf"), "utf8");
+    expect(hcl).toMatch(/\n\s+postcondition \{\n\s+condition\s+= /);
+    expect(hcl).not.toMatch(/(postcondition|precondition) = /);
+    expect(hcl).toMatch(/\n\s+depends_on = \[aws_[a-z_]+\.[A-Za-z0-9_]+/);
+    expect(hcl).toMatch(/\n\s+ignore_changes = \[desired_count\]/);
+    expect(hcl).not.toMatch(/(depends_on|ignore_changes) = \[\s*"/);
   });
 });

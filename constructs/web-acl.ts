@@ -4,6 +4,7 @@ import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { logRetentionDays } from "./aws-limits";
+import { renderUntypedAsBlocks } from "./hcl-rendering";
 import { checkField } from "./checks";
 import { throwIfProblems } from "./validation-error";
 
@@ -78,6 +79,7 @@ export class WebAcl extends Construct {
         visibilityConfig: metric(`${props.namePrefix}-${group.name}`),
       })),
     });
+    renderUntypedAsBlocks(this.webAcl, ["rule", "statement"]);
     new Wafv2WebAclAssociation(this, "association", {
       resourceArn: props.resourceArn,
       webAclArn: this.webAcl.arn,

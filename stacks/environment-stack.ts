@@ -154,7 +154,7 @@ export class EnvironmentStack extends ProjectStack {
 
     this.repository = new DataAwsEcrRepository(this, "repository", {
       name: project.registry.repositoryName,
-      region: project.registry.region,
+      provider: this.providerFor(project.registry.region),
     });
 
     const zone = edge.hostedZoneId ?? edge.hostedZoneName;

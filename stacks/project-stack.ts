@@ -1,8 +1,10 @@
 import type { Construct } from "constructs";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { partitionOf } from "../constructs/aws-limits";
+import { HclMetaArguments } from "../constructs/hcl-rendering";
 
 /** Registry address of the AWS provider, fully qualified so Terraform and OpenTofu agree. */
 export const AWS_PROVIDER_SOURCE = "hashicorp/aws";
@@ -32,14 +34,17 @@ export class ProjectStack extends TerraformStack {
   public readonly namePrefix: string;
   /** Where the state lives, for documentation and tests: "s3://bucket/key" or a relative path. */
   public readonly stateLocation: string;
+  private readonly providerConfig: AwsProviderConfig;
+  private readonly regionalProviders = new Map<string, AwsProvider>();
 
   constructor(scope: Construct, id: string, props: ProjectStackProps) {
     super(scope, id);
+    Aspects.of(this).add(new HclMetaArguments());
     this.region = props.region;
     this.partition = partitionOf(props.region);
     this.namePrefix = `${props.project}-${props.environment}`;
 
-    new AwsProvider(this, "aws", {
+    this.providerConfig = {
       region: props.region,
       allowedAccountIds: props.accountId === undefined ? undefined : [props.accountId],
       defaultTags: [
@@ -53,7 +58,8 @@ export class ProjectStack extends TerraformStack {
           },
         },
       ],
-    });
+    };
+    new AwsProvider(this, "aws", this.providerConfig);
     this.addOverride("terraform.required_providers.aws.source", AWS_PROVIDER_SOURCE);
     this.accountId = props.accountId ?? new DataAwsCallerIdentity(this, "caller_identity").accountId;
 
@@ -69,5 +75,25 @@ export class ProjectStack extends TerraformStack {
       this.stateLocation = `../../../terraform.${id}.tfstate`;
       new LocalBackend(this, { path: this.stateLocation });
     }
+  }
+
+  /**
+   * The provider for resources and lookups in another region than the stack's: undefined for the
+   * stack's own region, otherwise an aliased provider (same account pin and tags) made once per
+   * region. An alias works with AWS provider 5.x and 6.x alike; 6.x's per-resource `region`
+   * argument does not exist in 5.x.
+   */
+  public providerFor(region: string): AwsProvider | undefined {
+    if (region === this.region) return undefined;
+    let provider = this.regionalProviders.get(region);
+    if (provider === undefined) {
+      provider = new AwsProvider(this, `aws_${region.replace(/-/g, "_")}`, {
+        ...this.providerConfig,
+        region,
+        alias: region.replace(/-/g, "_"),
+      });
+      this.regionalProviders.set(region, provider);
+    }
+    return provider;
   }
 }

@@ -10,7 +10,9 @@ import { DEFAULT_OUTDIR, synthesizeProject } from "./synthesize";
 export function run(env: ProcessEnv, stderr: (text: string) => void): number {
   try {
     const settings = loadSettings(PROJECT, env);
-    synthesizeProject(settings, env.CDKTF_OUTDIR ?? DEFAULT_OUTDIR);
+    // The cdktf CLI hands the app its context; it prunes stale stack directories itself.
+    const underCdktfCli = env.CDKTF_CONTEXT_JSON !== undefined;
+    synthesizeProject(settings, env.CDKTF_OUTDIR ?? DEFAULT_OUTDIR, { pruneStaleStacks: !underCdktfCli });
     return 0;
   } catch (error) {
     if (error instanceof SettingsError) {

@@ -10,7 +10,6 @@ import { basename, dirname, join, resolve } from "node:path";
 import { App } from "cdktf";
 import { EnvironmentStack } from "./environment-stack";
 import { RegistryStack } from "./registry-stack";
-import { SettingsError } from "./load-settings";
 import type { ProjectSettings } from "./settings";
 
 export const DEFAULT_OUTDIR = "cdktf.out";
@@ -41,17 +40,30 @@ export function hclRequested(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.SYNTH_HCL_OUTPUT === "true";
 }
 
+export interface SynthesizeOptions {
+  /** Where warnings go. @default - stderr */
+  readonly warn?: (text: string) => void;
+  /**
+   * Remove the directories of stacks no longer synthesized (e.g. after STACK_ENVIRONMENTS narrows
+   * the selection). The cdktf CLI removes them itself after the app exits and fails when they are
+   * already gone, so this is off when the CLI runs the app.
+   *
+   * @default true
+   */
+  readonly pruneStaleStacks?: boolean;
+}
+
 /**
  * Synthesizes the project into `outdir` atomically (see the module comment). In HCL mode the
  * files are normalized with `terraform fmt` (which also unwraps "${expr}" into expr), so they are
- * fmt-clean; without Terraform on the PATH, `warn` says so.
+ * fmt-clean; without Terraform on the PATH, a warning says so.
  */
 export function synthesizeProject(
   project: ProjectSettings,
   outdir: string = DEFAULT_OUTDIR,
-  warn: (text: string) => void = (text) => process.stderr.write(text),
+  options: SynthesizeOptions = {},
 ): void {
-  if (hclRequested()) refuseWhatHclCannotExpress(project);
+  const warn = options.warn ?? ((text: string) => process.stderr.write(text));
   const target = resolve(outdir);
   mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-staging-`));
@@ -60,27 +72,10 @@ export function synthesizeProject(
     buildStacks(app, project);
     app.synth();
     if (hclRequested()) formatHcl(join(staging, "stacks"), warn);
-    publish(staging, target);
+    publish(staging, target, options.pruneStaleStacks ?? true);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-}
-
-/**
- * cdktf writes the WAF rule statements (untyped in the provider bindings) as HCL arguments where
- * Terraform expects nested blocks, so such a file would not load. JSON output is unaffected.
- */
-function refuseWhatHclCannotExpress(project: ProjectSettings): void {
-  const problems = project.environments
-    .filter((env) => env.edge.waf)
-    .map((env) => ({
-      scope: env.name,
-      field: "edge.waf",
-      value: true,
-      allowed:
-        "false with HCL output: cdktf writes WAF rule statements as arguments, which Terraform rejects (use npm run synth)",
-    }));
-  if (problems.length > 0) throw new SettingsError(problems);
 }
 
 function formatHcl(stacksDir: string, warn: (text: string) => void): void {
@@ -95,11 +90,11 @@ function formatHcl(stacksDir: string, warn: (text: string) => void): void {
   }
 }
 
-function publish(staging: string, target: string): void {
+function publish(staging: string, target: string, pruneStaleStacks: boolean): void {
   const stagedStacks = readdirSync(join(staging, "stacks"));
   const targetStacks = join(target, "stacks");
   mkdirSync(targetStacks, { recursive: true });
-  for (const existing of readdirSync(targetStacks)) {
+  for (const existing of pruneStaleStacks ? readdirSync(targetStacks) : []) {
     if (!stagedStacks.includes(existing)) {
       rmSync(join(targetStacks, existing), { recursive: true, force: true });
     }
