@@ -1,0 +1,75 @@
+/** The cdktf path: the README's `cdktf deploy` blocks, local state. */
+import { join } from "node:path";
+import type { Context, Emulator, StackReport } from "./context";
+import { ENVIRONMENTS, REGISTRY, STACKS, blockOf, copyProject, secondPlan, stateCount } from "./context";
+import { breakGlass, checkNothingLeft } from "./emulator";
+import { bash, mustSucceed } from "./process";
+
+/** The cdktf path: README blocks cdktf-registry and cdktf-environments, local state. */
+export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<StackReport[]> {
+  const dir = copyProject(ctx, "cdktf");
+  const env: NodeJS.ProcessEnv = {
+    ...emulator.env,
+    IMAGE_TAG: ctx.imageTag,
+    ...(ctx.provider.mirror === undefined
+      ? {}
+      : { TF_CLI_ARGS_providers_lock: `-fs-mirror=${ctx.provider.mirror}` }),
+  };
+  const reports: StackReport[] = STACKS.map((stack) => ({ path: "cdktf", stack, seconds: {}, notes: [] }));
+  const report = (stack: string) => reports.find((r) => r.stack === stack) as StackReport;
+  const log = (name: string) => join(ctx.work, "logs", `cdktf-${name}.log`);
+
+  const registry = await mustSucceed("README block cdktf-registry", bash(blockOf(ctx, "cdktf-registry")), {
+    cwd: dir,
+    env,
+    log: log("deploy-registry"),
+  });
+  report(REGISTRY).seconds.deploy = registry.seconds;
+  const environments = await mustSucceed(
+    "README block cdktf-environments",
+    bash(blockOf(ctx, "cdktf-environments")),
+    {
+      cwd: dir,
+      env,
+      log: log("deploy-environments"),
+    },
+  );
+  for (const stack of ENVIRONMENTS) {
+    report(stack).seconds.deploy = environments.seconds;
+    report(stack).notes.push("deployed together by one cdktf deploy");
+  }
+
+  const stackDir = (stack: string) => join(dir, "cdktf.out", "stacks", stack);
+  await Promise.all(
+    STACKS.map(async (stack) => {
+      report(stack).resources = stateCount(ctx, env, stackDir(stack));
+      await secondPlan(ctx, env, stackDir(stack), report(stack));
+    }),
+  );
+
+  for (const stack of ENVIRONMENTS) breakGlass(ctx, emulator, stack);
+  // Terraform wants every variable without a default even to destroy; any valid tag does.
+  const destroyEnv = { ...env, TF_VAR_image_tag: ctx.imageTag };
+  const destroyed = await mustSucceed(
+    "npx cdktf destroy (environments)",
+    ["npx", "cdktf", "destroy", ...ENVIRONMENTS, "--auto-approve"],
+    {
+      cwd: dir,
+      env: destroyEnv,
+      log: log("destroy-environments"),
+    },
+  );
+  const destroyedRegistry = await mustSucceed(
+    "npx cdktf destroy registry",
+    ["npx", "cdktf", "destroy", REGISTRY, "--ignore-missing-stack-dependencies", "--auto-approve"],
+    {
+      cwd: dir,
+      env: destroyEnv,
+      log: log("destroy-registry"),
+    },
+  );
+  for (const stack of ENVIRONMENTS) report(stack).seconds.destroy = destroyed.seconds;
+  report(REGISTRY).seconds.destroy = destroyedRegistry.seconds;
+  checkNothingLeft(ctx, emulator, STACKS, reports);
+  return reports;
+}

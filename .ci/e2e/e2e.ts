@@ -1,0 +1,233 @@
+/**
+ * npm run e2e: the README's workflows, run for real with Terraform and the AWS provider against
+ * moto (an AWS API emulator) on 127.0.0.1. No AWS account, no fake Terraform, no stubbed provider.
+ *
+ * 1. validate: `npm run synth` and `npm run synth:hcl`; `terraform init` + `validate` per stack and format.
+ * 2. Two deploy paths, each in its own copy of the project and its own emulator, side by side:
+ *    - cdktf: the README's `cdktf deploy` blocks (local state);
+ *    - pipeline: the README's pipeline blocks (S3 state in the emulator, use_lockfile), with two
+ *      faults: the dev apply is interrupted midway and applied again; a second prod run starts
+ *      while the first holds the state lock.
+ *    Then, per stack: a second `terraform plan -detailed-exitcode` (must be empty), `destroy`, and
+ *    an inventory of the emulator (must hold none of the stack's resources).
+ * Setup problems exit 2 with what is missing and how to fix it; failed checks exit 1. Nothing is
+ * left behind: no state, override, copy or emulator process (E2E_KEEP=1 keeps the work folder).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deepMerge } from "../../stacks/deep-merge";
+import { SettingsError, loadSettings } from "../../stacks/load-settings";
+import { PROJECT } from "../../stacks/project";
+import type { ProjectSettings } from "../../stacks/settings";
+import { cdktfPath } from "./cdktf-path";
+import type { Context, StackReport } from "./context";
+import { ACCOUNT, ENVIRONMENTS, PROJECT_DIR, STACKS, baseEnvironment } from "./context";
+import { emulatorTool, startEmulator } from "./emulator";
+import { pipelinePath } from "./pipeline-path";
+import {
+  SetupError,
+  checkProviderInstall,
+  checkPython,
+  checkTerraform,
+  emulatorPorts,
+  ensureMoto,
+  locateProvider,
+  pinnedProviderVersion,
+  terraformCliConfig,
+} from "./preflight";
+import { CheckFailed, elapsed, say, stopAll } from "./process";
+import { readmeBlock } from "./readme-blocks";
+import { validate } from "./validate";
+
+function printReport(reports: readonly StackReport[]): void {
+  const fmt = (n: number | undefined) => (n === undefined ? "-" : n.toFixed(0));
+  say(
+    "\npath      stack      resources  second plan   destroy        init  plan apply deploy plan2 destroy (s)",
+  );
+  for (const r of reports) {
+    const s = r.seconds;
+    say(
+      `${r.path.padEnd(9)} ${r.stack.padEnd(10)} ${String(r.resources ?? "-").padStart(9)}  ${(r.secondPlan ?? "-").padEnd(13)} ${(r.destroy ?? "-").padEnd(13)} ${fmt(s.init).padStart(5)} ${fmt(s.plan).padStart(5)} ${fmt(s.apply).padStart(5)} ${fmt(s.deploy).padStart(6)} ${fmt(s.plan2).padStart(5)} ${fmt(s.destroy).padStart(7)}`,
+    );
+    for (const note of r.notes) say(`${"".padEnd(20)}- ${note}`);
+  }
+}
+
+function imageTag(): string {
+  const sha = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_DIR, encoding: "utf8" });
+  return sha.status === 0 ? sha.stdout.trim() : "e2e";
+}
+
+/** The override file of the run: the user's STACK_CONFIG_FILE (if any) with every stack pinned to the emulator's account. */
+function writeOverrides(work: string): string {
+  const userFile = process.env.STACK_CONFIG_FILE;
+  let user: unknown = {};
+  if (userFile) {
+    try {
+      user = JSON.parse(readFileSync(userFile, "utf8"));
+    } catch (error) {
+      throw new SetupError(
+        `STACK_CONFIG_FILE=${userFile} cannot be read as JSON (${String(error)})`,
+        "fix the file, or unset STACK_CONFIG_FILE to run the built-in configuration",
+      );
+    }
+  }
+  const pins = Object.fromEntries(STACKS.map((stack) => [stack, { accountId: ACCOUNT }]));
+  const file = join(work, "e2e-overrides.json");
+  writeFileSync(file, JSON.stringify(deepMerge(user as Record<string, unknown>, pins), null, 2));
+  return file;
+}
+
+/** Everything the run needs, checked in the order that fails fastest; throws SetupError. */
+async function setUp(work: string): Promise<{ ctx: Context; ports: number[] }> {
+  const terraform = checkTerraform(process.env);
+  say(`  terraform ${terraform.version}`);
+  const ports = await emulatorPorts(process.env, 2);
+  const pinned = pinnedProviderVersion(PROJECT_DIR);
+  const provider = locateProvider(process.env, pinned, work);
+  const cliConfig = terraformCliConfig(provider, join(work, "terraform.rc"));
+  const overrideFile = writeOverrides(work);
+  const terraformDir = terraform.command.includes("/") ? join(terraform.command, "..") : undefined;
+  const baseEnv = baseEnvironment(work, cliConfig, overrideFile, terraformDir);
+  checkProviderInstall(terraform.command, pinned, baseEnv, join(work, "provider-check"), provider);
+  say(`  AWS provider ${provider.description}`);
+  const python = checkPython(process.env);
+  const venvPython = ensureMoto(process.env, python, PROJECT_DIR, (line) => say(`  ${line}`));
+  let settings: ProjectSettings;
+  try {
+    settings = loadSettings(PROJECT, { STACK_CONFIG_FILE: overrideFile });
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      throw new SetupError(error.message, "fix the configuration (STACK_CONFIG_FILE or stacks/project.ts)");
+    }
+    throw error;
+  }
+  const readme = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
+  const ctx: Context = {
+    work,
+    terraform: terraform.command,
+    venvPython,
+    provider,
+    baseEnv,
+    readme,
+    imageTag: imageTag(),
+    settings,
+    overrideFile,
+  };
+  return { ctx, ports };
+}
+
+/** Hosted zones (by name) the environments need, created in each emulator first. */
+function hostedZones(settings: ProjectSettings): string[] {
+  return ENVIRONMENTS.map((name) => {
+    const zone = settings.environments.find((e) => e.name === name)?.edge.hostedZoneName;
+    if (zone === undefined) {
+      throw new SetupError(
+        `the ${name} environment's hosted zone is not given by name`,
+        "npm run e2e creates hosted zones by name (edge.hostedZoneName) in the emulator",
+      );
+    }
+    return zone;
+  });
+}
+
+/** Validation, then both deploy paths side by side, each against its own emulator. */
+async function runChecks(ctx: Context, ports: readonly number[]): Promise<void> {
+  const zones = hostedZones(ctx.settings).flatMap((zone) => ["--zone", zone]);
+  const bucket = /TF_STATE_BUCKET=(\S+)/.exec(readmeBlock(ctx.readme, "pipeline-synth"))?.[1];
+  if (bucket === undefined) {
+    throw new SetupError(
+      "the README's pipeline-synth block sets no TF_STATE_BUCKET",
+      "restore the block in README.md",
+    );
+  }
+
+  let phase = Date.now();
+  say("\n==> validate: synth (JSON and HCL), terraform init + validate per stack");
+  for (const line of await validate(ctx)) say(line);
+  say(`  ${elapsed(phase).toFixed(0)} s`);
+
+  phase = Date.now();
+  const [cdktfEmulator, pipelineEmulator] = await Promise.all([
+    startEmulator(ctx, "cdktf", ports[0] ?? 0),
+    startEmulator(ctx, "pipeline", ports[1] ?? 0),
+  ]);
+  const region = ctx.settings.registry.state.region;
+  emulatorTool(ctx, cdktfEmulator, ["prepare", "--region", region, ...zones]);
+  const probe = emulatorTool(ctx, pipelineEmulator, [
+    "prepare",
+    "--region",
+    region,
+    ...zones,
+    "--bucket",
+    bucket,
+  ]);
+  say(
+    `\n==> deploy, second plan, destroy: cdktf path (${cdktfEmulator.endpoint}) and pipeline path (${pipelineEmulator.endpoint}), side by side`,
+  );
+  if (probe.trim() !== "") say(`  ${probe.trim()}`);
+  const [cdktfReports, pipelineReports] = await Promise.all([
+    cdktfPath(ctx, cdktfEmulator),
+    pipelinePath(ctx, pipelineEmulator, bucket),
+  ]);
+  printReport([...cdktfReports, ...pipelineReports]);
+  say(`\n  deploy paths ${elapsed(phase).toFixed(0)} s`);
+}
+
+function reportFailure(error: unknown, started: number, work: string | undefined, keep: boolean): number {
+  if (error instanceof SetupError) {
+    process.stderr.write(`\nnpm run e2e cannot run: ${error.what}\n  fix: ${error.fix}\n`);
+    return 2;
+  }
+  if (!(error instanceof CheckFailed)) throw error;
+  process.stderr.write(`\nnpm run e2e FAILED: ${error.message}\n`);
+  if (error.log !== undefined && existsSync(error.log)) {
+    const tail = readFileSync(error.log, "utf8").split("\n").slice(-40).join("\n");
+    process.stderr.write(`\n--- last lines of ${error.log}\n${tail}\n`);
+  }
+  const kept = keep ? `; work folder kept: ${work ?? ""}` : "; E2E_KEEP=1 keeps the work folder";
+  process.stderr.write(`(after ${elapsed(started).toFixed(0)} s${kept})\n`);
+  return 1;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const keep = process.env.E2E_KEEP === "1";
+  let work: string | undefined;
+  const finish = () => {
+    stopAll();
+    if (work !== undefined && !keep) rmSync(work, { recursive: true, force: true });
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      finish();
+      process.exit(130);
+    });
+  }
+  try {
+    say("npm run e2e: the README's deploy workflows against an AWS API emulator (moto)");
+    work = mkdtempSync(join(tmpdir(), "e2e-"));
+    mkdirSync(join(work, "logs"));
+    const { ctx, ports } = await setUp(work);
+    await runChecks(ctx, ports);
+    say(`\nnpm run e2e: all checks passed in ${elapsed(started).toFixed(0)} s (image tag ${ctx.imageTag})`);
+    return 0;
+  } catch (error) {
+    return reportFailure(error, started, work, keep);
+  } finally {
+    finish();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    stopAll();
+    process.stderr.write(
+      `npm run e2e crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

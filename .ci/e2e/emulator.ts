@@ -1,0 +1,171 @@
+/** The AWS API emulators (moto, started through moto_launcher.py) and what the run asks of them. */
+import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Context, Emulator, StackReport } from "./context";
+import { PROJECT_DIR, REGISTRY, stateIdentifiers } from "./context";
+import { SetupError } from "./preflight";
+import { CheckFailed, children } from "./process";
+
+export async function startEmulator(ctx: Context, name: string, port: number): Promise<Emulator> {
+  const launcher = join(PROJECT_DIR, ".ci", "e2e", "moto_launcher.py");
+  const log = join(ctx.work, "logs", `emulator-${name}.log`);
+  const child = spawn(ctx.venvPython, [launcher, String(port)], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+  });
+  children.add(child);
+  let output = "";
+  const listening = await new Promise<number>((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new SetupError(`the ${name} emulator did not start within 60 s`, `see ${log}`)),
+      60_000,
+    );
+    const take = (chunk: Buffer) => {
+      output += chunk.toString();
+      writeFileSync(log, output);
+      const ready = /LISTENING (\d+)/.exec(output);
+      if (ready) {
+        clearTimeout(timer);
+        done(Number(ready[1]));
+      } else if (/PORT_IN_USE/.test(output)) {
+        clearTimeout(timer);
+        fail(
+          new SetupError(
+            `port ${port} on 127.0.0.1 is in use`,
+            "stop what listens there, choose other ports with E2E_MOTO_PORT, or unset it to let the emulators pick free ports",
+          ),
+        );
+      }
+    };
+    child.stdout?.on("data", take);
+    child.stderr?.on("data", take);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      fail(
+        new SetupError(
+          `the ${name} emulator exited (${String(code)}): ${output.trim().split("\n").slice(-3).join(" / ")}`,
+          "see the message above; delete .venv/e2e to reinstall moto",
+        ),
+      );
+    });
+  });
+  const endpoint = `http://127.0.0.1:${listening}`;
+  return { name, endpoint, env: { ...ctx.baseEnv, AWS_ENDPOINT_URL: endpoint } };
+}
+
+/** Runs emulator_tools.py against an emulator; returns its stdout. */
+export function emulatorTool(ctx: Context, emulator: Emulator, args: readonly string[]): string {
+  const result = spawnSync(ctx.venvPython, [join(PROJECT_DIR, ".ci", "e2e", "emulator_tools.py"), ...args], {
+    encoding: "utf8",
+    env: emulator.env,
+    timeout: 120_000,
+  });
+  if (result.status !== 0) {
+    throw new CheckFailed(
+      `emulator_tools.py ${args[0] ?? ""} on the ${emulator.name} emulator failed: ${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+export interface InventoryItem {
+  readonly kind: string;
+  readonly id: string;
+  readonly name: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export const regions = (ctx: Context) => [
+  ...new Set([ctx.settings.registry.region, ...ctx.settings.environments.map((e) => e.region)]),
+];
+
+export function inventory(ctx: Context, emulator: Emulator): InventoryItem[] {
+  return JSON.parse(
+    emulatorTool(ctx, emulator, ["inventory", ...regions(ctx).flatMap((r) => ["--region", r])]),
+  ) as InventoryItem[];
+}
+
+/** The stack an emulator resource belongs to, judged by its tags and names. */
+export function stackOf(ctx: Context, item: InventoryItem): string | undefined {
+  if (item.tags.Environment !== undefined) return item.tags.Environment;
+  for (const env of ctx.settings.environments) {
+    const prefix = `${ctx.settings.project}-${env.name}`;
+    if (item.name.includes(prefix) || item.id.includes(prefix)) return env.name;
+    if (item.kind === "acm:certificate" && item.name === env.edge.domainName) return env.name;
+    if (item.kind === "elbv2:target-group" && item.name.startsWith(`${env.name.slice(0, 5)}-`)) {
+      return env.name;
+    }
+  }
+  const registry = ctx.settings.registry;
+  if (item.kind === "ecr:repository" && item.name === registry.repositoryName) return REGISTRY;
+  if (
+    item.id.includes(`${ctx.settings.project}-${REGISTRY}`) ||
+    item.name.includes(`${ctx.settings.project}-${REGISTRY}`)
+  ) {
+    return REGISTRY;
+  }
+  return undefined;
+}
+
+/** Emulator resources of a stack that its state does not hold: duplicates or orphans. */
+export function strays(
+  ctx: Context,
+  emulator: Emulator,
+  env: NodeJS.ProcessEnv,
+  stack: string,
+  stackDir: string,
+): string[] {
+  const known = stateIdentifiers(ctx, env, stackDir);
+  return inventory(ctx, emulator)
+    .filter((item) => item.kind !== "route53:record" && stackOf(ctx, item) === stack)
+    .filter((item) => !known.has(item.id) && !known.has(item.id.replace(/:\*$/, "")) && !known.has(item.name))
+    .map((item) => `${item.kind} ${item.id}`);
+}
+
+export function checkNothingLeft(
+  ctx: Context,
+  emulator: Emulator,
+  stacks: readonly string[],
+  reports: StackReport[],
+): void {
+  const left = inventory(ctx, emulator).filter((item) => {
+    const stack = stackOf(ctx, item);
+    return stack !== undefined && stacks.includes(stack);
+  });
+  for (const report of reports) {
+    const mine = left.filter((item) => stackOf(ctx, item) === report.stack);
+    report.destroy = mine.length === 0 ? "nothing left" : `${mine.length} left`;
+  }
+  if (left.length > 0) {
+    throw new CheckFailed(
+      `the ${emulator.name} emulator still holds resources after destroy:\n${left.map((i) => `  ${i.kind} ${i.id}`).join("\n")}`,
+    );
+  }
+}
+
+export function breakGlass(ctx: Context, emulator: Emulator, environment: string): void {
+  const env = ctx.settings.environments.find((e) => e.name === environment);
+  if (env?.edge.deletionProtection) {
+    emulatorTool(ctx, emulator, [
+      "disable-deletion-protection",
+      "--region",
+      env.region,
+      "--name",
+      env.edge.loadBalancerName,
+    ]);
+  }
+}
+
+export function bucketKeys(ctx: Context, emulator: Emulator, bucket: string): string[] {
+  return JSON.parse(
+    emulatorTool(ctx, emulator, [
+      "list-objects",
+      "--region",
+      ctx.settings.registry.state.region,
+      "--bucket",
+      bucket,
+    ]),
+  ) as string[];
+}

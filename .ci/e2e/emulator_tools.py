@@ -1,0 +1,197 @@
+"""What npm run e2e does to the emulator besides running Terraform against it.
+
+  prepare --zone NAME ... --bucket NAME ... --region R   hosted zones and state buckets, as an
+                                                          account would already have them
+  inventory --region R ...                                every resource the emulator holds (JSON)
+  disable-deletion-protection --region R --name LB        the documented break-glass step before
+                                                          tearing a protected load balancer down
+  list-objects --region R --bucket B                      keys in a bucket (JSON), e.g. state locks
+Reads AWS_ENDPOINT_URL and the test credentials from the environment.
+"""
+
+import argparse
+import json
+import os
+
+import boto3
+
+
+def client(service, region):
+    return boto3.client(service, endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name=region)
+
+
+def prepare(args):
+    route53 = client("route53", args.region)
+    for zone in args.zone:
+        route53.create_hosted_zone(Name=zone, CallerReference=f"e2e-{zone}")
+    s3 = client("s3", args.region)
+    for bucket in args.bucket:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": args.region})
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        print(f"S3 conditional writes (If-None-Match, what use_lockfile relies on): {_conditional_writes(s3, bucket)}")
+
+
+def _conditional_writes(s3, bucket):
+    key = "e2e-probe/conditional-write"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"first")
+    try:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"second", IfNoneMatch="*")
+        verdict = "NOT honoured: a second write of an existing key succeeded, so state locks would not exclude"
+    except s3.exceptions.ClientError as error:
+        code = error.response["Error"]["Code"]
+        verdict = f"honoured (an existing key is refused with {code})" if code == "PreconditionFailed" else f"unexpected answer {code}"
+    for version in s3.list_object_versions(Bucket=bucket, Prefix=key).get("Versions", []):
+        s3.delete_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])
+    return verdict
+
+
+def _tags(items):
+    return {t["Key"]: t["Value"] for t in items or []}
+
+
+def inventory(args):
+    """Every resource outside moto's own defaults, as {kind, id, name, tags} records."""
+    found = []
+
+    def add(kind, identifier, name="", tags=None):
+        found.append({"kind": kind, "id": identifier, "name": name or "", "tags": tags or {}})
+
+    for region in args.region:
+        ec2 = client("ec2", region)
+        default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")}
+        for v in ec2.describe_vpcs()["Vpcs"]:
+            if v["VpcId"] not in default_vpcs:
+                add("ec2:vpc", v["VpcId"], tags=_tags(v.get("Tags")))
+        for s in ec2.describe_subnets()["Subnets"]:
+            if s["VpcId"] not in default_vpcs:
+                add("ec2:subnet", s["SubnetId"], tags=_tags(s.get("Tags")))
+        for g in ec2.describe_security_groups()["SecurityGroups"]:
+            if g["VpcId"] not in default_vpcs and g["GroupName"] != "default":
+                add("ec2:security-group", g["GroupId"], g["GroupName"], _tags(g.get("Tags")))
+        for r in ec2.describe_security_group_rules()["SecurityGroupRules"]:
+            if r.get("Tags"):
+                add("ec2:security-group-rule", r["SecurityGroupRuleId"], tags=_tags(r.get("Tags")))
+        for t in ec2.describe_route_tables()["RouteTables"]:
+            main = any(a.get("Main") for a in t.get("Associations", []))
+            if t["VpcId"] not in default_vpcs and not main:
+                add("ec2:route-table", t["RouteTableId"], tags=_tags(t.get("Tags")))
+        for g in ec2.describe_internet_gateways()["InternetGateways"]:
+            if not any(a["VpcId"] in default_vpcs for a in g.get("Attachments", [])):
+                add("ec2:internet-gateway", g["InternetGatewayId"], tags=_tags(g.get("Tags")))
+        for n in ec2.describe_nat_gateways()["NatGateways"]:
+            if n["State"] not in ("deleted", "deleting"):
+                add("ec2:nat-gateway", n["NatGatewayId"], tags=_tags(n.get("Tags")))
+        for a in ec2.describe_addresses()["Addresses"]:
+            add("ec2:eip", a["AllocationId"], tags=_tags(a.get("Tags")))
+        for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]:
+            if e["State"].lower() not in ("deleted", "deleting"):  # AWS lists deleted endpoints for a while
+                add("ec2:vpc-endpoint", e["VpcEndpointId"], e["ServiceName"], _tags(e.get("Tags")))
+        for f in ec2.describe_flow_logs()["FlowLogs"]:
+            add("ec2:flow-log", f["FlowLogId"], tags=_tags(f.get("Tags")))
+
+        elbv2 = client("elbv2", region)
+        for lb in elbv2.describe_load_balancers()["LoadBalancers"]:
+            add("elbv2:load-balancer", lb["LoadBalancerArn"], lb["LoadBalancerName"])
+        for tg in elbv2.describe_target_groups()["TargetGroups"]:
+            add("elbv2:target-group", tg["TargetGroupArn"], tg["TargetGroupName"])
+
+        ecs = client("ecs", region)
+        for arn in ecs.list_clusters()["clusterArns"]:
+            cluster = ecs.describe_clusters(clusters=[arn])["clusters"][0]
+            if cluster["status"] == "ACTIVE":
+                add("ecs:cluster", arn, cluster["clusterName"])
+            service_arns = ecs.list_services(cluster=arn)["serviceArns"]
+            for service in ecs.describe_services(cluster=arn, services=service_arns)["services"] if service_arns else []:
+                if service["status"] != "INACTIVE":  # deleted services stay visible as INACTIVE, as in AWS
+                    add("ecs:service", service["serviceArn"], service["serviceName"])
+        for arn in ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]:
+            add("ecs:task-definition", arn)
+
+        autoscaling = client("application-autoscaling", region)
+        for t in autoscaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]:
+            add("application-autoscaling:scalable-target", t["ResourceId"])
+        for p in autoscaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]:
+            add("application-autoscaling:policy", p["PolicyARN"], p["PolicyName"])
+
+        acm = client("acm", region)
+        for c in acm.list_certificates()["CertificateSummaryList"]:
+            add("acm:certificate", c["CertificateArn"], c["DomainName"])
+
+        kms = client("kms", region)
+        for k in kms.list_keys()["Keys"]:
+            meta = kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
+            if meta["KeyManager"] == "CUSTOMER" and meta["KeyState"] != "PendingDeletion":
+                add("kms:key", meta["Arn"], meta.get("Description", ""))
+        for a in kms.list_aliases()["Aliases"]:
+            if not a["AliasName"].startswith("alias/aws/"):
+                add("kms:alias", a["AliasName"], a["AliasName"])
+
+        logs = client("logs", region)
+        for g in logs.describe_log_groups()["logGroups"]:
+            add("logs:log-group", g["arn"], g["logGroupName"])
+
+        ecr = client("ecr", region)
+        for r in ecr.describe_repositories()["repositories"]:
+            add("ecr:repository", r["repositoryArn"], r["repositoryName"])
+
+        wafv2 = client("wafv2", region)
+        for acl in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"]:
+            add("wafv2:web-acl", acl["ARN"], acl["Name"])
+
+    iam = client("iam", args.region[0])
+    for role in iam.list_roles()["Roles"]:
+        if not role["Path"].startswith("/aws-service-role/"):
+            add("iam:role", role["Arn"], role["RoleName"])
+    route53 = client("route53", args.region[0])
+    for zone in route53.list_hosted_zones()["HostedZones"]:
+        records = route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
+        for record in records:
+            if record["Type"] not in ("SOA", "NS"):
+                add("route53:record", f'{zone["Name"]} {record["Type"]} {record["Name"]}', record["Name"])
+    s3 = client("s3", args.region[0])
+    for bucket in s3.list_buckets()["Buckets"]:
+        add("s3:bucket", bucket["Name"], bucket["Name"])
+
+    print(json.dumps(found))
+
+
+def disable_deletion_protection(args):
+    elbv2 = client("elbv2", args.region)
+    for lb in elbv2.describe_load_balancers(Names=args.name)["LoadBalancers"]:
+        elbv2.modify_load_balancer_attributes(
+            LoadBalancerArn=lb["LoadBalancerArn"],
+            Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}],
+        )
+
+
+def list_objects(args):
+    s3 = client("s3", args.region)
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=args.bucket)
+    print(json.dumps([o["Key"] for page in pages for o in page.get("Contents", [])]))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("prepare")
+    p.add_argument("--region", required=True)
+    p.add_argument("--zone", action="append", default=[])
+    p.add_argument("--bucket", action="append", default=[])
+    p.set_defaults(run=prepare)
+    p = commands.add_parser("inventory")
+    p.add_argument("--region", action="append", required=True)
+    p.set_defaults(run=inventory)
+    p = commands.add_parser("disable-deletion-protection")
+    p.add_argument("--region", required=True)
+    p.add_argument("--name", action="append", required=True)
+    p.set_defaults(run=disable_deletion_protection)
+    p = commands.add_parser("list-objects")
+    p.add_argument("--region", required=True)
+    p.add_argument("--bucket", required=True)
+    p.set_defaults(run=list_objects)
+    args = parser.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

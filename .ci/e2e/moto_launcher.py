@@ -1,0 +1,237 @@
+"""moto_server for npm run e2e, with corrections where moto 5.2.5 answers differently from AWS.
+
+Usage: python moto_launcher.py <port>   (0 picks a free port)
+Prints "LISTENING <port>" once the server accepts connections. Exits 3 when the port is taken.
+
+Each correction below says what moto does (the code it replaces), what AWS does, and why the run
+needs it. None of them makes the emulator more lenient than AWS; two make it stricter (deletion
+protection, DNS validation). The stacks are never bent to fit the emulator.
+"""
+
+import errno
+import json
+import sys
+
+import moto
+from moto.acm.models import CertBundle
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.core.utils import utcnow
+from moto.ec2.models.security_groups import SecurityGroupRule
+from moto.ec2.models.subnets import Subnet
+from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.elbv2.exceptions import ELBClientError
+from moto.elbv2.models import ELBv2Backend
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.route53.models import route53_backends
+from moto.utilities.tagging_service import TaggingService
+from werkzeug.serving import make_server
+
+PINNED_MOTO = "5.2.5"
+if moto.__version__ != PINNED_MOTO:
+    sys.exit(f"moto_launcher.py corrects moto {PINNED_MOTO}; found {moto.__version__} (see requirements.txt)")
+
+
+# 1. EC2 DescribeSubnets: the IPv6 association state.
+#    moto: "ipv6CidrBlockState": {"state": association["ipv6CidrBlockState"]}, i.e. {"state": {"State": ...}}
+#    AWS:  "ipv6CidrBlockState": {"state": "associated"}
+#    Without it the AWS provider never sees "associated" and times out after 3 minutes on every
+#    subnet with an IPv6 block (the public tier when edge.ipv6 is on).
+def _subnet_ipv6_associations(self):
+    return [
+        {
+            "ipv6CidrBlock": association["ipv6CidrBlock"],
+            "associationId": association["associationId"],
+            "ipv6CidrBlockState": {"state": association["ipv6CidrBlockState"]["State"]},
+        }
+        for association in self.ipv6_cidr_block_associations.values()
+        if association["ipv6CidrBlockState"]["State"] == "associated"
+    ]
+
+
+Subnet.ipv6_cidr_block_association_set = property(_subnet_ipv6_associations)
+
+
+# 2. Application Auto Scaling tags.
+#    moto: no TagResource/UntagResource/ListTagsForResource (HTTP 500), and RegisterScalableTarget
+#    drops its Tags. AWS supports all three. The provider tags every scalable target (default
+#    tags) and retries the 500 for minutes.
+_scalable_target_tags = TaggingService(tag_name="Tags", key_name="Key", value_name="Value")
+_register_scalable_target = ApplicationAutoScalingResponse.register_scalable_target
+
+
+def _tag_list(tags):
+    return [{"Key": key, "Value": value} for key, value in (tags or {}).items()]
+
+
+def _register_with_tags(self):
+    body = _register_scalable_target(self)
+    arn = json.loads(body)["ScalableTargetARN"]
+    _scalable_target_tags.tag_resource(arn, _tag_list(self._get_param("Tags")))
+    return body
+
+
+def _list_tags_for_resource(self):
+    arn = self._get_param("ResourceARN")
+    return json.dumps({"Tags": _scalable_target_tags.get_tag_dict_for_resource(arn)})
+
+
+def _tag_resource(self):
+    _scalable_target_tags.tag_resource(self._get_param("ResourceARN"), _tag_list(self._get_param("Tags")))
+    return "{}"
+
+
+def _untag_resource(self):
+    _scalable_target_tags.untag_resource_using_names(
+        self._get_param("ResourceARN"), self._get_param("TagKeys") or []
+    )
+    return "{}"
+
+
+ApplicationAutoScalingResponse.register_scalable_target = _register_with_tags
+ApplicationAutoScalingResponse.list_tags_for_resource = _list_tags_for_resource
+ApplicationAutoScalingResponse.tag_resource = _tag_resource
+ApplicationAutoScalingResponse.untag_resource = _untag_resource
+
+
+# 3. ECS CreateService/UpdateService: settings moto does not keep.
+#    moto: ignores capacityProviderStrategy, enableECSManagedTags, enableExecuteCommand,
+#    healthCheckGracePeriodSeconds and deploymentConfiguration, and reports launchType "EC2"
+#    (launch_type = launch_type if launch_type is not None else "EC2").
+#    AWS: returns what was set, and no launchType when a capacity provider strategy is used.
+#    Without it every plan shows a diff and the launch type forces a replacement.
+_SERVICE_SETTINGS = {
+    "capacityProviderStrategy": "capacity_provider_strategy",
+    "enableECSManagedTags": "enable_ecs_managed_tags",
+    "enableExecuteCommand": "enable_execute_command",
+    "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
+    "deploymentConfiguration": "deployment_configuration",
+    "availabilityZoneRebalancing": "availability_zone_rebalancing",
+}
+_create_service = EC2ContainerServiceResponse.create_service
+_update_service = EC2ContainerServiceResponse.update_service
+
+
+def _keep_service_settings(response, service):
+    for parameter, attribute in _SERVICE_SETTINGS.items():
+        value = response._get_param(parameter)
+        if value is not None:
+            setattr(service, attribute, value)
+
+
+def _create_service_keeping_settings(self):
+    result = _create_service(self)
+    service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
+    _keep_service_settings(self, service)
+    if self._get_param("capacityProviderStrategy") and not self._get_param("launchType"):
+        service.launch_type = None
+        for deployment in service.deployments:
+            deployment["launchType"] = None
+            deployment["capacityProviderStrategy"] = self._get_param("capacityProviderStrategy")
+    return result
+
+
+def _update_service_keeping_settings(self):
+    result = _update_service(self)
+    name = self._get_param("service").split("/")[-1]
+    _keep_service_settings(self, self.ecs_backend._get_service(self._get_param("cluster", "default"), name))
+    return result
+
+
+EC2ContainerServiceResponse.create_service = _create_service_keeping_settings
+EC2ContainerServiceResponse.update_service = _update_service_keeping_settings
+
+
+# 4. EC2 security-group rules: descriptions of rules that reference a group or a prefix list.
+#    moto: SecurityGroupRule.description returns self.ip_range.get("Description") only, so a rule
+#    with a referenced group or prefix list loses its description.
+#    AWS: every rule keeps its description. Without it every plan wants to set them again.
+_rule_init = SecurityGroupRule.__init__
+
+
+def _rule_init_keeping_prefix_list_description(self, *args, **kwargs):
+    _rule_init(self, *args, **kwargs)
+    prefix_list = kwargs.get("prefix_list_id", args[7] if len(args) > 7 else None)
+    self._prefix_list_description = (prefix_list or {}).get("Description")
+
+
+SecurityGroupRule.__init__ = _rule_init_keeping_prefix_list_description
+SecurityGroupRule.description = property(
+    lambda self: self.ip_range.get("Description")
+    or self.source_group.get("Description")
+    or self._prefix_list_description
+)
+
+
+# 5. ELBv2 DeleteLoadBalancer: deletion protection.
+#    moto: delete_load_balancer pops the balancer whatever deletion_protection.enabled says.
+#    AWS: refuses with OperationNotPermitted. Stricter than moto, so the run shows that prod's
+#    protection holds and that tearing prod down takes the documented break-glass step.
+_delete_load_balancer = ELBv2Backend.delete_load_balancer
+
+
+def _delete_unless_protected(self, arn):
+    balancer = self.load_balancers.get(arn)
+    if balancer is not None and balancer.attrs.get("deletion_protection.enabled") == "true":
+        raise ELBClientError(
+            "OperationNotPermitted",
+            f"Load balancer '{arn}' cannot be deleted because deletion protection is enabled",
+        )
+    return _delete_load_balancer(self, arn)
+
+
+ELBv2Backend.delete_load_balancer = _delete_unless_protected
+
+
+# 6. ACM DNS validation.
+#    moto: a DNS-validated certificate becomes ISSUED once MOTO_ACM_VALIDATION_WAIT seconds have
+#    passed, whether or not a validation record exists.
+#    AWS: issues it only once every name's validation CNAME resolves. Here: once a hosted zone of
+#    the account holds each CNAME with the value moto asked for, so the run proves that the stacks
+#    write the validation records into the right zone.
+def _validation_record_exists(account_id, name, value):
+    for zone in route53_backends[account_id]["aws"].zones.values():
+        for record in zone.rrsets:
+            if (
+                record.type == "CNAME"
+                and record.name.rstrip(".") == name.rstrip(".")
+                and any(str(v).rstrip(".") == value.rstrip(".") for v in record.records)
+            ):
+                return True
+    return False
+
+
+def _check_dns_validation(self):
+    if self._not_valid_after(self._cert) <= utcnow():
+        self.status = "EXPIRED"
+        return
+    if self.type != "AMAZON_ISSUED" or self.status != "PENDING_VALIDATION":
+        return
+    account_id = self.arn.split(":")[4]
+    options = self.describe()["Certificate"].get("DomainValidationOptions", [])
+    if options and all(
+        _validation_record_exists(account_id, o["ResourceRecord"]["Name"], o["ResourceRecord"]["Value"])
+        for o in options
+    ):
+        self.status = "ISSUED"
+
+
+CertBundle.check = _check_dns_validation
+
+
+def main():
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    app = DomainDispatcherApplication(create_backend_app)
+    try:
+        server = make_server("127.0.0.1", port, app, threaded=True)
+    except (OSError, SystemExit) as error:
+        # werkzeug reports a taken port itself and exits 1; say it in a form the runner reads.
+        if isinstance(error, SystemExit) or error.errno == errno.EADDRINUSE:
+            print(f"PORT_IN_USE {port}", flush=True)
+            sys.exit(3)
+        raise
+    print(f"LISTENING {server.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

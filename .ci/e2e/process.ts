@@ -1,0 +1,134 @@
+/** Child processes of npm run e2e: steps with logs and phase timings, and stopping all of them. */
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+export const elapsed = (since: number) => (Date.now() - since) / 1000;
+// eslint-disable-next-line no-control-regex
+export const plain = (text: string) => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
+
+export class CheckFailed extends Error {
+  constructor(
+    message: string,
+    public readonly log?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Every child process group the run starts, so that all of them stop whatever happens. */
+export const children = new Set<ChildProcess>();
+export function stopAll(): void {
+  for (const child of children) {
+    if (child.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+  children.clear();
+}
+
+export interface StepResult {
+  readonly code: number | null;
+  readonly output: string;
+  readonly seconds: number;
+  /** Seconds at which each phase marker first appeared in the output. */
+  readonly marks: Readonly<Record<string, number>>;
+}
+
+export interface StepOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: string;
+  readonly timeoutSeconds?: number;
+  readonly marks?: Readonly<Record<string, RegExp>>;
+  /** Called with the output so far whenever more arrives; may act on the running process. */
+  readonly watch?: (output: string, child: ChildProcess) => void;
+}
+
+/** Terraform's progress markers, to time init, plan and apply inside one README block. */
+export const TERRAFORM_MARKS = {
+  init: /Terraform has been successfully initialized/,
+  plan: /Saved the plan to|Plan: \d+ to add|No changes\./,
+  apply: /Apply complete!/,
+};
+
+export function runStep(argv: readonly string[], options: StepOptions): Promise<StepResult> {
+  const started = Date.now();
+  const timeoutSeconds = options.timeoutSeconds ?? 600;
+  return new Promise((done) => {
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.add(child);
+    let output = "";
+    const marks: Record<string, number> = {};
+    const timer = setTimeout(() => {
+      output += `\n[npm run e2e: stopped after ${timeoutSeconds} s]\n`;
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    }, timeoutSeconds * 1000);
+    const take = (chunk: Buffer) => {
+      output += plain(chunk.toString());
+      for (const [name, pattern] of Object.entries(options.marks ?? {})) {
+        if (marks[name] === undefined && pattern.test(output)) marks[name] = elapsed(started);
+      }
+      options.watch?.(output, child);
+    };
+    child.stdout?.on("data", take);
+    child.stderr?.on("data", take);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      writeFileSync(options.log, output);
+      done({ code, output, seconds: elapsed(started), marks });
+    });
+  });
+}
+
+export async function mustSucceed(
+  what: string,
+  argv: readonly string[],
+  options: StepOptions,
+): Promise<StepResult> {
+  const result = await runStep(argv, options);
+  if (result.code !== 0) throw new CheckFailed(`${what} failed (exit ${String(result.code)})`, options.log);
+  return result;
+}
+
+export const bash = (script: string) => ["bash", "-euo", "pipefail", "-c", script];
+
+/**
+ * The process running `name`: `pid` itself (bash execs the last command of a block) or a child of
+ * it (Linux /proc).
+ */
+export function processNamed(pid: number, name: string): number | undefined {
+  const commandOf = (p: string) => readFileSync(`/proc/${p}/comm`, "utf8").trim();
+  try {
+    if (commandOf(String(pid)) === name) return pid;
+  } catch {
+    return undefined;
+  }
+  return childrenNamed(pid, name)[0];
+}
+
+export function childrenNamed(parent: number, name: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const command = /\(([^)]*)\)/.exec(stat)?.[1];
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return ppid === parent && command === name ? [Number(pid)] : [];
+      } catch {
+        return [];
+      }
+    });
+}
