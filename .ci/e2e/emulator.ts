@@ -169,3 +169,19 @@ export function bucketKeys(ctx: Context, emulator: Emulator, bucket: string): st
     ]),
   ) as string[];
 }
+
+/**
+ * Asks the emulator to hold new calls until released, once none is in progress (see
+ * InterruptionGate in moto_launcher.py): the safe instant to interrupt Terraform.
+ */
+export async function holdCalls(emulator: Emulator): Promise<void> {
+  const answer = await fetch(`${emulator.endpoint}/e2e/hold`, { method: "POST" });
+  if (!answer.ok)
+    throw new CheckFailed(`the ${emulator.name} emulator refused to hold calls (${answer.status})`);
+}
+
+export async function releaseCalls(emulator: Emulator): Promise<void> {
+  const answer = await fetch(`${emulator.endpoint}/e2e/release`, { method: "POST" });
+  if (!answer.ok)
+    throw new CheckFailed(`the ${emulator.name} emulator refused to release calls (${answer.status})`);
+}

@@ -11,6 +11,8 @@ protection, DNS validation). The stacks are never bent to fit the emulator.
 import errno
 import json
 import sys
+import threading
+import time
 
 import moto
 from moto.acm.models import CertBundle
@@ -218,9 +220,64 @@ def _check_dns_validation(self):
 CertBundle.check = _check_dns_validation
 
 
+# The run's own control: a safe instant to interrupt Terraform.
+# Terraform cancels the provider's calls in flight when it stops, and a create that AWS completed
+# just as it was cancelled never reaches the state (Terraform's hazard, documented in the README).
+# To show what the stacks do after an interruption, not that hazard, npm run e2e asks the emulator
+# to hold new calls (POST /e2e/hold returns once none is being processed), sends SIGTERM, and
+# releases the emulator once Terraform has exited (POST /e2e/release). Calls that arrived while
+# held are answered 503 ServiceUnavailable, unexecuted, as AWS throttling would answer them. S3
+# passes through: Terraform saves the state and releases its lock there while it stops.
+class InterruptionGate:
+    def __init__(self, app):
+        self.app = app
+        self.condition = threading.Condition()
+        self.holding = False
+        self.in_flight = 0
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/e2e/hold":
+            return self._hold(start_response)
+        if path == "/e2e/release":
+            return self._release(start_response)
+        if "/s3/aws4_request" in environ.get("HTTP_AUTHORIZATION", ""):
+            return self.app(environ, start_response)
+        with self.condition:
+            held = self.holding
+            while self.holding:
+                self.condition.wait()
+            if not held:
+                self.in_flight += 1
+        if held:
+            start_response("503 Service Unavailable", [("Content-Type", "text/xml")])
+            return [b"<Error><Code>ServiceUnavailable</Code><Message>held by npm run e2e</Message></Error>"]
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            with self.condition:
+                self.in_flight -= 1
+                self.condition.notify_all()
+
+    def _hold(self, start_response):
+        with self.condition:
+            self.holding = True
+            self.condition.wait_for(lambda: self.in_flight == 0, timeout=30)
+        time.sleep(0.5)  # responses already sent reach the provider before the signal
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"held": true}']
+
+    def _release(self, start_response):
+        with self.condition:
+            self.holding = False
+            self.condition.notify_all()
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"held": false}']
+
+
 def main():
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    app = DomainDispatcherApplication(create_backend_app)
+    app = InterruptionGate(DomainDispatcherApplication(create_backend_app))
     try:
         server = make_server("127.0.0.1", port, app, threaded=True)
     except (OSError, SystemExit) as error:

@@ -3,14 +3,12 @@ import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
 import { ENVIRONMENTS, REGISTRY, STACKS, blockOf, copyProject, secondPlan, stateCount } from "./context";
-import { breakGlass, bucketKeys, checkNothingLeft, strays } from "./emulator";
+import { breakGlass, bucketKeys, checkNothingLeft, holdCalls, releaseCalls, strays } from "./emulator";
 import type { StepOptions, StepResult } from "./process";
 import { CheckFailed, TERRAFORM_MARKS, bash, mustSucceed, processNamed, runStep } from "./process";
 
 /** Resources created before the dev apply may be interrupted. */
 const INTERRUPT_AFTER = 20;
-/** Quiet time (no new create started) before the interrupt, so nothing is mid-call. */
-const QUIET_MS = 3000;
 
 /** README blocks pipeline-synth and pipeline-stack, S3 state, with the two faults. */
 export function pipelinePath(ctx: Context, emulator: Emulator, bucket: string): Promise<StackReport[]> {
@@ -59,31 +57,28 @@ class PipelinePath {
   /**
    * Fault (a): dev is interrupted (SIGTERM, as a cancelled CI job) midway, then applied again.
    * Terraform cancels provider calls in flight when it stops, and a create cancelled after AWS
-   * acted is lost to the state (Terraform's own hazard, not the stacks'). So the signal goes when
-   * the resources still in progress are all in provider waiters (their ids already in the state).
+   * acted is lost to the state (Terraform's own hazard, not the stacks'). So the emulator first
+   * holds new calls until none is in progress, and the signal goes then.
    */
   private async interruptedDev(): Promise<void> {
     let createdAtSignal: number | undefined;
-    let lastStart = Date.now();
-    let starts = 0;
+    let interruption: Promise<void> | undefined;
+    let created = 0;
     const first = await this.runStack("dev", "dev-interrupted", {
       watch: (output, child) => {
-        const seen = (output.match(/: Creating\.\.\./g) ?? []).length;
-        if (seen !== starts) {
-          starts = seen;
-          lastStart = Date.now();
-        }
-        if (createdAtSignal !== undefined || child.pid === undefined || Date.now() - lastStart < QUIET_MS) {
-          return;
-        }
-        const created = (output.match(/Creation complete after/g) ?? []).length;
-        const terraform = processNamed(child.pid, "terraform");
-        if (created >= INTERRUPT_AFTER && starts > created && terraform !== undefined) {
+        created = (output.match(/Creation complete after/g) ?? []).length;
+        if (interruption !== undefined || child.pid === undefined || created < INTERRUPT_AFTER) return;
+        const pid = child.pid;
+        interruption = holdCalls(this.emulator).then(() => {
+          const terraform = processNamed(pid, "terraform");
+          if (terraform === undefined) return;
           createdAtSignal = created;
           process.kill(terraform, "SIGTERM");
-        }
+        });
       },
     });
+    if (interruption !== undefined) await interruption;
+    await releaseCalls(this.emulator);
     if (createdAtSignal === undefined || first.code === 0) {
       throw new CheckFailed(
         "dev: the apply finished before it could be interrupted",
@@ -98,8 +93,14 @@ class PipelinePath {
         this.log("dev-interrupted"),
       );
     }
+    const lost = strays(this.ctx, this.emulator, this.env, "dev", this.stackDir("dev"));
+    if (lost.length > 0) {
+      throw new CheckFailed(
+        `dev: the interrupted apply lost resources to the state:\n  ${lost.join("\n  ")}`,
+      );
+    }
     this.report("dev").notes.push(
-      `SIGTERM after ${createdAtSignal} resources created; it stopped with ${kept} in state and the lock released; applied again`,
+      `SIGTERM after ${createdAtSignal} resources created (between two API calls); it stopped with ${kept} in state, none lost, the lock released; applied again`,
     );
     const second = await this.runStack("dev", "dev-resumed");
     if (second.code !== 0) {
