@@ -1,3 +1,3 @@
-import { run } from "./stacks/run";
+import { run } from "./stacks/app/run";
 
 process.exitCode = run(process.env, (text) => process.stderr.write(text));

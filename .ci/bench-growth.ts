@@ -1,9 +1,9 @@
 // Synthesizes the registry plus N environments that copy the dev settings (separate VPC CIDRs),
 // for npm run bench's growth measurement. Usage: CDKTF_OUTDIR=<dir> node dist/bench-growth.js <N>
-import { loadSettings } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
-import type { ProjectDefinition } from "../stacks/settings";
-import { synthesizeProject } from "../stacks/synthesize";
+import { loadSettings } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import type { ProjectDefinition } from "../stacks/config/settings";
+import { synthesizeProject } from "../stacks/app/synthesize";
 
 const count = Number(process.argv[2]);
 const dev = PROJECT.environments.find((e) => e.name === "dev");

@@ -1,8 +1,8 @@
 // npm run docs: regenerates the configuration reference in README.md from the settings schema.
 import { readFileSync, writeFileSync } from "node:fs";
-import { withConfigurationReference } from "../stacks/config-reference";
-import { loadSettings } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
+import { withConfigurationReference } from "../stacks/config/reference";
+import { loadSettings } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
 
 const readme = readFileSync("README.md", "utf8");
 const updated = withConfigurationReference(readme, loadSettings(PROJECT, {}));

@@ -6,9 +6,9 @@ import {
   mapOf,
   matches,
   oneOf,
+  formatProblem,
   optional,
-  problem,
-} from "../constructs/checks";
+} from "../constructs/rules/checks";
 
 describe("checks", () => {
   test("integerIn accepts whole numbers in range only", () => {
@@ -37,9 +37,13 @@ describe("checks", () => {
   });
 
   test("problem lines name the field, the value and what is allowed, and stay short", () => {
-    expect(checkField("port", 0, integerIn(1, 2))).toBe("port: got 0; allowed: an integer from 1 to 2");
+    const found = checkField("port", 0, integerIn(1, 2));
+    expect(found && formatProblem(found)).toBe("port: got 0; allowed: an integer from 1 to 2");
     expect(checkField("port", 1, integerIn(1, 2))).toBeUndefined();
-    expect(problem("x", "y".repeat(500), "z").length).toBeLessThan(250);
+    expect(formatProblem({ field: "x", value: "y".repeat(500), allowed: "z" }).length).toBeLessThan(250);
+    expect(
+      formatProblem({ scope: "prod", field: "cpu", value: 3, allowed: "256", source: "overrides.json:4" }),
+    ).toBe("[prod] cpu: got 3 (from overrides.json:4); allowed: 256");
     expect(describeValue("${TfToken[TOKEN.1]}")).toBe("an unresolved token");
   });
 });

@@ -5,10 +5,16 @@ import {
   REFERENCE_START,
   configurationReference,
   withConfigurationReference,
-} from "../stacks/config-reference";
-import { loadSettings } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
-import { ENVIRONMENT_FIELDS, PROD_INVARIANTS, REGISTRY_FIELDS } from "../stacks/settings-schema";
+} from "../stacks/config/reference";
+import { loadSettings } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import { groupFields } from "../constructs/rules/props";
+import type { RuleGroup } from "../constructs/rules/props";
+import { ENVIRONMENT_GROUP, REGISTRY_GROUP } from "../stacks/config/schema/fields";
+import { PROD_INVARIANTS } from "../stacks/config/schema/prod-invariants";
+
+const ENVIRONMENT_FIELDS = groupFields(ENVIRONMENT_GROUP as RuleGroup<unknown>);
+const REGISTRY_FIELDS = groupFields(REGISTRY_GROUP as RuleGroup<unknown>);
 
 const project = loadSettings(PROJECT, {});
 const reference = configurationReference(project);

@@ -1,11 +1,11 @@
 import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
-import { deepMerge } from "../stacks/deep-merge";
+import { deepMerge } from "../stacks/config/deep-merge";
 import { EnvironmentStack } from "../stacks/environment-stack";
-import { loadSettings } from "../stacks/load-settings";
-import type { ProcessEnv } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
-import type { EnvironmentOverrides, ProjectDefinition } from "../stacks/settings";
+import { loadSettings } from "../stacks/config/load";
+import type { ProcessEnv } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import type { EnvironmentOverrides, ProjectDefinition } from "../stacks/config/settings";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -299,7 +299,7 @@ describe("EnvironmentStack", () => {
         blockOf(json, stack.service.taskDefinition).container_definitions,
       ) as Block[];
       expect(container?.healthCheck).toEqual({
-        command: ["CMD-SHELL", "curl -fsS http://localhost:8000/ready || exit 1"],
+        command: ["CMD", "curl", "-fsS", "http://localhost:8000/ready"],
         interval: 20,
         timeout: 4,
         retries: 4,

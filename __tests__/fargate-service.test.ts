@@ -1,7 +1,8 @@
 import "cdktf/lib/testing/adapters/jest";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
-import { FargateService } from "../constructs/fargate-service";
-import type { FargateServiceProps } from "../constructs/fargate-service";
+import { FargateService } from "../constructs/fargate-service/fargate-service";
+import type { FargateServiceProps } from "../constructs/fargate-service/fargate-service";
+import { DEFAULT_HEALTH_CHECK } from "../constructs/rules/health-check";
 import { decodeJsonencode } from "./support/hcl-expression";
 import { blockOf, policyDocument, ref, resources, synth, testStack } from "./support/synth";
 import type { Block, TerraformJson } from "./support/synth";
@@ -121,14 +122,17 @@ describe("FargateService", () => {
       });
     });
 
-    test("has a container health check and a stop timeout", () => {
+    test("has a container health check from the health-check contract, and a stop timeout", () => {
       const { container } = build({
         healthCheck: {
+          path: "/ready",
           command: ["CMD", "/app/healthcheck"],
           intervalSeconds: 10,
           timeoutSeconds: 3,
-          retries: 4,
+          healthyThreshold: 2,
+          unhealthyThreshold: 4,
           startPeriodSeconds: 20,
+          gracePeriodSeconds: 60,
         },
         stopTimeoutSeconds: 45,
       });
@@ -278,7 +282,7 @@ describe("FargateService", () => {
   describe("cluster", () => {
     test("has Container Insights and both Fargate capacity providers with a default strategy", () => {
       const { service, json } = build({
-        capacityStrategy: { fargateBase: 2, fargateWeight: 1, spotWeight: 3 },
+        capacity: { fargateBase: 2, fargateWeight: 1, spotWeight: 3 },
       });
       expect(blockOf(json, service.cluster)).toMatchObject({
         name: "orders-api-prod",
@@ -314,7 +318,9 @@ describe("FargateService", () => {
     });
 
     test("deploys rolling 100/200 with a rollback circuit breaker and a grace period", () => {
-      const { serviceBlock } = build({ healthCheckGracePeriodSeconds: 90 });
+      const { serviceBlock } = build({
+        healthCheck: { ...DEFAULT_HEALTH_CHECK, startPeriodSeconds: 90, gracePeriodSeconds: 90 },
+      });
       expect(serviceBlock).toMatchObject({
         desired_count: 2,
         deployment_minimum_healthy_percent: 100,
@@ -396,10 +402,10 @@ describe("FargateService", () => {
           cpuTargetPercent: 50,
           memoryTargetPercent: 70,
           requestsPerTarget: 1000,
-          requestCountResourceLabel: "app/lb/1/targetgroup/tg/2",
           scaleInCooldownSeconds: 120,
           scaleOutCooldownSeconds: 30,
         },
+        requestCountResourceLabel: "app/lb/1/targetgroup/tg/2",
       });
       const metrics = Object.values(resources(json, "aws_appautoscaling_policy")).map(
         (p) => p.target_tracking_scaling_policy_configuration as Block,
@@ -462,21 +468,32 @@ describe("FargateService", () => {
       ],
       [
         "no capacity weight",
-        { capacityStrategy: { fargateBase: 1, fargateWeight: 0, spotWeight: 0 } },
-        /capacityStrategy: got .*; allowed: at least one of fargateWeight and spotWeight above 0/,
+        { capacity: { fargateBase: 1, fargateWeight: 0, spotWeight: 0 } },
+        /capacity\.fargateWeight: got 0; allowed: above 0 when capacity\.spotWeight is 0: tasks must be placed somewhere/,
       ],
       [
         "a health check without CMD",
-        {
-          healthCheck: {
-            command: ["curl localhost"],
-            intervalSeconds: 15,
-            timeoutSeconds: 5,
-            retries: 3,
-            startPeriodSeconds: 0,
-          },
-        },
+        { healthCheck: { ...DEFAULT_HEALTH_CHECK, command: ["curl localhost"] } },
         /healthCheck\.command: got \[ 'curl localhost' \]/,
+      ],
+      [
+        "a grace period shorter than the container start period",
+        { healthCheck: { ...DEFAULT_HEALTH_CHECK, startPeriodSeconds: 120 } },
+        /healthCheck\.gracePeriodSeconds: got 60; allowed: at least 120/,
+      ],
+      [
+        "a request-count target without the ALB label",
+        { autoscaling: { minCount: 2, maxCount: 4, requestsPerTarget: 100, ...scaling } },
+        /requestCountResourceLabel: got undefined; allowed: the ALB\/target-group resource label/,
+      ],
+      [
+        "a task definition larger than ECS accepts",
+        {
+          environment: Object.fromEntries(
+            Array.from({ length: 700 }, (_, i) => [`SETTING_${i}`, "x".repeat(90)]),
+          ),
+        },
+        /environment: got '700 variables'; allowed: a task definition under 65536 bytes; this one is about \d+/,
       ],
     ])("%s", (_, overrides, message) => {
       expect(() => build(overrides)).toThrow(message);

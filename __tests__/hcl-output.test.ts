@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "@cdktf/hcl2json";
-import { loadSettings } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
-import { synthesizeProject } from "../stacks/synthesize";
+import { loadSettings } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import { synthesizeProject } from "../stacks/app/synthesize";
 import { parseHclExpression } from "./support/hcl-expression";
 
 const STACKS = ["registry", "dev", "staging", "prod"];

@@ -1,15 +1,16 @@
 import {
   DEFAULT_HEALTH_CHECK,
+  containerCommand,
   containerHealthCheck,
-  deregistrationDelayProblem,
   healthCheckContractProblems,
-} from "../constructs/health-check";
-import type { HealthCheckContract } from "../constructs/health-check";
+} from "../constructs/rules/health-check";
+import { deregistrationDelayProblem } from "../constructs/rules/load-balancer";
+import type { HealthCheckContract } from "../constructs/rules/health-check";
 
 describe("health-check contract", () => {
-  test("derives the container check from the same declaration", () => {
+  test("derives the container check from the same declaration, run without a shell", () => {
     expect(containerHealthCheck(DEFAULT_HEALTH_CHECK, 8000)).toEqual({
-      command: ["CMD-SHELL", "curl -fsS http://localhost:8000/health || exit 1"],
+      command: ["CMD", "curl", "-fsS", "http://localhost:8000/health"],
       intervalSeconds: 15,
       timeoutSeconds: 5,
       retries: 3,
@@ -52,7 +53,7 @@ describe("health-check contract", () => {
       "an integer from 5 to 300",
     ],
   ])("reports %s", (_, change, field, allowed) => {
-    expect(healthCheckContractProblems({ ...DEFAULT_HEALTH_CHECK, ...change })).toEqual([
+    expect(healthCheckContractProblems({ ...DEFAULT_HEALTH_CHECK, ...change }, "healthCheck.")).toEqual([
       expect.objectContaining({ field, allowed: expect.stringContaining(allowed) }),
     ]);
   });
@@ -64,5 +65,17 @@ describe("health-check contract", () => {
       value: 60,
       allowed: expect.stringContaining("at most stop (30 s)"),
     });
+  });
+
+  test.each<[string, unknown, boolean]>([
+    ["exec form", ["CMD", "/bin/check", "--fast"], true],
+    ["shell form with one command line", ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], true],
+    ["shell form split into words", ["CMD-SHELL", "curl", "-f"], false],
+    ["a newline smuggled into the shell", ["CMD-SHELL", "true\nrm -rf /tmp/x"], false],
+    ["an empty argument", ["CMD", "/bin/check", ""], false],
+    ["no executable", ["CMD"], false],
+    ["another form", ["NONE"], false],
+  ])("container commands: %s", (_, command, allowed) => {
+    expect(containerCommand.test(command)).toBe(allowed);
   });
 });

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { TerraformOutput } from "cdktf";
-import { escapeHclString, jsonencode } from "../constructs/json-encode";
+import { escapeHclString, jsonencode } from "../constructs/rules/json-encode";
 import { decodeJsonencode } from "./support/hcl-expression";
 
 describe("jsonencode", () => {

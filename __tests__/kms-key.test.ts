@@ -1,5 +1,6 @@
 import "cdktf/lib/testing/adapters/jest";
-import { KmsKey, cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/kms-key";
+import { KmsKey } from "../constructs/kms-key";
+import { cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/rules/iam";
 import { blockOf, only, policyDocument, synth, testStack } from "./support/synth";
 
 describe("KmsKey", () => {

@@ -1,6 +1,8 @@
 import "cdktf/lib/testing/adapters/jest";
-import { LoadBalancer, loadBalancerNameFor, targetGroupNamePrefixFor } from "../constructs/load-balancer";
+import { LoadBalancer } from "../constructs/load-balancer";
 import type { LoadBalancerProps } from "../constructs/load-balancer";
+import { DEFAULT_HEALTH_CHECK } from "../constructs/rules/health-check";
+import { loadBalancerNameFor, targetGroupNamePrefixFor } from "../constructs/rules/load-balancer";
 import { blockOf, ref, synth, testStack } from "./support/synth";
 
 const BASE: LoadBalancerProps = {
@@ -12,13 +14,7 @@ const BASE: LoadBalancerProps = {
   securityGroupIds: ["sg-alb"],
   certificateArn: "${aws_acm_certificate_validation.v.certificate_arn}",
   targetPort: 8000,
-  healthCheck: {
-    path: "/health",
-    intervalSeconds: 15,
-    timeoutSeconds: 5,
-    healthyThreshold: 2,
-    unhealthyThreshold: 3,
-  },
+  healthCheck: DEFAULT_HEALTH_CHECK,
 };
 
 function build(overrides: Partial<LoadBalancerProps> = {}) {
@@ -125,8 +121,13 @@ describe("LoadBalancer", () => {
     ],
     [
       "a timeout not below the interval",
-      { healthCheck: { ...BASE.healthCheck, timeoutSeconds: 15 } },
+      { healthCheck: { ...DEFAULT_HEALTH_CHECK, timeoutSeconds: 15 } },
       /healthCheck\.timeoutSeconds: got 15; allowed: less than healthCheck\.intervalSeconds \(15\)/,
+    ],
+    [
+      "no certificate",
+      { certificateArn: undefined },
+      /certificateArn: got undefined; allowed: an ACM certificate ARN/,
     ],
   ])("fails on %s", (_, overrides, message) => {
     expect(() => build(overrides)).toThrow(message);

@@ -1,10 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SettingsError, loadSettings } from "../stacks/load-settings";
-import type { ProcessEnv } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
-import type { EnvironmentSettings, ProjectDefinition } from "../stacks/settings";
+import { loadSettings } from "../stacks/config/load";
+import { SettingsError } from "../stacks/config/problems";
+import type { ProcessEnv } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import type { EnvironmentSettings, ProjectDefinition } from "../stacks/config/settings";
 
 const dir = mkdtempSync(join(tmpdir(), "settings-test-"));
 let fileCount = 0;
@@ -32,10 +33,11 @@ function problemsOf(env: ProcessEnv, definition: ProjectDefinition = PROJECT): s
     loadSettings(definition, env);
   } catch (error) {
     if (error instanceof SettingsError) {
+      // Override files are numbered per test; the messages name them by line.
       return error.message
         .split("\n")
         .slice(1)
-        .map((l) => l.trim());
+        .map((l) => l.trim().replace(/override-\d+\.json/g, "overrides.json"));
     }
     throw error;
   }
@@ -100,17 +102,17 @@ describe("loadSettings", () => {
       [
         "a malformed CIDR",
         { dev: { network: { vpcCidr: "10.0.0.0/33" } } },
-        "[dev] network.vpcCidr: got '10.0.0.0/33'; allowed: an IPv4 network CIDR",
+        "[dev] network.vpcCidr: got '10.0.0.0/33' (from overrides.json:1); allowed: an IPv4 network CIDR",
       ],
       [
         "a prefix outside /16-/24",
         { staging: { network: { vpcCidr: "10.0.0.0/26" } } },
-        "[staging] network.vpcCidr: got '10.0.0.0/26'; allowed: an IPv4 network CIDR such as \"10.0.0.0/16\" (host bits zero) with a prefix from /16 to /24",
+        "[staging] network.vpcCidr: got '10.0.0.0/26' (from overrides.json:1); allowed: an IPv4 network CIDR such as \"10.0.0.0/16\" (host bits zero) with a prefix from /16 to /24",
       ],
       [
         "fewer than 2 AZs",
         { prod: { network: { availabilityZones: ["eu-west-1a"] } } },
-        "[prod] network.availabilityZones: got [ 'eu-west-1a' ]; allowed: a list of 2 to 3 distinct items, each an availability zone name of eu-west-1",
+        "[prod] network.availabilityZones: got [ 'eu-west-1a' ] (from overrides.json:1); allowed: a list of 2 to 3 distinct items, each an availability zone of eu-west-1: eu-west-1a, eu-west-1b, eu-west-1c",
       ],
       [
         "more AZs than the CIDR fits",
@@ -123,37 +125,37 @@ describe("loadSettings", () => {
             },
           },
         },
-        "[dev] network.availabilityZones: got [ 'eu-west-1a', 'eu-west-1b' ]; allowed: at most 1 AZs, because 10.0.0.0/22 split into /24 subnets holds 1 subnet(s) per tier for 3 tiers",
+        "[dev] network.availabilityZones: got [ 'eu-west-1a', 'eu-west-1b' ] (from overrides.json:1); allowed: at most 1 AZs, because 10.0.0.0/22 split into /24 subnets holds 1 subnet(s) per tier for 3 tiers",
       ],
       [
         "an unknown NAT strategy",
         { dev: { network: { natStrategy: "shared" } } },
-        "[dev] network.natStrategy: got 'shared'; allowed: one of 'per-az', 'single', 'none'",
+        "[dev] network.natStrategy: got 'shared' (from overrides.json:1); allowed: one of 'per-az', 'single', 'none'",
       ],
       [
         "natStrategy none without the endpoints private tasks need",
         { prod: { network: { natStrategy: "none", interfaceEndpoints: ["ecr.api"] } } },
-        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ]; allowed: a list including ecr.api, ecr.dkr, logs when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs)",
+        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ] (from overrides.json:1); allowed: a list including ecr.api, ecr.dkr, logs when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs)",
       ],
       [
         "an interface endpoint that is not offered",
         { dev: { network: { interfaceEndpoints: ["sqs"] } } },
-        "[dev] network.interfaceEndpoints: got [ 'sqs' ]",
+        "[dev] network.interfaceEndpoints: got [ 'sqs' ] (from overrides.json:1); allowed: a list of distinct items",
       ],
       [
         "an AZ of another region",
         { dev: { network: { availabilityZones: ["eu-west-1a", "eu-west-2b"] } } },
-        "[dev] network.availabilityZones: got [ 'eu-west-1a', 'eu-west-2b' ]; allowed: a list of 2 to 3 distinct items, each an availability zone name of eu-west-1",
+        "[dev] network.availabilityZones: got [ 'eu-west-1a', 'eu-west-2b' ] (from overrides.json:1); allowed: a list of 2 to 3 distinct items, each an availability zone of eu-west-1: eu-west-1a, eu-west-1b, eu-west-1c",
       ],
       [
         "an unknown region",
         { dev: { region: "eu-west-9" } },
-        "[dev] region: got 'eu-west-9'; allowed: an AWS region name",
+        "[dev] region: got 'eu-west-9' (from overrides.json:1); allowed: an AWS region name",
       ],
       [
         "a flow-log retention CloudWatch does not offer",
         { dev: { network: { flowLogRetentionDays: 45 } } },
-        "[dev] network.flowLogRetentionDays: got 45; allowed: a CloudWatch Logs retention in days",
+        "[dev] network.flowLogRetentionDays: got 45 (from overrides.json:1); allowed: a CloudWatch Logs retention in days",
       ],
     ])("%s", (_, override, expected) => {
       const problems = problemsOf(withFile(override));
@@ -188,7 +190,7 @@ describe("loadSettings", () => {
     test("rejects an unknown setting and lists the known ones", () => {
       expect(problemsOf(withFile({ dev: { network: { natStrategys: "single" } } }))).toEqual([
         expect.stringContaining(
-          "[dev] network.natStrategys: got 'single'; allowed: a known setting; settings here: vpcCidr, availabilityZones",
+          "[dev] network.natStrategys: got 'single' (from overrides.json:1); allowed: a known setting; settings here: vpcCidr, availabilityZones",
         ),
       ]);
     });
@@ -201,13 +203,13 @@ describe("loadSettings", () => {
 
     test("rejects a scalar where a group of settings belongs", () => {
       expect(problemsOf(withFile({ dev: { network: "10.0.0.0/16" } }))[0]).toContain(
-        "[dev] network: got '10.0.0.0/16'; allowed: an object with the settings vpcCidr",
+        "[dev] network: got '10.0.0.0/16' (from overrides.json:1); allowed: an object with the settings vpcCidr",
       );
     });
 
     test("rejects name and preset, which only code may set", () => {
       expect(problemsOf(withFile({ prod: { preset: "dev" } }))[0]).toContain(
-        "[prod] preset: got 'dev'; allowed: a known setting",
+        "[prod] preset: got 'dev' (from overrides.json:1); allowed: a known setting",
       );
     });
 
@@ -215,7 +217,9 @@ describe("loadSettings", () => {
       expect(problemsOf({ STACK_CONFIG_FILE: join(dir, "missing.json") })[0]).toMatch(
         /^\[config-file\] STACK_CONFIG_FILE: got '.*missing\.json'; allowed: a readable JSON file \(ENOENT\)$/,
       );
-      expect(problemsOf(withFile("{ not json"))[0]).toMatch(/STACK_CONFIG_FILE: got .*; allowed: valid JSON/);
+      expect(problemsOf(withFile("{ not json"))[0]).toMatch(
+        /STACK_CONFIG_FILE: got .*; allowed: valid JSON: InvalidSymbol at line 1, column 3$/,
+      );
       expect(problemsOf(withFile("[1]"))[0]).toContain("allowed: a JSON object keyed by environment name");
     });
   });
@@ -239,12 +243,12 @@ describe("loadSettings", () => {
       ),
     };
     expect(problemsOf({}, definition)).toEqual([
-      "[project] environments[1].name: got 'dev'; allowed: a name no other environment uses",
+      "[project] environments[1].name: got 'dev' (from stacks/config/project.ts); allowed: a name no other environment uses",
       expect.stringContaining(
-        "[project] environments[2].name: got 'Prod_1'; allowed: 2-16 lowercase letters",
+        "[project] environments[2].name: got 'Prod_1' (from stacks/config/project.ts); allowed: 2-16 lowercase letters",
       ),
       expect.stringContaining(
-        "[project] environments[3].name: got 'registry'; allowed: 2-16 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, other than registry",
+        "[project] environments[3].name: got 'registry' (from stacks/config/project.ts); allowed: 2-16 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, other than registry",
       ),
     ]);
   });

@@ -1,7 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
 import { Network } from "../constructs/network";
 import type { NetworkProps } from "../constructs/network";
-import { ValidationError } from "../constructs/validation-error";
+import { ValidationError } from "../constructs/rules/checks";
 import { blockOf, policyDocument, ref, resources, synth, testStack } from "./support/synth";
 import type { Block, TerraformJson } from "./support/synth";
 
@@ -227,7 +227,7 @@ describe("Network", () => {
       [
         "an AZ of another region",
         { availabilityZones: ["eu-west-1a", "us-east-1b"] },
-        /availability zone name of eu-west-1/,
+        /availability zone of eu-west-1: eu-west-1a, eu-west-1b, eu-west-1c/,
       ],
       [
         "a NAT strategy that does not exist",
@@ -237,12 +237,27 @@ describe("Network", () => {
       [
         "more AZs than the CIDR fits",
         { vpcCidr: "10.0.0.0/22", subnetPrefixLength: 24, availabilityZones: ["eu-west-1a", "eu-west-1b"] },
-        /availabilityZones: got '2 AZs'; allowed: at most 1 AZs/,
+        /availabilityZones: got \[ 'eu-west-1a', 'eu-west-1b' \]; allowed: at most 1 AZs/,
       ],
       [
         "a subnet size no smaller than the VPC",
         { subnetPrefixLength: 16 },
-        /subnetPrefixLength: got 16; allowed: an integer from 17 to 28/,
+        /subnetPrefixLength: got 16; allowed: an integer from 17 to 27 \(longer than the VPC prefix \/16, at most \/27: an ALB needs \/27 subnets or larger\)/,
+      ],
+      [
+        "subnets smaller than the /27 an ALB needs",
+        { vpcCidr: "10.0.0.0/24", subnetPrefixLength: 28 },
+        /subnetPrefixLength: got 28; allowed: an integer from 25 to 27/,
+      ],
+      [
+        "a VPC in a range AWS reserves",
+        { vpcCidr: "169.254.0.0/16" },
+        /vpcCidr: got '169\.254\.0\.0\/16'; allowed: a range outside 169\.254\.0\.0\/16 \(link-local/,
+      ],
+      [
+        "a VPC overlapping the range AWS asks VPCs to avoid",
+        { vpcCidr: "172.17.0.0/16" },
+        /vpcCidr: got '172\.17\.0\.0\/16'; allowed: a range outside 172\.17\.0\.0\/16 \(used by AWS services' Docker networks/,
       ],
       [
         "a retention CloudWatch does not offer",

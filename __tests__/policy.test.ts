@@ -6,10 +6,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadSettings } from "../stacks/load-settings";
-import type { ProcessEnv } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
-import { synthesizeProject } from "../stacks/synthesize";
+import { loadSettings } from "../stacks/config/load";
+import type { ProcessEnv } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import { synthesizeProject } from "../stacks/app/synthesize";
 import { POLICY_RULES, StackView } from "./support/policy-rules";
 import type { TerraformJson } from "./support/synth";
 

@@ -1,8 +1,8 @@
 import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
-import { loadSettings } from "../stacks/load-settings";
-import type { ProcessEnv } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
+import { loadSettings } from "../stacks/config/load";
+import type { ProcessEnv } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
 import { RegistryStack } from "../stacks/registry-stack";
 import { blockOf, policyDocument, ref, synth } from "./support/synth";
 

@@ -6,10 +6,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadSettings } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
-import { run } from "../stacks/run";
-import { synthesizeProject } from "../stacks/synthesize";
+import { loadSettings } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import { run } from "../stacks/app/run";
+import { synthesizeProject } from "../stacks/app/synthesize";
 
 /** Every file under dir with its content, to prove a failed synth changed nothing. */
 function snapshotTree(dir: string): Record<string, string> {
@@ -55,8 +55,10 @@ describe("run", () => {
       prod: { edge: { deletionProtection: false } },
     });
     expect(run({ CDKTF_OUTDIR: outdir, STACK_CONFIG_FILE: config }, (t) => stderr.push(t))).toBe(1);
-    expect(stderr.join("")).toContain("[dev] service.memory: got 512");
-    expect(stderr.join("")).toContain("[prod] edge.deletionProtection: got false; allowed: true in prod");
+    expect(stderr.join("")).toContain("[dev] service.memory: got 512 (from overrides.json:1)");
+    expect(stderr.join("")).toContain(
+      "[prod] edge.deletionProtection: got false (from overrides.json:1); allowed: true in prod",
+    );
     expect(snapshotTree(outdir)).toEqual(before);
   });
 });
@@ -81,14 +83,17 @@ describe("npm run synth with a bad STACK_CONFIG_FILE", () => {
       },
       [
         "[dev] network.vpcCidr: got '10.0.0.0/33'",
-        "[prod] service.desiredCount: got 1; allowed: at least 2 in prod",
-        "[prod] service.autoscaling.minCount: got 1; allowed: at least 2 in prod",
+        "[prod] service.desiredCount: got 1 (from overrides.json:1); allowed: at least 2 in prod",
+        "[prod] service.autoscaling.minCount: got 1 (from overrides.json:1); allowed: at least 2 in prod",
       ],
     ],
     [
       "an unknown environment and a misspelt setting",
       { qa: {}, staging: { edge: { domainname: "x" } } },
-      ["[config-file] qa: got {}", "[staging] edge.domainname: got 'x'; allowed: a known setting"],
+      [
+        "[config-file] qa: got {}",
+        "[staging] edge.domainname: got 'x' (from overrides.json:1); allowed: a known setting",
+      ],
     ],
   ])("fails on %s: non-zero exit, the problems on stderr, cdktf.out untouched", (_, config, messages) => {
     const outdir = preparedOutdir();

@@ -5,11 +5,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SettingsError, loadSettings } from "../stacks/load-settings";
-import type { ProcessEnv } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
-import type { ProjectDefinition } from "../stacks/settings";
-import type { SettingsProblem } from "../stacks/settings-schema";
+import { loadSettings } from "../stacks/config/load";
+import { SettingsError } from "../stacks/config/problems";
+import type { ProcessEnv } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import type { ProjectDefinition } from "../stacks/config/settings";
+import type { SettingsProblem } from "../stacks/config/problems";
 
 const dir = mkdtempSync(join(tmpdir(), "settings-schema-"));
 let files = 0;
@@ -90,7 +91,7 @@ const CASES: Case[] = [
     { dev: { network: { availabilityZones: ["eu-west-1a", "us-east-1a"] } } },
     "dev",
     "network.availabilityZones",
-    "availability zone name of eu-west-1",
+    "availability zone of eu-west-1: eu-west-1a, eu-west-1b, eu-west-1c",
   ],
   [
     "the same AZ twice",
@@ -107,11 +108,11 @@ const CASES: Case[] = [
     "at most 1 AZs",
   ],
   [
-    "a subnet smaller than /28",
-    { dev: { network: { subnetPrefixLength: 29 } } },
+    "a subnet smaller than the /27 an ALB needs",
+    { dev: { network: { subnetPrefixLength: 28 } } },
     "dev",
     "network.subnetPrefixLength",
-    "an integer from 17 to 28",
+    "an integer from 17 to 27 (longer than the VPC prefix /16, at most /27: an ALB needs /27 subnets or larger)",
   ],
   [
     "an unknown NAT strategy",
@@ -224,8 +225,8 @@ const CASES: Case[] = [
     "no capacity weight",
     { dev: { service: { capacity: { fargateWeight: 0, spotWeight: 0 } } } },
     "dev",
-    "service.capacity",
-    "at least one of fargateWeight and spotWeight",
+    "service.capacity.fargateWeight",
+    "above 0 when service.capacity.spotWeight is 0",
   ],
   [
     "a password in environment",
@@ -337,7 +338,7 @@ const CASES: Case[] = [
     hc({ command: ["curl localhost"] }),
     "dev",
     "service.healthCheck.command",
-    '["CMD-SHELL", "<command>"]',
+    '["CMD", "<executable>", ...args] (no shell) or ["CMD-SHELL", "<one command line>"]',
   ],
   [
     "a stop timeout Fargate does not allow",
@@ -394,7 +395,7 @@ const CASES: Case[] = [
     "HTTPS with neither zone nor certificate",
     { dev: { edge: { hostedZoneName: null } } },
     "dev",
-    "edge.hostedZoneId",
+    "edge.hostedZoneName",
     "a certificate source for HTTPS",
   ],
   [
@@ -458,7 +459,7 @@ const CASES: Case[] = [
     { dev: { edge: { certificateArn: CERT.replace("eu-west-1", "us-east-1") } } },
     "dev",
     "edge.certificateArn",
-    "an ACM certificate in eu-west-1",
+    "an ARN in eu-west-1, the environment's region",
   ],
   [
     "alternative names with an existing certificate",
@@ -496,7 +497,13 @@ const CASES: Case[] = [
     "state.region",
     "an AWS region name",
   ],
-  ["a reserved tag key", { dev: { tags: { "aws:owner": "x" } } }, "dev", "tags", "not starting with aws:"],
+  [
+    "a reserved tag key",
+    { dev: { tags: { "aws:owner": "x" } } },
+    "dev",
+    "tags",
+    'not starting with "aws:" in any case',
+  ],
   // registry
   [
     "an invalid repository name",
@@ -563,7 +570,7 @@ const CASES: Case[] = [
     { dev: { servce: {} } },
     "dev",
     "servce",
-    "a known setting; settings here: region, accountId, network, service, edge, state, tags",
+    "a known setting; settings here: region, accountId, tags, network, service, edge, state",
   ],
   [
     "a scalar where a group belongs",

@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadSettings } from "../stacks/load-settings";
-import { PROJECT } from "../stacks/project";
-import type { ProjectSettings } from "../stacks/settings";
-import { synthesizeProject } from "../stacks/synthesize";
+import { loadSettings } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import type { ProjectSettings } from "../stacks/config/settings";
+import { synthesizeProject } from "../stacks/app/synthesize";
 import { findCycle, referenceGraph } from "./support/reference-graph";
 import type { TerraformJson } from "./support/synth";
 

@@ -10,9 +10,9 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 // The generated classes carry an "A" suffix (a name clash inside the provider bindings).
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { ELB_ACCOUNT_LOG_DELIVERY_REGIONS } from "./aws-limits";
-import { checkField, integerIn } from "./checks";
-import { throwIfProblems } from "./validation-error";
+import { ELB_ACCOUNT_LOG_DELIVERY_REGIONS } from "./rules/aws-limits";
+import { checkField, throwIfProblems } from "./rules/checks";
+import { ACCESS_LOG_RETENTION_DAYS } from "./rules/load-balancer";
 
 export const NONCURRENT_VERSION_EXPIRY_DAYS = 30;
 export const INCOMPLETE_UPLOAD_EXPIRY_DAYS = 7;
@@ -49,7 +49,9 @@ export class AccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
-    throwIfProblems(this, [checkField("retentionDays", props.retentionDays, integerIn(1, 3650, "days"))]);
+    throwIfProblems(this.node.path, [
+      checkField("retentionDays", props.retentionDays, ACCESS_LOG_RETENTION_DAYS),
+    ]);
     this.prefix = props.prefix;
 
     this.bucket = new S3Bucket(this, "bucket", {

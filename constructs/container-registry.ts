@@ -2,25 +2,11 @@ import { Construct } from "constructs";
 import { DataAwsEcrLifecyclePolicyDocument } from "@cdktf/provider-aws/lib/data-aws-ecr-lifecycle-policy-document";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
-import { check, checkField, integerIn } from "./checks";
-import { throwIfProblems } from "./validation-error";
+import { validProps } from "./rules/props";
+import { REGISTRY_RULES } from "./rules/registry";
+import type { RegistryOptions } from "./rules/registry";
 
-export const DEFAULT_UNTAGGED_IMAGE_EXPIRY_DAYS = 14;
-export const DEFAULT_TAGGED_IMAGES_TO_KEEP = 100;
-export const UNTAGGED_IMAGE_EXPIRY_RANGE = { min: 1, max: 3650 } as const;
-export const TAGGED_IMAGES_TO_KEEP_RANGE = { min: 1, max: 10000 } as const;
-
-/** ECR repository names: 2-256 characters, lowercase, with `/`-separated path components. */
-export const repositoryName = check(
-  "an ECR repository name: 2-256 lowercase letters, digits and . _ - / separators, e.g. orders-api or team/orders-api",
-  (v) =>
-    typeof v === "string" &&
-    v.length >= 2 &&
-    v.length <= 256 &&
-    /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(v),
-);
-
-export interface ContainerRegistryProps {
+export interface ContainerRegistryProps extends RegistryOptions {
   /** Repository name, e.g. "orders-api". */
   readonly repositoryName: string;
   /** Customer-managed KMS key that encrypts the images (see `ecrKeyStatement`). */
@@ -57,28 +43,18 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    const untaggedImageExpiryDays = props.untaggedImageExpiryDays ?? DEFAULT_UNTAGGED_IMAGE_EXPIRY_DAYS;
-    const taggedImagesToKeep = props.taggedImagesToKeep ?? DEFAULT_TAGGED_IMAGES_TO_KEEP;
-    throwIfProblems(this, [
-      checkField("repositoryName", props.repositoryName, repositoryName),
-      checkField(
-        "untaggedImageExpiryDays",
-        untaggedImageExpiryDays,
-        integerIn(UNTAGGED_IMAGE_EXPIRY_RANGE.min, UNTAGGED_IMAGE_EXPIRY_RANGE.max, "days"),
-      ),
-      checkField(
-        "taggedImagesToKeep",
-        taggedImagesToKeep,
-        integerIn(TAGGED_IMAGES_TO_KEEP_RANGE.min, TAGGED_IMAGES_TO_KEEP_RANGE.max, "images"),
-      ),
-    ]);
+    const { untaggedImageExpiryDays, taggedImagesToKeep, forceDelete } = validProps(
+      this.node.path,
+      { rules: REGISTRY_RULES },
+      props,
+    ) as Required<ContainerRegistryProps>;
 
     this.repository = new EcrRepository(this, "repository", {
       name: props.repositoryName,
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
-      forceDelete: props.forceDelete ?? false,
+      forceDelete,
       tags: { Name: props.repositoryName },
     });
     this.repositoryUrl = this.repository.repositoryUrl;

@@ -3,13 +3,13 @@ import { TerraformIterator } from "cdktf";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { domainName } from "./aws-limits";
-import { checkField, listOf } from "./checks";
-import { throwIfProblems } from "./validation-error";
+import { CERTIFICATE_RULES } from "./rules/load-balancer";
+import type { CertificateOptions } from "./rules/load-balancer";
+import { validProps } from "./rules/props";
 
 export const VALIDATION_RECORD_TTL_SECONDS = 60;
 
-export interface DnsValidatedCertificateProps {
+export interface DnsValidatedCertificateProps extends CertificateOptions {
   /** Name the certificate is for, e.g. "api.example.com". */
   readonly domainName: string;
   /** @default [] */
@@ -35,11 +35,11 @@ export class DnsValidatedCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: DnsValidatedCertificateProps) {
     super(scope, id);
-    const alternativeNames = props.subjectAlternativeNames ?? [];
-    throwIfProblems(this, [
-      checkField("domainName", props.domainName, domainName),
-      checkField("subjectAlternativeNames", alternativeNames, listOf(domainName, { unique: true })),
-    ]);
+    const { subjectAlternativeNames: alternativeNames = [] } = validProps(
+      this.node.path,
+      { rules: CERTIFICATE_RULES },
+      props,
+    );
 
     this.certificate = new AcmCertificate(this, "certificate", {
       domainName: props.domainName,

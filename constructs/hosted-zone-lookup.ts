@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
-import { domainIsInZone, domainName, hostedZoneId } from "./aws-limits";
-import { checkField, problem } from "./checks";
-import { escapeHclString } from "./json-encode";
-import { throwIfProblems } from "./validation-error";
+import { HOSTED_ZONE_CROSS_CHECKS, HOSTED_ZONE_RULES } from "./rules/load-balancer";
+import type { HostedZoneOptions } from "./rules/load-balancer";
+import { escapeHclString } from "./rules/json-encode";
+import { validProps } from "./rules/props";
 
-export interface HostedZoneLookupProps {
+export interface HostedZoneLookupProps extends HostedZoneOptions {
   /** Name that must lie in the zone, e.g. "api.example.com". */
   readonly domainName: string;
   /** Zone id; give this or `zoneName`. */
@@ -25,27 +25,11 @@ export class HostedZoneLookup extends Construct {
 
   constructor(scope: Construct, id: string, props: HostedZoneLookupProps) {
     super(scope, id);
+    validProps(this.node.path, { rules: HOSTED_ZONE_RULES, crossChecks: HOSTED_ZONE_CROSS_CHECKS }, props);
     const byId = props.zoneId !== undefined;
-    throwIfProblems(this, [
-      checkField("domainName", props.domainName, domainName),
-      byId === (props.zoneName !== undefined)
-        ? problem(
-            "zoneId/zoneName",
-            { zoneId: props.zoneId, zoneName: props.zoneName },
-            "exactly one of zoneId and zoneName",
-          )
-        : undefined,
-      props.zoneId === undefined ? undefined : checkField("zoneId", props.zoneId, hostedZoneId),
-      props.zoneName === undefined ? undefined : checkField("zoneName", props.zoneName, domainName),
-      props.zoneName !== undefined &&
-      domainName.test(props.zoneName) &&
-      !domainIsInZone(props.domainName, props.zoneName)
-        ? problem("domainName", props.domainName, `a name inside the hosted zone ${props.zoneName}`)
-        : undefined,
-    ]);
     const domain = escapeHclString(props.domainName);
     this.zone = new DataAwsRoute53Zone(this, "zone", {
-      ...(byId ? { zoneId: props.zoneId } : { name: props.zoneName }),
+      ...(byId ? { zoneId: props.zoneId } : { name: props.zoneName?.replace(/\.$/, "") }),
       privateZone: false,
       lifecycle: {
         postcondition: [

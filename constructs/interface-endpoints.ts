@@ -1,11 +1,8 @@
 import { Construct } from "constructs";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { checkField, listOf, oneOf } from "./checks";
-import { throwIfProblems } from "./validation-error";
-
-/** Interface endpoints private tasks may need: image pulls, logs, secrets. */
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"] as const;
-export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+import { checkField, listOf, oneOf, throwIfProblems } from "./rules/checks";
+import { INTERFACE_ENDPOINT_SERVICES } from "./rules/network";
+import type { InterfaceEndpointService } from "./rules/network";
 
 export interface InterfaceEndpointsProps {
   readonly namePrefix: string;
@@ -26,7 +23,7 @@ export class InterfaceEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: InterfaceEndpointsProps) {
     super(scope, id);
-    throwIfProblems(this, [
+    throwIfProblems(this.node.path, [
       checkField(
         "services",
         props.services,

@@ -16,58 +16,31 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { availabilityZoneOf, logRetentionDays } from "./aws-limits";
-import { checkField, integerIn, listOf, oneOf, problem } from "./checks";
-import { serviceTrustPolicy } from "./policy-documents";
-import {
-  defaultSubnetPrefixLength,
-  ipv4Cidr,
-  parseIpv4Cidr,
-  planSubnets,
-  slotsPerTier,
-} from "./subnet-cidrs";
-import type { SubnetPlan } from "./subnet-cidrs";
-import { throwIfProblems } from "./validation-error";
+import { planSubnets } from "./rules/cidr";
+import type { SubnetPlan, SubnetTier } from "./rules/cidr";
+import { forPolicyDocument, serviceTrustStatement } from "./rules/iam";
+import { FLOW_LOG_AGGREGATION_SECONDS, NETWORK_CROSS_CHECKS, NETWORK_RULES } from "./rules/network";
+import type { NatStrategy, NetworkOptions } from "./rules/network";
+import { validProps } from "./rules/props";
 
-export const NAT_STRATEGIES = ["per-az", "single", "none"] as const;
-/** `per-az`: one NAT gateway per AZ; `single`: one shared NAT; `none`: no internet egress. */
-export type NatStrategy = (typeof NAT_STRATEGIES)[number];
-
-export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
-export const VPC_PREFIX_RANGE = { min: 16, max: 24 } as const;
-export const AZ_COUNT_RANGE = { min: 2, max: 3 } as const;
-export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 365;
-/** Aggregation interval of the flow log, in seconds (AWS allows 60 or 600). */
-export const FLOW_LOG_AGGREGATION_SECONDS = 600;
-
-export interface NetworkProps {
+export interface NetworkProps extends NetworkOptions {
   /** Prefix of every Name tag and resource name, e.g. "orders-api-dev". */
   readonly namePrefix: string;
-  /** Region of the VPC; names the S3 gateway endpoint service. */
-  readonly region: string;
   /** Account id (may be a token), used in the flow-log role's confused-deputy conditions. */
   readonly accountId: string;
   /** ARN partition (may be a token), e.g. "aws". */
   readonly partition: string;
-  /** Availability zones to spread the tiers over, 2 or 3 names of `region`. */
-  readonly availabilityZones: readonly string[];
   /**
-   * IPv4 CIDR of the VPC, a literal /16 to /24 network.
+   * Availability zones to spread the tiers over, 2 or 3 names of `region`.
    *
-   * @default "10.0.0.0/16"
+   * @default - the region's first two zones
    */
+  readonly availabilityZones?: readonly string[];
+  /** @default "10.0.0.0/16" */
   readonly vpcCidr?: string;
-  /**
-   * Prefix length of every subnet.
-   *
-   * @default - the VPC prefix plus 4 (a /16 VPC gets /20 subnets), at most /28
-   */
+  /** @default - the VPC prefix plus 4 (a /16 VPC gets /20 subnets), at most /27 */
   readonly subnetPrefixLength?: number;
-  /**
-   * How private subnets reach the internet.
-   *
-   * @default "per-az"
-   */
+  /** @default "per-az" */
   readonly natStrategy?: NatStrategy;
   /**
    * Gives the VPC an Amazon-provided IPv6 /56 and each public subnet a /64, with a `::/0` route
@@ -77,11 +50,7 @@ export interface NetworkProps {
    * @default false
    */
   readonly publicIpv6?: boolean;
-  /**
-   * Retention of the VPC flow-log group, in days.
-   *
-   * @default 365
-   */
+  /** @default 365 */
   readonly flowLogRetentionDays?: number;
   /**
    * KMS key that encrypts the flow-log group. Its policy must let CloudWatch Logs use it.
@@ -90,6 +59,8 @@ export interface NetworkProps {
    */
   readonly flowLogKmsKeyArn?: string;
 }
+
+type ResolvedProps = NetworkProps & Required<NetworkOptions>;
 
 /**
  * Three-tier VPC: a public, a private (app) and an isolated (data) subnet per AZ, with literal
@@ -103,6 +74,7 @@ export class Network extends Construct {
   public readonly publicSubnets: Subnet[];
   public readonly privateSubnets: Subnet[];
   public readonly isolatedSubnets: Subnet[];
+  public readonly internetGateway: InternetGateway;
   public readonly natGateways: NatGateway[];
   public readonly publicRouteTable: RouteTable;
   public readonly privateRouteTables: RouteTable[];
@@ -124,129 +96,138 @@ export class Network extends Construct {
   /** Prefix list of the S3 gateway endpoint, for security-group egress to S3. */
   public readonly s3PrefixListId: string;
 
+  private readonly props: ResolvedProps;
+
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const vpcCidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
-    const natStrategy = props.natStrategy ?? "per-az";
-    const flowLogRetentionDays = props.flowLogRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS;
-    const vpcPrefix = parseIpv4Cidr(vpcCidr)?.prefixLength;
-    const subnetPrefixLength =
-      props.subnetPrefixLength ?? defaultSubnetPrefixLength(vpcPrefix ?? VPC_PREFIX_RANGE.max);
-    const azs = props.availabilityZones;
-    const publicIpv6 = props.publicIpv6 ?? false;
+    this.props = validProps(
+      this.node.path,
+      { rules: NETWORK_RULES, crossChecks: NETWORK_CROSS_CHECKS },
+      props,
+    ) as ResolvedProps;
+    this.natStrategy = this.props.natStrategy;
+    this.availabilityZones = this.props.availabilityZones;
+    this.vpcCidr = this.props.vpcCidr;
+    this.subnetPlan = planSubnets(this.vpcCidr, this.availabilityZones.length, this.props.subnetPrefixLength);
 
-    throwIfProblems(this, [
-      checkField("vpcCidr", vpcCidr, ipv4Cidr(VPC_PREFIX_RANGE.min, VPC_PREFIX_RANGE.max)),
-      checkField(
-        "availabilityZones",
-        azs,
-        listOf(availabilityZoneOf(props.region), {
-          min: AZ_COUNT_RANGE.min,
-          max: AZ_COUNT_RANGE.max,
-          unique: true,
-        }),
-      ),
-      checkField("natStrategy", natStrategy, oneOf(NAT_STRATEGIES)),
-      checkField("flowLogRetentionDays", flowLogRetentionDays, logRetentionDays),
-      vpcPrefix === undefined
-        ? undefined
-        : subnetFitProblem(vpcCidr, vpcPrefix, subnetPrefixLength, azs.length),
-    ]);
-
-    const name = (suffix: string) => ({ Name: `${props.namePrefix}-${suffix}` });
-    this.natStrategy = natStrategy;
-    this.availabilityZones = azs;
-    this.subnetPlan = planSubnets(vpcCidr, azs.length, subnetPrefixLength);
-
-    this.vpc = new Vpc(this, "vpc", {
-      cidrBlock: vpcCidr,
-      enableDnsSupport: true,
-      enableDnsHostnames: true,
-      assignGeneratedIpv6CidrBlock: publicIpv6,
-      tags: name("vpc"),
-    });
+    this.vpc = this.addVpc();
     this.vpcId = this.vpc.id;
-    this.vpcCidr = vpcCidr;
-
-    const subnets = (tier: keyof SubnetPlan) =>
-      this.subnetPlan[tier].map(
-        (cidrBlock, i) =>
-          new Subnet(this, `${tier}_${i}`, {
-            vpcId: this.vpc.id,
-            cidrBlock,
-            availabilityZone: azs[i],
-            mapPublicIpOnLaunch: false,
-            ...(publicIpv6 && tier === "public"
-              ? {
-                  ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, i),
-                  assignIpv6AddressOnCreation: false,
-                }
-              : {}),
-            tags: { ...name(`${tier}-${azs[i]}`), Tier: tier },
-          }),
-      );
-    this.publicSubnets = subnets("public");
-    this.privateSubnets = subnets("private");
-    this.isolatedSubnets = subnets("isolated");
+    this.publicSubnets = this.addSubnets("public");
+    this.privateSubnets = this.addSubnets("private");
+    this.isolatedSubnets = this.addSubnets("isolated");
     this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
     this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
     this.isolatedSubnetIds = this.isolatedSubnets.map((s) => s.id);
 
-    const internetGateway = new InternetGateway(this, "internet_gateway", {
+    this.internetGateway = new InternetGateway(this, "internet_gateway", {
       vpcId: this.vpc.id,
-      tags: name("igw"),
+      tags: this.name("igw"),
     });
+    this.publicRouteTable = this.addPublicRouting();
+    this.natGateways = this.addNatGateways();
+    this.privateRouteTables = this.addPrivateRouting();
+    this.isolatedRouteTable = this.addIsolatedRouting();
+    this.s3GatewayEndpoint = this.addS3GatewayEndpoint();
+    this.s3PrefixListId = this.s3GatewayEndpoint.prefixListId;
+    this.adoptDefaultSecurityGroup();
+    this.dbSubnetGroup = this.addDbSubnetGroup();
+    this.flowLogGroup = this.addFlowLogGroup();
+    this.flowLog = this.addFlowLog();
+  }
 
-    this.publicRouteTable = new RouteTable(this, "public_route_table", {
+  private name(suffix: string): { Name: string } {
+    return { Name: `${this.props.namePrefix}-${suffix}` };
+  }
+
+  private addVpc(): Vpc {
+    return new Vpc(this, "vpc", {
+      cidrBlock: this.vpcCidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      assignGeneratedIpv6CidrBlock: this.props.publicIpv6,
+      tags: this.name("vpc"),
+    });
+  }
+
+  private addSubnets(tier: SubnetTier): Subnet[] {
+    const azs = this.availabilityZones;
+    return this.subnetPlan[tier].map(
+      (cidrBlock, i) =>
+        new Subnet(this, `${tier}_${i}`, {
+          vpcId: this.vpc.id,
+          cidrBlock,
+          availabilityZone: azs[i],
+          mapPublicIpOnLaunch: false,
+          ...(this.props.publicIpv6 && tier === "public"
+            ? {
+                ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, i),
+                assignIpv6AddressOnCreation: false,
+              }
+            : {}),
+          tags: { ...this.name(`${tier}-${azs[i]}`), Tier: tier },
+        }),
+    );
+  }
+
+  /** The only routes to the internet gateway: 0.0.0.0/0 (and ::/0) from the public tier. */
+  private addPublicRouting(): RouteTable {
+    const table = new RouteTable(this, "public_route_table", {
       vpcId: this.vpc.id,
-      tags: name("public"),
+      tags: this.name("public"),
     });
     new Route(this, "public_default_route", {
-      routeTableId: this.publicRouteTable.id,
+      routeTableId: table.id,
       destinationCidrBlock: "0.0.0.0/0",
-      gatewayId: internetGateway.id,
+      gatewayId: this.internetGateway.id,
     });
-    if (publicIpv6) {
+    if (this.props.publicIpv6) {
       new Route(this, "public_default_ipv6_route", {
-        routeTableId: this.publicRouteTable.id,
+        routeTableId: table.id,
         destinationIpv6CidrBlock: "::/0",
-        gatewayId: internetGateway.id,
+        gatewayId: this.internetGateway.id,
       });
     }
     this.publicSubnets.forEach(
       (subnet, i) =>
         new RouteTableAssociation(this, `public_${i}_route_table_association`, {
           subnetId: subnet.id,
-          routeTableId: this.publicRouteTable.id,
+          routeTableId: table.id,
         }),
     );
+    return table;
+  }
 
-    const natCount = { "per-az": azs.length, single: 1, none: 0 }[natStrategy];
-    this.natGateways = this.publicSubnets.slice(0, natCount).map((subnet, i) => {
+  private addNatGateways(): NatGateway[] {
+    const azs = this.availabilityZones;
+    const natCount = { "per-az": azs.length, single: 1, none: 0 }[this.natStrategy];
+    return this.publicSubnets.slice(0, natCount).map((subnet, i) => {
       const eip = new Eip(this, `nat_${i}_eip`, {
         domain: "vpc",
-        tags: name(`nat-${azs[i]}`),
-        dependsOn: [internetGateway],
+        tags: this.name(`nat-${azs[i]}`),
+        dependsOn: [this.internetGateway],
       });
       return new NatGateway(this, `nat_${i}`, {
         allocationId: eip.allocationId,
         subnetId: subnet.id,
         connectivityType: "public",
-        tags: name(`nat-${azs[i]}`),
-        dependsOn: [internetGateway],
+        tags: this.name(`nat-${azs[i]}`),
+        dependsOn: [this.internetGateway],
       });
     });
+  }
 
-    this.privateRouteTables = this.privateSubnets.map((subnet, i) => {
+  /** One table per AZ, so each AZ's tasks use their own AZ's NAT gateway (per-az). */
+  private addPrivateRouting(): RouteTable[] {
+    return this.privateSubnets.map((subnet, i) => {
       const table = new RouteTable(this, `private_${i}_route_table`, {
         vpcId: this.vpc.id,
-        tags: name(`private-${azs[i]}`),
+        tags: this.name(`private-${this.availabilityZones[i]}`),
       });
       new RouteTableAssociation(this, `private_${i}_route_table_association`, {
         subnetId: subnet.id,
         routeTableId: table.id,
       });
-      const nat = this.natGateways[natStrategy === "per-az" ? i : 0];
+      const nat = this.natGateways[this.natStrategy === "per-az" ? i : 0];
       if (nat) {
         new Route(this, `private_${i}_default_route`, {
           routeTableId: table.id,
@@ -256,59 +237,79 @@ export class Network extends Construct {
       }
       return table;
     });
+  }
 
-    this.isolatedRouteTable = new RouteTable(this, "isolated_route_table", {
+  /** The data tier has no default route at all. */
+  private addIsolatedRouting(): RouteTable {
+    const table = new RouteTable(this, "isolated_route_table", {
       vpcId: this.vpc.id,
-      tags: name("isolated"),
+      tags: this.name("isolated"),
     });
     this.isolatedSubnets.forEach(
       (subnet, i) =>
         new RouteTableAssociation(this, `isolated_${i}_route_table_association`, {
           subnetId: subnet.id,
-          routeTableId: this.isolatedRouteTable.id,
+          routeTableId: table.id,
         }),
     );
+    return table;
+  }
 
-    this.s3GatewayEndpoint = new VpcEndpoint(this, "s3_gateway_endpoint", {
+  private addS3GatewayEndpoint(): VpcEndpoint {
+    return new VpcEndpoint(this, "s3_gateway_endpoint", {
       vpcId: this.vpc.id,
-      serviceName: `com.amazonaws.${props.region}.s3`,
+      serviceName: `com.amazonaws.${this.props.region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: [...this.privateRouteTables.map((t) => t.id), this.isolatedRouteTable.id],
-      tags: name("s3"),
+      tags: this.name("s3"),
     });
-    this.s3PrefixListId = this.s3GatewayEndpoint.prefixListId;
+  }
 
+  private adoptDefaultSecurityGroup(): void {
     new DefaultSecurityGroup(this, "default_security_group", {
       vpcId: this.vpc.id,
-      tags: name("default-unused"),
+      tags: this.name("default-unused"),
     });
+  }
 
-    this.dbSubnetGroup = new DbSubnetGroup(this, "db_subnet_group", {
-      name: `${props.namePrefix}-data`.toLowerCase(),
-      description: `Isolated data-tier subnets of ${props.namePrefix}`,
+  private addDbSubnetGroup(): DbSubnetGroup {
+    return new DbSubnetGroup(this, "db_subnet_group", {
+      name: `${this.props.namePrefix}-data`.toLowerCase(),
+      description: `Isolated data-tier subnets of ${this.props.namePrefix}`,
       subnetIds: this.isolatedSubnetIds,
-      tags: name("data"),
+      tags: this.name("data"),
     });
+  }
 
-    this.flowLogGroup = new CloudwatchLogGroup(this, "flow_log_group", {
-      name: `/vpc/${props.namePrefix}/flow-logs`,
-      retentionInDays: flowLogRetentionDays,
-      kmsKeyId: props.flowLogKmsKeyArn,
-      tags: name("flow-logs"),
+  private addFlowLogGroup(): CloudwatchLogGroup {
+    return new CloudwatchLogGroup(this, "flow_log_group", {
+      name: `/vpc/${this.props.namePrefix}/flow-logs`,
+      retentionInDays: this.props.flowLogRetentionDays,
+      kmsKeyId: this.props.flowLogKmsKeyArn,
+      tags: this.name("flow-logs"),
     });
-    const flowLogRole = new IamRole(this, "flow_log_role", {
-      name: `${props.namePrefix}-vpc-flow-logs`,
-      description: `Lets VPC Flow Logs write ${props.namePrefix} flow records to its log group`,
-      assumeRolePolicy: serviceTrustPolicy(this, "flow_log_trust_policy", {
-        service: "vpc-flow-logs.amazonaws.com",
-        accountId: props.accountId,
-        sourceArnLike: `arn:${props.partition}:ec2:${props.region}:${props.accountId}:vpc-flow-log/*`,
+  }
+
+  /** Flow logs through a role that may write only this log group and that only this account's VPC Flow Logs can assume. */
+  private addFlowLog(): FlowLog {
+    const { namePrefix, partition, region, accountId } = this.props;
+    const role = new IamRole(this, "flow_log_role", {
+      name: `${namePrefix}-vpc-flow-logs`,
+      description: `Lets VPC Flow Logs write ${namePrefix} flow records to its log group`,
+      assumeRolePolicy: new DataAwsIamPolicyDocument(this, "flow_log_trust_policy", {
+        statement: forPolicyDocument([
+          serviceTrustStatement({
+            service: "vpc-flow-logs.amazonaws.com",
+            accountId,
+            sourceArnLike: `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`,
+          }),
+        ]),
       }).json,
-      tags: name("vpc-flow-logs"),
+      tags: this.name("vpc-flow-logs"),
     });
     new IamRolePolicy(this, "flow_log_role_policy", {
       name: "write-flow-log-group",
-      role: flowLogRole.id,
+      role: role.id,
       policy: new DataAwsIamPolicyDocument(this, "flow_log_policy", {
         statement: [
           {
@@ -326,36 +327,14 @@ export class Network extends Construct {
         ],
       }).json,
     });
-    this.flowLog = new FlowLog(this, "flow_log", {
+    return new FlowLog(this, "flow_log", {
       vpcId: this.vpc.id,
       trafficType: "ALL",
       logDestinationType: "cloud-watch-logs",
       logDestination: this.flowLogGroup.arn,
-      iamRoleArn: flowLogRole.arn,
+      iamRoleArn: role.arn,
       maxAggregationInterval: FLOW_LOG_AGGREGATION_SECONDS,
-      tags: name("flow-log"),
+      tags: this.name("flow-log"),
     });
   }
-}
-
-/** Problem line when the subnet size cannot hold 3 tiers x the AZs inside the VPC. */
-export function subnetFitProblem(
-  vpcCidr: string,
-  vpcPrefix: number,
-  subnetPrefixLength: number,
-  azCount: number,
-): string | undefined {
-  const sizeProblem = checkField(
-    "subnetPrefixLength",
-    subnetPrefixLength,
-    integerIn(vpcPrefix + 1, 28, `(longer than the VPC's /${vpcPrefix}, at most /28)`),
-  );
-  if (sizeProblem) return sizeProblem;
-  const perTier = slotsPerTier(vpcPrefix, subnetPrefixLength);
-  if (azCount <= perTier) return undefined;
-  return problem(
-    "availabilityZones",
-    `${azCount} AZs`,
-    `at most ${perTier} AZs, because ${vpcCidr} split into /${subnetPrefixLength} subnets holds ${perTier} subnet(s) per tier for 3 tiers`,
-  );
 }

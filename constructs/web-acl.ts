@@ -3,10 +3,9 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import { logRetentionDays } from "./aws-limits";
-import { renderUntypedAsBlocks } from "./hcl-rendering";
-import { checkField } from "./checks";
-import { throwIfProblems } from "./validation-error";
+import { checkField, throwIfProblems } from "./rules/checks";
+import { WAF_LOG_RETENTION } from "./rules/load-balancer";
+import { renderUntypedAsBlocks } from "./support/hcl-rendering";
 
 /**
  * AWS managed rule groups, in evaluation order, with the rules that only count instead of
@@ -45,7 +44,9 @@ export class WebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
-    throwIfProblems(this, [checkField("logRetentionDays", props.logRetentionDays, logRetentionDays)]);
+    throwIfProblems(this.node.path, [
+      checkField("logRetentionDays", props.logRetentionDays, WAF_LOG_RETENTION),
+    ]);
     const metric = (name: string) => ({
       cloudwatchMetricsEnabled: true,
       sampledRequestsEnabled: true,

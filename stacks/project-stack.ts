@@ -3,8 +3,8 @@ import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
-import { partitionOf } from "../constructs/aws-limits";
-import { HclMetaArguments } from "../constructs/hcl-rendering";
+import { partitionOf } from "../constructs/rules/aws-limits";
+import { HclMetaArguments } from "../constructs/support/hcl-rendering";
 
 /** Registry address of the AWS provider, fully qualified so Terraform and OpenTofu agree. */
 export const AWS_PROVIDER_SOURCE = "hashicorp/aws";

@@ -1,9 +1,10 @@
 import type { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { ContainerRegistry } from "../constructs/container-registry";
-import { KmsKey, viaServiceKeyStatement } from "../constructs/kms-key";
+import { KmsKey } from "../constructs/kms-key";
+import { viaServiceKeyStatement } from "../constructs/rules/iam";
 import { ProjectStack } from "./project-stack";
-import type { ProjectSettings } from "./settings";
+import type { ProjectSettings } from "./config/settings";
 
 export const REGISTRY_STACK_NAME = "registry";
 

@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import type { ProjectSettings } from "../../stacks/settings";
+import type { ProjectSettings } from "../../stacks/config/settings";
 import type { ProviderSource } from "./preflight";
 import { CheckFailed, runStep } from "./process";
 import type { ReadmeBlock } from "./readme-blocks";

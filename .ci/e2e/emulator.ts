@@ -176,12 +176,14 @@ export function bucketKeys(ctx: Context, emulator: Emulator, bucket: string): st
  */
 export async function holdCalls(emulator: Emulator): Promise<void> {
   const answer = await fetch(`${emulator.endpoint}/e2e/hold`, { method: "POST" });
-  if (!answer.ok)
+  if (!answer.ok) {
     throw new CheckFailed(`the ${emulator.name} emulator refused to hold calls (${answer.status})`);
+  }
 }
 
 export async function releaseCalls(emulator: Emulator): Promise<void> {
   const answer = await fetch(`${emulator.endpoint}/e2e/release`, { method: "POST" });
-  if (!answer.ok)
+  if (!answer.ok) {
     throw new CheckFailed(`the ${emulator.name} emulator refused to release calls (${answer.status})`);
+  }
 }

@@ -1,6 +1,7 @@
-import { PROJECT } from "./project";
-import { SettingsError, loadSettings } from "./load-settings";
-import type { ProcessEnv } from "./load-settings";
+import { loadSettings } from "../config/load";
+import type { ProcessEnv } from "../config/load";
+import { SettingsError } from "../config/problems";
+import { PROJECT } from "../config/project";
 import { DEFAULT_OUTDIR, synthesizeProject } from "./synthesize";
 
 /**

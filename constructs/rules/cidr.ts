@@ -2,6 +2,7 @@
  * IPv4 CIDR arithmetic and the subnet plan of the three-tier VPC. Pure functions: no constructs,
  * so the plan is computed in TypeScript and the synthesized JSON carries literal, reviewable CIDRs.
  */
+import { SMALLEST_ALB_SUBNET_PREFIX } from "./aws-limits";
 import { check } from "./checks";
 import type { Check } from "./checks";
 
@@ -16,8 +17,6 @@ export type SubnetTier = (typeof SUBNET_TIERS)[number];
 
 /** Slots reserved per tier when the VPC has room: AZ i of tier t always gets slot t*4+i. */
 export const MAX_SLOTS_PER_TIER = 4;
-/** Smallest subnet AWS allows. */
-export const SMALLEST_SUBNET_PREFIX = 28;
 /** How much smaller than the VPC a subnet is by default (a /16 VPC gets /20 subnets). */
 export const DEFAULT_SUBNET_NEWBITS = 4;
 
@@ -82,7 +81,7 @@ export function subdivide(parent: Ipv4Cidr, prefixLength: number, index: number)
 }
 
 export function defaultSubnetPrefixLength(vpcPrefixLength: number): number {
-  return Math.min(vpcPrefixLength + DEFAULT_SUBNET_NEWBITS, SMALLEST_SUBNET_PREFIX);
+  return Math.min(vpcPrefixLength + DEFAULT_SUBNET_NEWBITS, SMALLEST_ALB_SUBNET_PREFIX);
 }
 
 /**

@@ -8,9 +8,9 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { App } from "cdktf";
-import { EnvironmentStack } from "./environment-stack";
-import { RegistryStack } from "./registry-stack";
-import type { ProjectSettings } from "./settings";
+import type { ProjectSettings } from "../config/settings";
+import { EnvironmentStack } from "../environment-stack";
+import { RegistryStack } from "../registry-stack";
 
 export const DEFAULT_OUTDIR = "cdktf.out";
 /** Files cdktf writes per stack: JSON mode writes the first, HCL mode the other two. */

@@ -8,8 +8,8 @@ import {
   parseIpv4Cidr,
   planSubnets,
   slotsPerTier,
-} from "../constructs/subnet-cidrs";
-import type { Ipv4Cidr } from "../constructs/subnet-cidrs";
+} from "../constructs/rules/cidr";
+import type { Ipv4Cidr } from "../constructs/rules/cidr";
 
 describe("parseIpv4Cidr", () => {
   test("parses a network CIDR and formats it back", () => {
@@ -79,13 +79,13 @@ describe("planSubnets", () => {
     expect(three.private[2]).toBe("10.0.96.0/20");
   });
 
-  test("a /24 VPC gets /28 subnets by default", () => {
-    expect(defaultSubnetPrefixLength(24)).toBe(28);
-    expect(planSubnets("192.168.1.0/24", 3, 28).isolated).toEqual([
-      "192.168.1.128/28",
-      "192.168.1.144/28",
-      "192.168.1.160/28",
-    ]);
+  test("a /24 VPC gets /27 subnets by default, the smallest an ALB accepts", () => {
+    expect(defaultSubnetPrefixLength(24)).toBe(27);
+    expect(defaultSubnetPrefixLength(22)).toBe(26);
+    expect(planSubnets("192.168.1.0/24", 2, 27).isolated).toEqual(["192.168.1.128/27", "192.168.1.160/27"]);
+    expect(() => planSubnets("192.168.1.0/24", 3, 27)).toThrow(
+      /3 AZs do not fit 192\.168\.1\.0\/24 with \/27 subnets \(at most 2 per tier\)/,
+    );
   });
 
   test("a VPC with fewer than 12 slots splits them in thirds", () => {

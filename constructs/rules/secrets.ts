@@ -49,28 +49,39 @@ export const secretArn = check(
 );
 
 export const environmentVariableName = check(
-  "a variable name of letters, digits and underscores, not starting with a digit",
-  (v) => typeof v === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(v),
+  'a variable name of letters, digits and underscores, not starting with a digit (and not "__proto__")',
+  (v) => typeof v === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(v) && v !== "__proto__",
 );
 
 const SECRET_WORDS = new Set([
   "PASSWORD",
   "PASSWD",
+  "PWD",
+  "PASS",
   "PASSPHRASE",
   "SECRET",
   "TOKEN",
   "APIKEY",
   "CREDENTIAL",
   "CREDENTIALS",
+  "DSN",
+  "PAT",
+  "PRIVATEKEY",
 ]);
 const SECRET_PAIRS = [
   ["API", "KEY"],
+  ["APP", "KEY"],
   ["PRIVATE", "KEY"],
   ["ACCESS", "KEY"],
   ["SECRET", "KEY"],
   ["SIGNING", "KEY"],
   ["ENCRYPTION", "KEY"],
+  ["MASTER", "KEY"],
+  ["LICENSE", "KEY"],
+  ["BASIC", "AUTH"],
 ];
+/** Words that make a name secret whatever follows: a webhook URL carries its secret in the URL. */
+const ALWAYS_SECRET_WORDS = new Set(["WEBHOOK", "WEBHOOKS"]);
 /** A name ending in one of these refers to a secret rather than holding one (TOKEN_URL, SECRET_ARN). */
 const REFERENCE_SUFFIXES = new Set([
   "URL",
@@ -86,7 +97,20 @@ const REFERENCE_SUFFIXES = new Set([
   "EXPIRY",
   "LENGTH",
   "TYPE",
+  "ENABLED",
+  "DISABLED",
+  "REQUIRED",
 ]);
+
+/** A variable name's words: split at non-alphanumerics and camelCase boundaries ("dbPassword" → DB, PASSWORD). */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((w) => w !== "");
+}
 
 const SECRET_VALUE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, "a URL with credentials (user:password@)"],
@@ -94,16 +118,20 @@ const SECRET_VALUE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
   [/\b(ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/, "a GitHub token"],
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, "a Slack token"],
-  [/\bsk_(live|test)_[A-Za-z0-9]{16,}/, "a Stripe secret key"],
+  [/\b[rs]k_(live|test)_[A-Za-z0-9]{16,}/, "a Stripe secret key"],
+  [/\bnpm_[A-Za-z0-9]{36}\b/, "an npm token"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/, "a Google API key"],
+  [/\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/, "a SendGrid key"],
+  [/^https:\/\/hooks\.slack\.com\/services\//, "a Slack webhook URL"],
 ];
 
 /** Why a plain environment variable looks like a secret, or undefined when it does not. */
 export function secretLookingReason(name: string, value: string): string | undefined {
-  const words = name
-    .toUpperCase()
-    .split(/[^A-Z0-9]+/)
-    .filter((w) => w !== "");
+  const words = nameWords(name);
   const last = words[words.length - 1] ?? "";
+  const always = words.find((w) => ALWAYS_SECRET_WORDS.has(w));
+  if (always) return `its name contains ${always}`;
   if (!REFERENCE_SUFFIXES.has(last)) {
     const word = words.find((w) => SECRET_WORDS.has(w));
     if (word) return `its name contains ${word}`;

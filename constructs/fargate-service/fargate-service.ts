@@ -1,0 +1,365 @@
+import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { CONTAINER_NAME, DEPLOYMENT, SCRATCH_VOLUME, SERVICE_GROUP } from "../rules/fargate-service";
+import type { AutoscalingOptions, CapacityStrategy, ServiceOptions } from "../rules/fargate-service";
+import { containerHealthCheck } from "../rules/health-check";
+import type { ContainerHealthCheck, HealthCheckContract } from "../rules/health-check";
+import { forPolicyDocument, serviceTrustStatement } from "../rules/iam";
+import type { PolicyStatement } from "../rules/iam";
+import { jsonencode } from "../rules/json-encode";
+import { validProps } from "../rules/props";
+import type { RuleGroup } from "../rules/props";
+import { execStatements, executionRoleStatements } from "./iam-statements";
+import { containerDefinition } from "./task-definition";
+
+export interface FargateServiceProps extends ServiceOptions {
+  /** Prefix of resource names, e.g. "orders-api-prod"; also the cluster name. */
+  readonly namePrefix: string;
+  /** ECS service name. */
+  readonly serviceName: string;
+  readonly region: string;
+  /** Account id (may be a token), for the trust-policy conditions. */
+  readonly accountId: string;
+  readonly partition: string;
+  /** ARN of the ECR repository the image comes from (the execution role may pull only from it). */
+  readonly repositoryArn: string;
+  readonly repositoryUrl: string;
+  /** Image tag, usually `${var.image_tag}`. */
+  readonly imageTag: string;
+  /** Private subnets the tasks run in. */
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  /** ip-type target group the tasks register in. */
+  readonly targetGroupArn: string;
+  /**
+   * `<alb arn_suffix>/<target group arn_suffix>`, for the request-count policy.
+   *
+   * @default - no request-count policy even when autoscaling.requestsPerTarget is set
+   */
+  readonly requestCountResourceLabel?: string;
+  /**
+   * Resources the service must wait for, above all the listener that forwards to the target group.
+   *
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * KMS key of the log group (its policy must let CloudWatch Logs use it).
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKmsKeyArn?: string;
+  /** @default 8000 */
+  readonly containerPort?: number;
+  /** Task CPU units. @default 256 */
+  readonly cpu?: number;
+  /** Task memory, MiB. @default 512 */
+  readonly memory?: number;
+  /** Initial number of tasks; autoscaling owns the count afterwards. @default 2 */
+  readonly desiredCount?: number;
+  /** @default - min 2, max 6, CPU target 60 %, cooldowns 300 s in / 60 s out */
+  readonly autoscaling?: AutoscalingOptions;
+  /** @default - everything on FARGATE */
+  readonly capacity?: CapacityStrategy;
+  /** One declaration for the container check and the grace period. @default - GET /health every 15 s */
+  readonly healthCheck?: HealthCheckContract;
+  /** Plain, non-secret settings for the container. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Secrets injected as variables: name → Secrets Manager secret ARN or SSM parameter ARN. @default {} */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Customer-managed keys of the secrets; decrypt only through Secrets Manager and SSM. @default [] */
+  readonly secretsKmsKeyArns?: readonly string[];
+  /** Seconds between SIGTERM and SIGKILL (Fargate allows 2 to 120). @default 30 */
+  readonly stopTimeoutSeconds?: number;
+  /** Non-root user the container runs as. @default "1000:1000" */
+  readonly user?: string;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
+  /** ECS Exec: ssmmessages for the task role, and a writable root filesystem. @default false */
+  readonly enableExecuteCommand?: boolean;
+  /** Whether the deployment circuit breaker rolls a failed deployment back. @default true */
+  readonly circuitBreakerRollback?: boolean;
+}
+
+type ResolvedProps = FargateServiceProps & Required<ServiceOptions>;
+
+/**
+ * An ECS Fargate service: cluster with Container Insights and FARGATE/FARGATE_SPOT capacity,
+ * encrypted log group, separate least-privilege execution and task roles, a hardened task
+ * definition, a service in private subnets registered in an ip target group, and CPU (plus
+ * optional memory and request-count) target-tracking autoscaling.
+ */
+export class FargateService extends Construct {
+  public readonly cluster: EcsCluster;
+  public readonly capacityProviders: EcsClusterCapacityProviders;
+  public readonly logGroup: CloudwatchLogGroup;
+  public readonly executionRole: IamRole;
+  public readonly taskRole: IamRole;
+  public readonly taskDefinition: EcsTaskDefinition;
+  public readonly service: EcsService;
+  public readonly scalableTarget: AppautoscalingTarget;
+  public readonly containerPort: number;
+  public readonly stopTimeoutSeconds: number;
+  public readonly healthCheck: ContainerHealthCheck;
+
+  private readonly props: ResolvedProps;
+
+  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+    super(scope, id);
+    this.props = validProps(this.node.path, FARGATE_SERVICE_GROUP, props) as ResolvedProps;
+    this.containerPort = this.props.containerPort;
+    this.stopTimeoutSeconds = this.props.stopTimeoutSeconds;
+    this.healthCheck = containerHealthCheck(this.props.healthCheck, this.containerPort);
+
+    this.logGroup = this.createLogGroup();
+    this.cluster = this.createCluster();
+    this.capacityProviders = this.addCapacityProviders();
+    this.executionRole = this.createRole(
+      "execution",
+      this.executionDescription(),
+      this.executionStatements(),
+    );
+    this.taskRole = this.createRole("task", this.taskDescription(), this.taskStatements());
+    this.taskDefinition = this.createTaskDefinition();
+    this.service = this.createService();
+    this.scalableTarget = this.addAutoscaling();
+  }
+
+  private name(suffix: string): string {
+    return `${this.props.namePrefix}-${suffix}`;
+  }
+
+  private createLogGroup(): CloudwatchLogGroup {
+    return new CloudwatchLogGroup(this, "log_group", {
+      name: `/ecs/${this.props.namePrefix}/${this.props.serviceName}`,
+      retentionInDays: this.props.logRetentionDays,
+      kmsKeyId: this.props.logKmsKeyArn,
+    });
+  }
+
+  private createCluster(): EcsCluster {
+    const { logKmsKeyArn, enableExecuteCommand } = this.props;
+    return new EcsCluster(this, "cluster", {
+      name: this.props.namePrefix,
+      setting: [{ name: "containerInsights", value: "enabled" }],
+      configuration: enableExecuteCommand
+        ? {
+            executeCommandConfiguration: {
+              kmsKeyId: logKmsKeyArn,
+              logging: "OVERRIDE",
+              logConfiguration: {
+                cloudWatchEncryptionEnabled: logKmsKeyArn !== undefined,
+                cloudWatchLogGroupName: this.logGroup.name,
+              },
+            },
+          }
+        : undefined,
+    });
+  }
+
+  /** FARGATE with a base, and FARGATE_SPOT only when it has a weight. */
+  private strategy() {
+    const { fargateBase, fargateWeight, spotWeight } = this.props.capacity;
+    return [
+      { capacityProvider: "FARGATE", base: fargateBase, weight: fargateWeight },
+      ...(spotWeight > 0 ? [{ capacityProvider: "FARGATE_SPOT", weight: spotWeight }] : []),
+    ];
+  }
+
+  private addCapacityProviders(): EcsClusterCapacityProviders {
+    return new EcsClusterCapacityProviders(this, "capacity_providers", {
+      clusterName: this.cluster.name,
+      capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+      defaultCapacityProviderStrategy: this.strategy(),
+    });
+  }
+
+  private executionDescription(): string {
+    return `Lets ECS pull the image and write logs for ${this.props.namePrefix}, and read its configured secrets`;
+  }
+
+  private taskDescription(): string {
+    return `Identity of the ${this.props.namePrefix} application's own AWS calls (no permissions by default)`;
+  }
+
+  private executionStatements(): PolicyStatement[] {
+    const { region, repositoryArn, secrets, secretsKmsKeyArns } = this.props;
+    return executionRoleStatements({
+      region,
+      repositoryArn,
+      logGroupArn: this.logGroup.arn,
+      secrets,
+      secretsKmsKeyArns,
+    });
+  }
+
+  private taskStatements(): PolicyStatement[] {
+    return this.props.enableExecuteCommand ? execStatements(this.logGroup.arn, this.props.logKmsKeyArn) : [];
+  }
+
+  /** A role only this account's ECS tasks can assume, with an inline policy when it has statements. */
+  private createRole(
+    kind: "execution" | "task",
+    description: string,
+    statements: PolicyStatement[],
+  ): IamRole {
+    const { partition, region, accountId } = this.props;
+    const role = new IamRole(this, `${kind}_role`, {
+      name: this.name(kind),
+      description,
+      assumeRolePolicy: new DataAwsIamPolicyDocument(this, `${kind}_role_trust_policy`, {
+        statement: forPolicyDocument([
+          serviceTrustStatement({
+            service: "ecs-tasks.amazonaws.com",
+            accountId,
+            sourceArnLike: `arn:${partition}:ecs:${region}:${accountId}:*`,
+          }),
+        ]),
+      }).json,
+    });
+    if (statements.length > 0) {
+      const [policyId, documentId, policyName] =
+        kind === "execution"
+          ? ["execution_role_policy", "execution_policy", "pull-log-read-secrets"]
+          : ["task_role_exec_policy", "task_exec_policy", "ecs-exec"];
+      new IamRolePolicy(this, policyId, {
+        name: policyName,
+        role: role.id,
+        policy: new DataAwsIamPolicyDocument(this, documentId, { statement: forPolicyDocument(statements) })
+          .json,
+      });
+    }
+    return role;
+  }
+
+  private createTaskDefinition(): EcsTaskDefinition {
+    const p = this.props;
+    return new EcsTaskDefinition(this, "task_definition", {
+      family: this.name(p.serviceName),
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      cpu: String(p.cpu),
+      memory: String(p.memory),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: p.cpuArchitecture },
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+      volume: [{ name: SCRATCH_VOLUME.name }],
+      containerDefinitions: jsonencode([
+        containerDefinition({
+          image: `${p.repositoryUrl}:${p.imageTag}`,
+          containerPort: p.containerPort,
+          user: p.user,
+          readonlyRootFilesystem: !p.enableExecuteCommand,
+          environment: p.environment,
+          secrets: p.secrets,
+          healthCheck: this.healthCheck,
+          stopTimeoutSeconds: p.stopTimeoutSeconds,
+          logGroupName: this.logGroup.name,
+          region: p.region,
+        }),
+      ]),
+    });
+  }
+
+  private createService(): EcsService {
+    const p = this.props;
+    return new EcsService(this, "service", {
+      name: p.serviceName,
+      cluster: this.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: p.desiredCount,
+      capacityProviderStrategy: this.strategy(),
+      platformVersion: "LATEST",
+      networkConfiguration: {
+        subnets: [...p.subnetIds],
+        securityGroups: [...p.securityGroupIds],
+        assignPublicIp: false,
+      },
+      loadBalancer: [
+        { targetGroupArn: p.targetGroupArn, containerName: CONTAINER_NAME, containerPort: p.containerPort },
+      ],
+      healthCheckGracePeriodSeconds: p.healthCheck.gracePeriodSeconds,
+      deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
+      deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
+      deploymentCircuitBreaker: { enable: true, rollback: p.circuitBreakerRollback },
+      deploymentController: { type: "ECS" },
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      enableExecuteCommand: p.enableExecuteCommand,
+      dependsOn: [this.capacityProviders, ...(p.dependsOn ?? [])],
+      // Autoscaling owns the task count once the service exists; desiredCount is only the start.
+      lifecycle: { ignoreChanges: ["desired_count"] },
+    });
+  }
+
+  /** CPU target tracking, plus memory and request-count policies when they are set. */
+  private addAutoscaling(): AppautoscalingTarget {
+    const { autoscaling, requestCountResourceLabel } = this.props;
+    const target = new AppautoscalingTarget(this, "autoscaling_target", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${this.cluster.name}/${this.service.name}`,
+      minCapacity: autoscaling.minCount,
+      maxCapacity: autoscaling.maxCount,
+    });
+    const policy = (policyId: string, metric: string, value: number, resourceLabel?: string) =>
+      new AppautoscalingPolicy(this, policyId, {
+        name: this.name(policyId.replace(/_/g, "-")),
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: value,
+          scaleInCooldown: autoscaling.scaleInCooldownSeconds,
+          scaleOutCooldown: autoscaling.scaleOutCooldownSeconds,
+          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+        },
+      });
+    policy("cpu_target_tracking", "ECSServiceAverageCPUUtilization", autoscaling.cpuTargetPercent);
+    if (autoscaling.memoryTargetPercent !== undefined) {
+      policy("memory_target_tracking", "ECSServiceAverageMemoryUtilization", autoscaling.memoryTargetPercent);
+    }
+    if (autoscaling.requestsPerTarget !== undefined && requestCountResourceLabel !== undefined) {
+      policy(
+        "requests_target_tracking",
+        "ALBRequestCountPerTarget",
+        autoscaling.requestsPerTarget,
+        requestCountResourceLabel,
+      );
+    }
+    return target;
+  }
+}
+
+/** The shared service rules, plus the construct's own wiring check. */
+const FARGATE_SERVICE_GROUP: RuleGroup<FargateServiceProps> = {
+  ...(SERVICE_GROUP as RuleGroup<FargateServiceProps>),
+  crossChecks: [
+    ...(SERVICE_GROUP.crossChecks ?? []),
+    {
+      description: "A request-count policy needs the ALB/target-group label.",
+      reads: ["autoscaling"],
+      check: (p) =>
+        p.autoscaling?.requestsPerTarget !== undefined && p.requestCountResourceLabel === undefined
+          ? [
+              {
+                field: "requestCountResourceLabel",
+                value: undefined,
+                allowed: "the ALB/target-group resource label when autoscaling.requestsPerTarget is set",
+              },
+            ]
+          : [],
+    },
+  ],
+};

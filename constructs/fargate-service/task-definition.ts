@@ -1,0 +1,60 @@
+/**
+ * The container definition of the service's task, as plain data: written the way the ECS API
+ * returns it (essential, hostPort, protocol, cpu 0, empty lists), so a second plan shows no diff.
+ */
+import type { ContainerHealthCheck } from "../rules/health-check";
+import { CONTAINER_NAME, SCRATCH_VOLUME } from "../rules/fargate-service";
+
+export interface ContainerDefinitionInput {
+  /** `<repository url>:<tag>`; may hold references. */
+  readonly image: string;
+  readonly containerPort: number;
+  readonly user: string;
+  /** A writable root filesystem only while ECS Exec needs one. */
+  readonly readonlyRootFilesystem: boolean;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly healthCheck: ContainerHealthCheck;
+  readonly stopTimeoutSeconds: number;
+  readonly logGroupName: string;
+  readonly region: string;
+}
+
+/** The one container of the task, with variables and secrets sorted by name. */
+export function containerDefinition(input: ContainerDefinitionInput): Record<string, unknown> {
+  const sorted = (map: Readonly<Record<string, string>>) => Object.keys(map).sort();
+  return {
+    name: CONTAINER_NAME,
+    image: input.image,
+    essential: true,
+    cpu: 0,
+    user: input.user,
+    readonlyRootFilesystem: input.readonlyRootFilesystem,
+    portMappings: [{ containerPort: input.containerPort, hostPort: input.containerPort, protocol: "tcp" }],
+    environment: sorted(input.environment).map((name) => ({ name, value: input.environment[name] })),
+    ...(Object.keys(input.secrets).length > 0
+      ? { secrets: sorted(input.secrets).map((name) => ({ name, valueFrom: input.secrets[name] })) }
+      : {}),
+    mountPoints: [
+      { sourceVolume: SCRATCH_VOLUME.name, containerPath: SCRATCH_VOLUME.containerPath, readOnly: false },
+    ],
+    volumesFrom: [],
+    systemControls: [],
+    healthCheck: {
+      command: [...input.healthCheck.command],
+      interval: input.healthCheck.intervalSeconds,
+      timeout: input.healthCheck.timeoutSeconds,
+      retries: input.healthCheck.retries,
+      startPeriod: input.healthCheck.startPeriodSeconds,
+    },
+    stopTimeout: input.stopTimeoutSeconds,
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": input.logGroupName,
+        "awslogs-region": input.region,
+        "awslogs-stream-prefix": CONTAINER_NAME,
+      },
+    },
+  };
+}

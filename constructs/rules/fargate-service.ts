@@ -1,0 +1,286 @@
+/** The Fargate service's options: defaults, ranges and checks, declared once. */
+import {
+  TASK_DEFINITION_MAX_BYTES,
+  FARGATE_MEMORY_DOCUMENTED,
+  fargateCpu,
+  fargateMemoryFor,
+  logRetentionDays,
+  tcpPort,
+} from "./aws-limits";
+import { kmsKeyArn } from "./arns";
+import {
+  booleanValue,
+  check,
+  integerIn,
+  listOf,
+  mapOf,
+  oneOf,
+  optional,
+  orToken,
+  stringValue,
+} from "./checks";
+import type { Problem } from "./checks";
+import type { HealthCheckContract } from "./health-check";
+import { HEALTH_CHECK_GROUP } from "./health-check";
+import type { CrossCheck, PropRules, RuleGroup } from "./props";
+import { environmentSecretProblems, environmentVariableName, secretArn } from "./secrets";
+
+export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
+export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
+
+export const CONTAINER_NAME = "app";
+/** Scratch volume mounted at /tmp, so the root filesystem can stay read-only. */
+export const SCRATCH_VOLUME = { name: "tmp", containerPath: "/tmp" } as const;
+export const DEPLOYMENT = { minimumHealthyPercent: 100, maximumPercent: 200 } as const;
+
+/** How tasks are spread over FARGATE and FARGATE_SPOT. */
+export interface CapacityStrategy {
+  /** Tasks always placed on FARGATE before weights apply. */
+  readonly fargateBase: number;
+  readonly fargateWeight: number;
+  readonly spotWeight: number;
+}
+
+export interface AutoscalingOptions {
+  readonly minCount: number;
+  readonly maxCount: number;
+  /** Target average CPU utilization, percent. */
+  readonly cpuTargetPercent: number;
+  /** Target average memory utilization, percent; unset for no memory policy. */
+  readonly memoryTargetPercent?: number;
+  /** Target ALB requests per task per minute; unset for no request-count policy. */
+  readonly requestsPerTarget?: number;
+  readonly scaleInCooldownSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+}
+
+/** The service's options that are settings too. */
+export interface ServiceOptions {
+  readonly containerPort?: number;
+  readonly cpu?: number;
+  readonly memory?: number;
+  readonly cpuArchitecture?: CpuArchitecture;
+  readonly desiredCount?: number;
+  readonly autoscaling?: AutoscalingOptions;
+  readonly capacity?: CapacityStrategy;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly secrets?: Readonly<Record<string, string>>;
+  readonly secretsKmsKeyArns?: readonly string[];
+  readonly healthCheck?: HealthCheckContract;
+  readonly stopTimeoutSeconds?: number;
+  readonly user?: string;
+  readonly logRetentionDays?: number;
+  readonly enableExecuteCommand?: boolean;
+  readonly circuitBreakerRollback?: boolean;
+}
+
+const taskCount = integerIn(1, 1000, "tasks");
+const percent = integerIn(10, 95, "percent");
+const cooldown = integerIn(0, 3600, "seconds");
+const weight = integerIn(0, 1000);
+
+/** A user the container runs as: uid[:gid] or name[:group], never root. */
+export const nonRootUser = check(
+  'a non-root user such as "1000:1000" (uid[:gid] or name[:group], not root or uid 0)',
+  (v) =>
+    typeof v === "string" &&
+    /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(v) &&
+    !/^(root|0+)(:|$)/.test(v),
+);
+
+export const AUTOSCALING_RULES: PropRules<AutoscalingOptions> = {
+  minCount: { description: "Fewest tasks autoscaling keeps.", check: taskCount, default: 2 },
+  maxCount: { description: "Most tasks autoscaling starts.", check: taskCount, default: 6 },
+  cpuTargetPercent: { description: "Average CPU the CPU policy aims for.", check: percent, default: 60 },
+  memoryTargetPercent: {
+    description: "Average memory the memory policy aims for (unset: no memory policy).",
+    check: optional(percent),
+  },
+  requestsPerTarget: {
+    description: "ALB requests per task per minute the request policy aims for (unset: no request policy).",
+    check: optional(integerIn(1, 1000000, "requests per minute")),
+  },
+  scaleInCooldownSeconds: { description: "Wait after a scale-in.", check: cooldown, default: 300 },
+  scaleOutCooldownSeconds: { description: "Wait after a scale-out.", check: cooldown, default: 60 },
+};
+
+const AUTOSCALING_CROSS_CHECKS: ReadonlyArray<CrossCheck<AutoscalingOptions>> = [
+  {
+    description: "minCount ≤ maxCount.",
+    reads: ["minCount", "maxCount"],
+    check: (a, prefix) =>
+      a.minCount > a.maxCount
+        ? [{ field: "minCount", value: a.minCount, allowed: `at most ${prefix}maxCount (${a.maxCount})` }]
+        : [],
+  },
+];
+
+export const CAPACITY_RULES: PropRules<CapacityStrategy> = {
+  fargateBase: {
+    description: "Tasks always placed on regular FARGATE.",
+    check: integerIn(0, 100000, "tasks"),
+    default: 0,
+  },
+  fargateWeight: { description: "Share of further tasks on FARGATE.", check: weight, default: 1 },
+  spotWeight: { description: "Share of further tasks on FARGATE_SPOT.", check: weight, default: 0 },
+};
+
+const CAPACITY_CROSS_CHECKS: ReadonlyArray<CrossCheck<CapacityStrategy>> = [
+  {
+    description: "The capacity strategy places tasks somewhere: fargateWeight or spotWeight above 0.",
+    reads: ["fargateWeight", "spotWeight"],
+    check: (c, prefix) =>
+      c.fargateWeight === 0 && c.spotWeight === 0
+        ? [
+            {
+              field: "fargateWeight",
+              value: 0,
+              allowed: `above 0 when ${prefix}spotWeight is 0: tasks must be placed somewhere`,
+            },
+          ]
+        : [],
+  },
+];
+
+export const SERVICE_RULES: PropRules<ServiceOptions> = {
+  containerPort: {
+    description: "Port the container listens on; the target group forwards to it.",
+    check: tcpPort,
+    default: 8000,
+  },
+  cpu: { description: "Task CPU units (256 = 0.25 vCPU).", check: fargateCpu, default: 256 },
+  memory: {
+    description: "Task memory in MiB; must be a size Fargate offers for the CPU.",
+    check: (o) => fargateMemoryFor(o.cpu ?? 0),
+    after: ["cpu"],
+    documented: FARGATE_MEMORY_DOCUMENTED,
+    default: 512,
+  },
+  cpuArchitecture: {
+    description: "CPU architecture of the image.",
+    check: oneOf(CPU_ARCHITECTURES),
+    default: "X86_64",
+  },
+  desiredCount: {
+    description: "Tasks at first deploy; autoscaling owns the count afterwards.",
+    check: taskCount,
+    default: 2,
+  },
+  environment: {
+    description: "Plain, non-secret variables of the container.",
+    check: mapOf(environmentVariableName, stringValue),
+    default: {},
+  },
+  secrets: {
+    description: "Variables read from Secrets Manager or SSM Parameter Store: name → ARN.",
+    check: mapOf(environmentVariableName, secretArn),
+    default: {},
+  },
+  secretsKmsKeyArns: {
+    description:
+      "Customer-managed KMS keys that encrypt the secrets (besides the environment's secrets key).",
+    check: listOf(orToken(kmsKeyArn), { unique: true }),
+    default: [],
+  },
+  stopTimeoutSeconds: {
+    description: "Seconds between SIGTERM and SIGKILL.",
+    check: integerIn(2, 120, "seconds"),
+    default: 30,
+  },
+  user: { description: "User the container runs as.", check: nonRootUser, default: "1000:1000" },
+  logRetentionDays: {
+    description: "Retention of the container log group.",
+    check: logRetentionDays,
+    default: 365,
+  },
+  enableExecuteCommand: {
+    description: "ECS Exec (makes the root filesystem writable while on).",
+    check: booleanValue,
+    default: false,
+  },
+  circuitBreakerRollback: {
+    description: "Roll a failed deployment back automatically.",
+    check: booleanValue,
+    default: true,
+  },
+};
+
+/**
+ * The container definition as ECS would receive it, with long ARNs standing in for references:
+ * what counts against the task definition size limit.
+ */
+export function approximateTaskDefinitionBytes(o: ServiceOptions): number {
+  const arn = "arn:aws:ecs:xx-xxxx-1:123456789012:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+  const container = {
+    name: CONTAINER_NAME,
+    image: `${arn}:tag`,
+    environment: Object.entries(o.environment ?? {}).map(([name, value]) => ({ name, value })),
+    secrets: Object.entries(o.secrets ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),
+    healthCheck: o.healthCheck,
+    logConfiguration: { logDriver: "awslogs", options: { group: arn, region: arn, prefix: CONTAINER_NAME } },
+  };
+  return Buffer.byteLength(
+    JSON.stringify({
+      family: arn,
+      executionRoleArn: arn,
+      taskRoleArn: arn,
+      containerDefinitions: [container],
+    }),
+  );
+}
+
+export const SERVICE_CROSS_CHECKS: ReadonlyArray<CrossCheck<ServiceOptions>> = [
+  {
+    description: "Every desired and autoscaling count is consistent: minCount ≤ desiredCount ≤ maxCount.",
+    reads: ["desiredCount", "autoscaling"],
+    check: (o, prefix) => {
+      const desired = o.desiredCount ?? 0;
+      const { minCount = 0, maxCount = 0 } = o.autoscaling ?? {};
+      return desired < minCount || desired > maxCount
+        ? [
+            {
+              field: "desiredCount",
+              value: desired,
+              allowed: `a count within ${prefix}autoscaling.minCount..maxCount (${minCount}..${maxCount})`,
+            },
+          ]
+        : [];
+    },
+  },
+  {
+    description:
+      "No secret-looking plain variable (names with PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, WEBHOOK..., camelCase included; values with credentials in a URL, private keys, access keys, vendor tokens): those belong in secrets; and no name is both plain and secret.",
+    reads: ["environment", "secrets"],
+    check: (o, prefix) =>
+      environmentSecretProblems(o.environment ?? {}, o.secrets ?? {}, prefix).map((p) => ({
+        ...p,
+        field: p.field.slice(prefix.length),
+      })),
+  },
+  {
+    description: `The task definition stays within the ${TASK_DEFINITION_MAX_BYTES / 1024} KiB ECS accepts (environment and secrets are most of it).`,
+    reads: ["environment", "secrets", "healthCheck"],
+    check: (o): Problem[] => {
+      const bytes = approximateTaskDefinitionBytes(o);
+      return bytes <= TASK_DEFINITION_MAX_BYTES
+        ? []
+        : [
+            {
+              field: "environment",
+              value: `${Object.keys(o.environment ?? {}).length} variables`,
+              allowed: `a task definition under ${TASK_DEFINITION_MAX_BYTES} bytes; this one is about ${bytes}: move large values to S3 or SSM`,
+            },
+          ];
+    },
+  },
+];
+
+export const SERVICE_GROUP: RuleGroup<ServiceOptions> = {
+  rules: SERVICE_RULES,
+  crossChecks: SERVICE_CROSS_CHECKS,
+  nested: {
+    autoscaling: { group: { rules: AUTOSCALING_RULES, crossChecks: AUTOSCALING_CROSS_CHECKS } },
+    capacity: { group: { rules: CAPACITY_RULES, crossChecks: CAPACITY_CROSS_CHECKS } },
+    healthCheck: { group: HEALTH_CHECK_GROUP },
+  },
+};

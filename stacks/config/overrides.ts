@@ -1,0 +1,64 @@
+/**
+ * The shape of an override (the override file, or code overrides in project.ts) against the known
+ * settings: unknown keys (typos) and a value where a group of settings belongs. What each value
+ * must be is checked later, on the merged settings. `null` anywhere means "back to the default".
+ */
+import { isPlainObject } from "../../constructs/rules/checks";
+import type { Problem } from "../../constructs/rules/checks";
+import { groupFields } from "../../constructs/rules/props";
+import type { RuleGroup } from "../../constructs/rules/props";
+
+export interface KnownSettings {
+  /** Dotted paths of settings (leaves; map-valued settings such as tags included). */
+  readonly fields: ReadonlySet<string>;
+  /** Dotted paths of groups (network, service.autoscaling...). */
+  readonly groups: ReadonlySet<string>;
+}
+
+/** The settings and groups of a rule tree. */
+export function knownSettings(group: RuleGroup<unknown>): KnownSettings {
+  const fields = new Set(groupFields(group).map((f) => f.path));
+  const groups = new Set<string>();
+  for (const path of fields) {
+    const parts = path.split(".");
+    for (let i = 1; i < parts.length; i++) groups.add(parts.slice(0, i).join("."));
+  }
+  return { fields, groups };
+}
+
+/** Problems of an override's shape, with fields named by dotted path. */
+export function overrideProblems(override: unknown, known: KnownSettings, prefix = ""): Problem[] {
+  if (override === undefined || override === null) return [];
+  if (!isPlainObject(override)) {
+    return [{ field: prefix || "(settings)", value: override, allowed: "an object of settings" }];
+  }
+  const problems: Problem[] = [];
+  for (const [key, child] of Object.entries(override)) {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    if (known.fields.has(path)) continue;
+    if (!known.groups.has(path)) {
+      problems.push({
+        field: path,
+        value: child,
+        allowed: `a known setting; settings here: ${namesBelow(known, prefix).join(", ")}`,
+      });
+    } else if (child !== null && !isPlainObject(child)) {
+      problems.push({
+        field: path,
+        value: child,
+        allowed: `an object with the settings ${namesBelow(known, path).join(", ")}`,
+      });
+    } else {
+      problems.push(...overrideProblems(child, known, path));
+    }
+  }
+  return problems;
+}
+
+/** The names directly below a group ("" for the top level). */
+function namesBelow(known: KnownSettings, prefix: string): string[] {
+  const below = [...known.fields, ...known.groups]
+    .filter((p) => prefix === "" || p.startsWith(`${prefix}.`))
+    .map((p) => (prefix === "" ? p : p.slice(prefix.length + 1)).split(".")[0] as string);
+  return [...new Set(below)];
+}

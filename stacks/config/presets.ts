@@ -1,0 +1,55 @@
+/**
+ * What an environment starts from: the rules' own defaults (constructs/rules/), then what its
+ * preset changes. `dev` is cheap (one NAT, Spot, one task, short retention, no deletion
+ * protection); `prod` is safe (NAT per AZ, two tasks or more on regular Fargate, deletion
+ * protection, long retention) and must keep the invariants in schema/prod-invariants.ts.
+ */
+import { groupDefaults } from "../../constructs/rules/props";
+import { deepMerge } from "./deep-merge";
+import { ENVIRONMENT_GROUP, REGISTRY_GROUP } from "./schema/fields";
+import type { EnvironmentOverrides, Preset, RegistryOverrides } from "./settings";
+
+/** Every environment serves IPv6 clients unless it says otherwise (the construct's own default is IPv4 only). */
+const PROJECT_CHOICES: EnvironmentOverrides = { edge: { ipv6: true } };
+
+const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
+  dev: {
+    network: { natStrategy: "single", flowLogRetentionDays: 14 },
+    service: {
+      desiredCount: 1,
+      autoscaling: { minCount: 1, maxCount: 2 },
+      capacity: { fargateBase: 0, fargateWeight: 0, spotWeight: 1 },
+      logRetentionDays: 14,
+    },
+  },
+  staging: {
+    network: { natStrategy: "single", flowLogRetentionDays: 90 },
+    service: {
+      autoscaling: { minCount: 2, maxCount: 4 },
+      capacity: { fargateBase: 1, fargateWeight: 1, spotWeight: 1 },
+      logRetentionDays: 90,
+    },
+  },
+  prod: {
+    network: { natStrategy: "per-az", flowLogRetentionDays: 365 },
+    service: {
+      cpu: 512,
+      memory: 1024,
+      autoscaling: { minCount: 2, maxCount: 10 },
+      capacity: { fargateBase: 2, fargateWeight: 1, spotWeight: 0 },
+      logRetentionDays: 365,
+    },
+    edge: { deletionProtection: true, accessLogs: true, accessLogRetentionDays: 365 },
+  },
+};
+
+/** The defaults an environment of this preset starts from. */
+export function presetDefaults(preset: Preset): EnvironmentOverrides {
+  return deepMerge<EnvironmentOverrides>(
+    groupDefaults(ENVIRONMENT_GROUP as never),
+    PROJECT_CHOICES,
+    PRESET_CHANGES[preset],
+  );
+}
+
+export const REGISTRY_DEFAULTS = groupDefaults(REGISTRY_GROUP as never) as RegistryOverrides;

@@ -1,0 +1,221 @@
+/**
+ * Checks across settings that no single field rule can express: within the edge, across the
+ * groups of one environment, and across the stacks of the project. Each runs only when every
+ * setting it reads passed its own rule, so it never sees a value of the wrong shape.
+ */
+import { arnPlacementProblem } from "../../../constructs/rules/arns";
+import type { Problem } from "../../../constructs/rules/checks";
+import { domainIsInZone } from "../../../constructs/rules/aws-limits";
+import { deregistrationDelayProblem } from "../../../constructs/rules/load-balancer";
+import type { InterfaceEndpointService } from "../../../constructs/rules/network";
+import type { CrossCheck } from "../../../constructs/rules/props";
+import { parseSecretReference } from "../../../constructs/rules/secrets";
+import type { EdgeSettings, EnvironmentSettings, ProjectSettings } from "../settings";
+
+type EdgeView = EdgeSettings & { region: string; account?: string };
+
+export const EDGE_CROSS_CHECKS: ReadonlyArray<CrossCheck<EdgeView>> = [
+  {
+    description:
+      "HTTPS has a certificate source: edge.certificateArn, or edge.domainName with edge.hostedZoneId or edge.hostedZoneName (a DNS-validated certificate); the domain and alternative names lie inside a zone given by name.",
+    reads: ["domainName", "hostedZoneId", "hostedZoneName", "certificateArn", "subjectAlternativeNames"],
+    check: (edge) => {
+      const { domainName: domain, hostedZoneId: zoneId, hostedZoneName: zoneName, certificateArn } = edge;
+      const problems: Problem[] = [];
+      if (zoneId !== undefined && zoneName !== undefined) {
+        problems.push({
+          field: "hostedZoneName",
+          value: zoneName,
+          allowed: "unset when edge.hostedZoneId is set (give one of them)",
+        });
+      }
+      const hasZone = zoneId !== undefined || zoneName !== undefined;
+      if (certificateArn === undefined && !(domain !== undefined && hasZone)) {
+        problems.push({
+          field: domain === undefined ? "domainName" : "hostedZoneName",
+          value: domain === undefined ? undefined : zoneName,
+          allowed:
+            "a certificate source for HTTPS: set edge.certificateArn, or edge.domainName with edge.hostedZoneId or edge.hostedZoneName",
+        });
+      } else if (hasZone && domain === undefined) {
+        problems.push({
+          field: "domainName",
+          value: undefined,
+          allowed: "the domain to publish in the hosted zone when one is set",
+        });
+      }
+      if (zoneName !== undefined && domain !== undefined && !domainIsInZone(domain, zoneName)) {
+        problems.push({
+          field: "domainName",
+          value: domain,
+          allowed: `a name inside the hosted zone ${zoneName}`,
+        });
+      }
+      const outsideZone = edge.subjectAlternativeNames.filter(
+        (n) => zoneName !== undefined && !domainIsInZone(n, zoneName),
+      );
+      if (outsideZone.length > 0) {
+        problems.push({
+          field: "subjectAlternativeNames",
+          value: outsideZone,
+          allowed: `names inside the hosted zone ${zoneName ?? ""} (their validation records go there)`,
+        });
+      }
+      if (certificateArn !== undefined && edge.subjectAlternativeNames.length > 0) {
+        problems.push({
+          field: "subjectAlternativeNames",
+          value: edge.subjectAlternativeNames,
+          allowed: "[] when edge.certificateArn is set (the names belong to that certificate)",
+        });
+      }
+      return problems;
+    },
+  },
+  {
+    description:
+      "An existing certificate is in the environment's partition, region and (when pinned) account: an ALB uses only certificates of its own region and account.",
+    reads: ["certificateArn", "region", "account"],
+    check: (edge) => {
+      const found =
+        edge.certificateArn === undefined
+          ? undefined
+          : arnPlacementProblem("certificateArn", edge.certificateArn, {
+              region: edge.region,
+              account: edge.account,
+              sameRegion: true,
+              sameAccount: true,
+            });
+      return found ? [found] : [];
+    },
+  },
+];
+
+const requiredEndpoints = (env: EnvironmentSettings): Array<[InterfaceEndpointService, string]> => {
+  const kinds = new Set(Object.values(env.service.secrets).map((arn) => parseSecretReference(arn)?.kind));
+  return [
+    ["ecr.api", "image pulls"],
+    ["ecr.dkr", "image pulls"],
+    ["logs", "container logs"],
+    ...(kinds.has("secretsmanager")
+      ? [["secretsmanager", "service.secrets from Secrets Manager"] as [InterfaceEndpointService, string]]
+      : []),
+    ...(kinds.has("ssm")
+      ? [["ssm", "service.secrets from SSM Parameter Store"] as [InterfaceEndpointService, string]]
+      : []),
+  ];
+};
+
+export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
+  {
+    description:
+      "Private tasks can reach ECR, S3, CloudWatch Logs and (when secrets are used) Secrets Manager / SSM: through NAT, or with natStrategy none through interface endpoints (S3 always has its gateway endpoint).",
+    reads: ["network.natStrategy", "network.interfaceEndpoints", "service.secrets"],
+    check: (env) => {
+      if (env.network.natStrategy !== "none") return [];
+      const required = requiredEndpoints(env);
+      const missing = required.filter(([service]) => !env.network.interfaceEndpoints.includes(service));
+      return missing.length === 0
+        ? []
+        : [
+            {
+              field: "network.interfaceEndpoints",
+              value: env.network.interfaceEndpoints,
+              allowed: `a list including ${required.map(([s]) => s).join(", ")} when network.natStrategy is "none" (missing: ${missing.map(([s, why]) => `${s} for ${why}`).join(", ")})`,
+            },
+          ];
+    },
+  },
+  {
+    description: "The ALB's deregistration delay does not exceed the container's stop timeout.",
+    reads: ["edge.deregistrationDelaySeconds", "service.stopTimeoutSeconds"],
+    check: (env) => {
+      const found = deregistrationDelayProblem(
+        "edge.deregistrationDelaySeconds",
+        env.edge.deregistrationDelaySeconds,
+        "service.stopTimeoutSeconds",
+        env.service.stopTimeoutSeconds,
+      );
+      return found ? [found] : [];
+    },
+  },
+  {
+    description:
+      "Secrets and their KMS keys are in the environment's partition (an ARN of aws-us-gov or aws-cn works only there).",
+    reads: ["region", "service.secrets", "service.secretsKmsKeyArns"],
+    check: (env) =>
+      [
+        ...Object.entries(env.service.secrets).map(([name, arn]) =>
+          arnPlacementProblem(`service.secrets.${name}`, arn, { region: env.region }),
+        ),
+        ...env.service.secretsKmsKeyArns.map((arn, i) =>
+          arnPlacementProblem(`service.secretsKmsKeyArns[${i}]`, arn, { region: env.region }),
+        ),
+      ].filter((p): p is Problem => p !== undefined),
+  },
+];
+
+/** A check of one environment against the rest of the project (the registry, the other environments). */
+export interface ProjectCheck {
+  readonly description: string;
+  readonly reads: readonly string[];
+  readonly check: (env: EnvironmentSettings, project: ProjectSettings) => Problem[];
+}
+
+export const PROJECT_CHECKS: readonly ProjectCheck[] = [
+  {
+    description:
+      "Without NAT, the registry must be in the environment's region: interface endpoints serve their own region only.",
+    reads: ["network.natStrategy", "region"],
+    check: (env, project) =>
+      env.network.natStrategy === "none" && project.registry.region !== env.region
+        ? [
+            {
+              field: "network.natStrategy",
+              value: "none",
+              allowed: `"per-az" or "single" while the registry is in ${project.registry.region} and the environment in ${env.region} (endpoints cannot reach another region's ECR)`,
+            },
+          ]
+        : [],
+  },
+  {
+    description: "The environment and the registry are in the same account when both are pinned.",
+    reads: ["accountId"],
+    check: (env, project) =>
+      env.accountId !== undefined &&
+      project.registry.accountId !== undefined &&
+      env.accountId !== project.registry.accountId
+        ? [
+            {
+              field: "accountId",
+              value: env.accountId,
+              allowed: `the registry's account ${project.registry.accountId} (the environment finds the repository by name in its own account)`,
+            },
+          ]
+        : [],
+  },
+  {
+    description:
+      "Names AWS requires to be unique in an account and region (load balancers) differ between environments that may share one (same region, and the same or an unpinned account).",
+    reads: ["edge.loadBalancerName", "region", "accountId"],
+    check: (env, project) => {
+      const clash = project.environments.find(
+        (other) =>
+          other.name !== env.name &&
+          other.region === env.region &&
+          (other.accountId === undefined ||
+            env.accountId === undefined ||
+            other.accountId === env.accountId) &&
+          other.edge.loadBalancerName === env.edge.loadBalancerName,
+      );
+      return clash === undefined
+        ? []
+        : [
+            {
+              field: "edge.loadBalancerName",
+              value: env.edge.loadBalancerName,
+              allowed: `a name the ${clash.name} environment does not use too (both deploy to ${env.region}${env.accountId === undefined ? "" : ` in ${env.accountId}`})`,
+            },
+          ];
+    },
+  },
+];

@@ -1,0 +1,194 @@
+/**
+ * What every setting means and allows: the construct rules of constructs/rules/ under their
+ * settings paths, plus the few settings no construct prop carries (names, zones, switches).
+ */
+import { acmCertificateArn } from "../../../constructs/rules/arns";
+import {
+  awsAccountId,
+  awsRegion,
+  domainName,
+  hostedZoneId,
+  hostedZoneName,
+} from "../../../constructs/rules/aws-limits";
+import { booleanValue, check, matches, optional } from "../../../constructs/rules/checks";
+import { SERVICE_GROUP, SERVICE_RULES } from "../../../constructs/rules/fargate-service";
+import {
+  ACCESS_LOG_RETENTION_DAYS,
+  CERTIFICATE_RULES,
+  LOAD_BALANCER_RULES,
+} from "../../../constructs/rules/load-balancer";
+import {
+  NETWORK_CROSS_CHECKS,
+  NETWORK_RULES,
+  interfaceEndpointList,
+} from "../../../constructs/rules/network";
+import type { PropRules, RuleGroup } from "../../../constructs/rules/props";
+import { REGISTRY_RULES } from "../../../constructs/rules/registry";
+import { userTags } from "../../../constructs/rules/tags";
+import type {
+  EdgeSettings,
+  EnvironmentSettings,
+  NetworkSettings,
+  RegistrySettings,
+  ServiceSettings,
+  StateSettings,
+} from "../settings";
+import { EDGE_CROSS_CHECKS, ENVIRONMENT_CROSS_CHECKS } from "./cross-field";
+
+export const S3_BUCKET_NAME = matches(
+  /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  "an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens",
+);
+
+/** Docker tag syntax; the `image_tag` Terraform variable validates the same pattern. */
+export const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$";
+export const imageTag = check(
+  'a Docker tag of 1-128 letters, digits, _ . - (not starting with . or -), and not "latest": deploy a git SHA or a version',
+  (v) => typeof v === "string" && new RegExp(IMAGE_TAG_PATTERN).test(v) && v !== "latest",
+);
+export const serviceName = matches(
+  /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+  "2-32 lowercase letters, digits and hyphens, starting with a letter",
+);
+/** Environment and project names: short, since every resource name carries both. */
+export const SHORT_NAME = matches(
+  /^[a-z][a-z0-9-]{0,14}[a-z0-9]$/,
+  "2-16 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen",
+  16,
+);
+/** Stack names that environments may not take. */
+export const RESERVED_STACK_NAMES = ["registry"] as const;
+export const environmentName = check(
+  `${SHORT_NAME.allowed}, other than ${RESERVED_STACK_NAMES.join(", ")}`,
+  (v) => SHORT_NAME.test(v) && !(RESERVED_STACK_NAMES as readonly unknown[]).includes(v),
+);
+
+const pick = <P, K extends keyof P>(rules: PropRules<P>, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, rules[k]])) as PropRules<Pick<P, K>>;
+
+const NETWORK_SETTINGS: RuleGroup<NetworkSettings & { region: string }> = {
+  rules: {
+    ...pick(NETWORK_RULES, [
+      "vpcCidr",
+      "availabilityZones",
+      "subnetPrefixLength",
+      "natStrategy",
+      "flowLogRetentionDays",
+    ]),
+    interfaceEndpoints: {
+      description: "Interface VPC endpoints created in the private subnets.",
+      check: interfaceEndpointList,
+      default: [],
+    },
+    cacheTier: {
+      description: "Adds the cache tier's security group and the app → cache:6379 flow.",
+      check: booleanValue,
+      default: false,
+    },
+  },
+  crossChecks: NETWORK_CROSS_CHECKS,
+};
+
+const SERVICE_SETTINGS: RuleGroup<ServiceSettings> = {
+  ...(SERVICE_GROUP as RuleGroup<ServiceSettings>),
+  rules: {
+    name: { description: "ECS service name.", check: serviceName, default: "api" },
+    ...(SERVICE_RULES as PropRules<ServiceSettings>),
+    imageTagDefault: {
+      description:
+        "Default of the image_tag Terraform variable (unset: every plan passes -var image_tag=...).",
+      check: optional(imageTag),
+    },
+  },
+};
+
+const EDGE_SETTINGS: RuleGroup<EdgeSettings & { namePrefix: string; region: string; account?: string }> = {
+  rules: {
+    domainName: { description: "Domain of the API.", check: optional(domainName) },
+    hostedZoneId: {
+      description: "Route 53 hosted zone of the domain, by id.",
+      check: optional(hostedZoneId),
+    },
+    hostedZoneName: {
+      description: "Route 53 hosted zone of the domain, by name (looked up).",
+      check: optional(hostedZoneName),
+    },
+    certificateArn: {
+      description: "Existing ACM certificate (instead of a DNS-validated one).",
+      check: optional(acmCertificateArn),
+    },
+    subjectAlternativeNames: CERTIFICATE_RULES.subjectAlternativeNames,
+    ...(LOAD_BALANCER_RULES as PropRules<EdgeSettings>),
+    accessLogs: {
+      description: "ALB access logs to an S3 bucket of the environment.",
+      check: booleanValue,
+      default: false,
+    },
+    accessLogRetentionDays: {
+      description: "Days the ALB access logs are kept.",
+      check: ACCESS_LOG_RETENTION_DAYS,
+      default: 90,
+    },
+    waf: {
+      description:
+        "WAF web ACL with AWS managed rule groups in front of the ALB; its logs keep service.logRetentionDays.",
+      check: booleanValue,
+      default: false,
+    },
+  } as PropRules<EdgeSettings & { namePrefix: string; region: string; account?: string }>,
+  crossChecks: EDGE_CROSS_CHECKS,
+};
+
+const STATE_SETTINGS: RuleGroup<StateSettings & { defaultRegion: string }> = {
+  rules: {
+    bucket: {
+      description: "S3 bucket for Terraform state (default: $TF_STATE_BUCKET, else local state).",
+      check: optional(S3_BUCKET_NAME),
+    },
+    region: {
+      description: "Region of the state bucket (default: $TF_STATE_REGION, else the stack's region).",
+      check: awsRegion,
+      after: ["defaultRegion"],
+      default: (s) => s.defaultRegion,
+    },
+  },
+};
+
+const TAGS_RULE = { description: "Extra tags on every resource.", check: userTags, default: {} };
+
+/** Every environment setting: own rules, then network, service, edge and state. */
+export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
+  rules: {
+    region: {
+      description: "AWS region of the environment's resources.",
+      check: awsRegion,
+      default: "eu-west-1",
+    },
+    accountId: {
+      description: "AWS account the environment must deploy to; the provider refuses any other.",
+      check: optional(awsAccountId),
+    },
+    tags: TAGS_RULE,
+  },
+  crossChecks: ENVIRONMENT_CROSS_CHECKS,
+  nested: {
+    network: { group: NETWORK_SETTINGS, context: { region: "region" } },
+    service: { group: SERVICE_SETTINGS },
+    edge: {
+      group: EDGE_SETTINGS,
+      context: { namePrefix: "namePrefix", region: "region", account: "accountId" },
+    },
+    state: { group: STATE_SETTINGS, context: { defaultRegion: "region" } },
+  },
+};
+
+/** Every registry setting ("registry" in the override file). */
+export const REGISTRY_GROUP: RuleGroup<RegistrySettings> = {
+  rules: {
+    region: { description: "Region of the ECR repository.", check: awsRegion, default: "eu-west-1" },
+    accountId: { description: "AWS account of the registry stack.", check: optional(awsAccountId) },
+    ...(REGISTRY_RULES as PropRules<RegistrySettings>),
+    tags: TAGS_RULE,
+  },
+  nested: { state: { group: STATE_SETTINGS, context: { defaultRegion: "region" } } },
+};

@@ -1,0 +1,102 @@
+/**
+ * What a prod environment must keep, whatever its overrides say. Each invariant names the setting
+ * to fix; a prod configuration that breaks one fails synth.
+ */
+import type { CrossCheck } from "../../../constructs/rules/props";
+import type { EnvironmentSettings } from "../settings";
+
+export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
+  {
+    description:
+      "prod keeps egress when an AZ fails: natStrategy per-az, or none with interface endpoints (never single).",
+    reads: ["network.natStrategy"],
+    check: (env) =>
+      env.network.natStrategy === "single"
+        ? [
+            {
+              field: "network.natStrategy",
+              value: "single",
+              allowed: '"per-az" or "none" in prod (a single NAT gateway is a single point of failure)',
+            },
+          ]
+        : [],
+  },
+  {
+    description: "prod runs at least 2 tasks: desiredCount and autoscaling.minCount ≥ 2.",
+    reads: ["service.desiredCount", "service.autoscaling.minCount"],
+    check: (env) => [
+      ...(env.service.desiredCount < 2
+        ? [{ field: "service.desiredCount", value: env.service.desiredCount, allowed: "at least 2 in prod" }]
+        : []),
+      ...(env.service.autoscaling.minCount < 2
+        ? [
+            {
+              field: "service.autoscaling.minCount",
+              value: env.service.autoscaling.minCount,
+              allowed: "at least 2 in prod",
+            },
+          ]
+        : []),
+    ],
+  },
+  {
+    description: "prod spreads over at least 2 AZs.",
+    reads: ["network.availabilityZones"],
+    check: (env) =>
+      env.network.availabilityZones.length < 2
+        ? [
+            {
+              field: "network.availabilityZones",
+              value: env.network.availabilityZones,
+              allowed: "at least 2 AZs in prod",
+            },
+          ]
+        : [],
+  },
+  {
+    description: "prod's load balancer has deletion protection.",
+    reads: ["edge.deletionProtection"],
+    check: (env) =>
+      env.edge.deletionProtection
+        ? []
+        : [{ field: "edge.deletionProtection", value: false, allowed: "true in prod" }],
+  },
+  {
+    description: "prod keeps ALB access logs.",
+    reads: ["edge.accessLogs"],
+    check: (env) =>
+      env.edge.accessLogs ? [] : [{ field: "edge.accessLogs", value: false, allowed: "true in prod" }],
+  },
+  {
+    description: "prod rolls failed deployments back (circuit breaker with rollback).",
+    reads: ["service.circuitBreakerRollback"],
+    check: (env) =>
+      env.service.circuitBreakerRollback
+        ? []
+        : [{ field: "service.circuitBreakerRollback", value: false, allowed: "true in prod" }],
+  },
+  {
+    description: "prod keeps logs at least a year (container and flow logs).",
+    reads: ["service.logRetentionDays", "network.flowLogRetentionDays"],
+    check: (env) => [
+      ...(env.service.logRetentionDays < 365
+        ? [
+            {
+              field: "service.logRetentionDays",
+              value: env.service.logRetentionDays,
+              allowed: "at least 365 in prod",
+            },
+          ]
+        : []),
+      ...(env.network.flowLogRetentionDays < 365
+        ? [
+            {
+              field: "network.flowLogRetentionDays",
+              value: env.network.flowLogRetentionDays,
+              allowed: "at least 365 in prod",
+            },
+          ]
+        : []),
+    ],
+  },
+];
