@@ -1,14 +1,19 @@
-// npm run docs: regenerates the configuration reference in README.md from the settings schema.
+// npm run docs: regenerates the configuration reference in README.md from the settings schema, and
+// the security catalog (stacks/policy/CATALOG.md) from the policy rules and exceptions.
 import { readFileSync, writeFileSync } from "node:fs";
 import { withConfigurationReference } from "../stacks/config/reference";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
+import { CATALOG_DOCUMENT_PATH, catalogDocument } from "../stacks/policy/catalog-document";
 
-const readme = readFileSync("README.md", "utf8");
-const updated = withConfigurationReference(readme, loadSettings(PROJECT, {}));
-writeFileSync("README.md", updated);
-console.log(
-  updated === readme
-    ? "README.md configuration reference is up to date"
-    : "README.md configuration reference updated",
-);
+const project = loadSettings(PROJECT, {});
+
+function regenerate(path: string, update: (current: string) => string, what: string): void {
+  const current = readFileSync(path, "utf8");
+  const updated = update(current);
+  writeFileSync(path, updated);
+  console.log(`${path} ${what} ${updated === current ? "is up to date" : "updated"}`);
+}
+
+regenerate("README.md", (readme) => withConfigurationReference(readme, project), "configuration reference");
+regenerate(CATALOG_DOCUMENT_PATH, () => catalogDocument(project), "security catalog");

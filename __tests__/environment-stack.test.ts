@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeJsonencode } from "./support/hcl-expression";
+import { decodeJsonencode } from "../stacks/policy/hcl-expression";
 import { dependenciesOf, referenceGraph } from "./support/reference-graph";
 import { blockOf, dataSources, nameOf, ref, resources, synth } from "./support/synth";
 import type { Block, TerraformJson } from "./support/synth";

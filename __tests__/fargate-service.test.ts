@@ -3,7 +3,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { FargateService } from "../constructs/fargate-service/fargate-service";
 import type { FargateServiceProps } from "../constructs/fargate-service/fargate-service";
 import { DEFAULT_HEALTH_CHECK } from "../constructs/rules/health-check";
-import { decodeJsonencode } from "./support/hcl-expression";
+import { decodeJsonencode } from "../stacks/policy/hcl-expression";
 import { blockOf, policyDocument, ref, resources, synth, testStack } from "./support/synth";
 import type { Block, TerraformJson } from "./support/synth";
 

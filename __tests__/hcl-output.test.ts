@@ -10,7 +10,7 @@ import { parse } from "@cdktf/hcl2json";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
 import { synthesizeProject } from "../stacks/app/synthesize";
-import { parseHclExpression } from "./support/hcl-expression";
+import { parseHclExpression } from "../stacks/policy/hcl-expression";
 
 const STACKS = ["registry", "dev", "staging", "prod"];
 const terraformOnPath = spawnSync("terraform", ["version"]).status === 0;

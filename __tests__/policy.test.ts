@@ -1,7 +1,8 @@
 /**
- * The security catalog over every synthesized stack. For each rule, the findings must be exactly
- * the exceptions listed for its IDs in stacks/security-exceptions.json: a finding not listed
- * fails, and so does a listed exception that no longer occurs.
+ * The security catalog over every synthesized stack, for several configurations: for each rule,
+ * the findings must be exactly the ones stacks/policy/exceptions.ts accepts for that
+ * configuration. A finding no exception accepts fails, and so does an accepted finding that no
+ * longer occurs.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,88 +10,108 @@ import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
 import type { ProcessEnv } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
+import type { ProjectSettings } from "../stacks/config/settings";
 import { synthesizeProject } from "../stacks/app/synthesize";
-import { POLICY_RULES, StackView } from "./support/policy-rules";
+import { POLICY_RULES, ruleFor } from "../stacks/policy/catalog";
+import { POLICY_EXCEPTIONS, acceptedFindings, stackSettings } from "../stacks/policy/exceptions";
+import { ruleFindings } from "../stacks/policy/findings";
+import { StackView } from "../stacks/policy/stack-view";
 import type { TerraformJson } from "./support/synth";
 
-interface SecurityException {
-  readonly rules: readonly string[];
-  readonly stacks: readonly string[];
-  readonly resources: readonly string[];
-  readonly why: string;
+interface Synthesized {
+  readonly project: ProjectSettings;
+  readonly stacks: StackView[];
 }
 
-const EXCEPTIONS = (
-  JSON.parse(readFileSync(join(__dirname, "..", "stacks", "security-exceptions.json"), "utf8")) as {
-    exceptions: SecurityException[];
-  }
-).exceptions;
-
 /** Synthesizes the project (with "//" metadata, as cdktf.out holds it) and reads every stack. */
-function synthesizedStacks(env: ProcessEnv = {}): StackView[] {
-  const outdir = join(mkdtempSync(join(tmpdir(), "policy-")), "out");
-  synthesizeProject(loadSettings(PROJECT, env), outdir);
+function synthesized(overrides?: object): Synthesized {
+  const dir = mkdtempSync(join(tmpdir(), "policy-"));
+  let env: ProcessEnv = {};
+  if (overrides !== undefined) {
+    const file = join(dir, "overrides.json");
+    writeFileSync(file, JSON.stringify(overrides));
+    env = { STACK_CONFIG_FILE: file };
+  }
+  const project = loadSettings(PROJECT, env);
+  const outdir = join(dir, "out");
+  synthesizeProject(project, outdir);
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, unknown>;
   };
-  return Object.keys(manifest.stacks).map(
+  const stacks = Object.keys(manifest.stacks).map(
     (name) =>
       new StackView(
         name,
         JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson,
       ),
   );
+  return { project, stacks };
 }
 
-const triple = (rule: string, stack: string, resource: string) => `${rule} | ${stack} | ${resource}`;
+const everyEnvironment = (settings: object) => ({ dev: settings, staging: settings, prod: settings });
 
-function findings(
-  stacks: readonly StackView[],
-  ids: readonly string[],
-  violations: (s: StackView) => string[],
-): string[] {
-  return stacks
-    .flatMap((stack) => violations(stack).flatMap((path) => ids.map((id) => triple(id, stack.stack, path))))
-    .sort();
-}
+/** The built-in example, every optional hardening on, and the leanest network with no redirect. */
+const CONFIGURATIONS: Record<string, Synthesized> = {
+  "the built-in configuration": synthesized(),
+  "WAF and access logs everywhere": synthesized(everyEnvironment({ edge: { waf: true, accessLogs: true } })),
+  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs": synthesized(
+    everyEnvironment({
+      network: {
+        natStrategy: "none",
+        interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+        flowLogRetentionDays: 365,
+        cacheTier: true,
+      },
+      service: { logRetentionDays: 365, environment: { LOG_LEVEL: null } },
+      edge: { httpRedirect: false, ipv6: false, deletionProtection: true, accessLogs: true },
+    }),
+  ),
+};
 
-function excepted(ids: readonly string[]): string[] {
-  return EXCEPTIONS.flatMap((e) =>
-    e.rules
-      .filter((r) => ids.includes(r))
-      .flatMap((r) => e.stacks.flatMap((s) => e.resources.map((res) => triple(r, s, res)))),
-  ).sort();
-}
-
-const STACKS = synthesizedStacks();
-
-describe("security policy over every synthesized stack", () => {
+describe.each(Object.entries(CONFIGURATIONS))("security policy with %s", (_, { project, stacks }) => {
   test("covers the registry and every environment", () => {
-    expect(STACKS.map((s) => s.stack).sort()).toEqual(["dev", "prod", "registry", "staging"]);
+    expect(stacks.map((s) => s.stack).sort()).toEqual(["dev", "prod", "registry", "staging"]);
   });
 
   test.each(POLICY_RULES.map((rule) => [`${rule.ids.join("/")}: ${rule.title}`, rule] as const))(
     "%s",
-    (_, rule) => {
-      expect(findings(STACKS, rule.ids, rule.violations)).toEqual(excepted(rule.ids));
+    (_title, rule) => {
+      expect(ruleFindings(rule, stacks)).toEqual(
+        acceptedFindings(
+          project,
+          stacks.map((s) => s.stack),
+          rule.ids,
+        ),
+      );
     },
   );
 });
 
-describe("with the optional hardening switched on", () => {
-  const dir = mkdtempSync(join(tmpdir(), "policy-hardened-"));
-  const config = join(dir, "hardened.json");
-  const hardened = { edge: { waf: true, accessLogs: true } };
-  writeFileSync(config, JSON.stringify({ dev: hardened, staging: hardened, prod: hardened }));
-  const stacks = synthesizedStacks({ STACK_CONFIG_FILE: config });
+describe("the configurations between them", () => {
+  const all = Object.values(CONFIGURATIONS);
 
-  test.each(["CKV2_AWS_28", "CKV2_AWS_76", "CKV2_AWS_31", "CKV_AWS_91"])("%s has no finding", (id) => {
-    const rule = POLICY_RULES.find((r) => r.ids.includes(id));
-    if (!rule) throw new Error(`no rule ${id}`);
-    expect(findings(stacks, [id], rule.violations)).toEqual([]);
+  test("switch off every conditional exception at least once", () => {
+    const neverOff = POLICY_EXCEPTIONS.filter((exception) =>
+      all.every(({ project }) =>
+        project.environments.every(
+          (settings) => exception.resources({ kind: "environment", settings }).length > 0,
+        ),
+      ),
+    ).map((e) => e.condition);
+    expect(neverOff.filter((condition) => !condition.startsWith("always"))).toEqual([]);
   });
 
-  test("the access-log bucket passes its own checks", () => {
+  test("make every exception occur at least once", () => {
+    const unused = POLICY_EXCEPTIONS.filter((exception) =>
+      all.every(({ project, stacks }) =>
+        stacks.every((s) => exception.resources(stackSettings(project, s.stack)).length === 0),
+      ),
+    ).map((e) => e.rules.join(", "));
+    expect(unused).toEqual([]);
+  });
+
+  test("the access-log bucket passes its own checks when access logs are on", () => {
+    const { stacks } = CONFIGURATIONS["WAF and access logs everywhere"] as Synthesized;
     for (const id of [
       "CKV2_AWS_6",
       "CKV_AWS_21",
@@ -99,27 +120,25 @@ describe("with the optional hardening switched on", () => {
       "CKV_AWS_19",
       "PROJECT-S3-TLS-ONLY",
     ]) {
-      const rule = POLICY_RULES.find((r) => r.ids.includes(id));
-      expect([id, rule && findings(stacks, [id], rule.violations)]).toEqual([id, []]);
+      const rule = ruleFor(id);
+      expect([id, rule !== undefined && ruleFindings(rule, stacks)]).toEqual([id, []]);
     }
   });
 });
 
-describe("the exceptions file", () => {
+describe("the exceptions", () => {
   const knownIds = new Set(POLICY_RULES.flatMap((r) => r.ids));
-  const stackNames = STACKS.map((s) => s.stack);
 
-  test.each(EXCEPTIONS.map((e) => [e.rules.join(", "), e.stacks.join(", "), e] as const))(
-    "%s in %s names known rules and stacks and says why",
-    (_rules, _stacks, exception) => {
+  test.each(POLICY_EXCEPTIONS.map((e) => [e.rules.join(", "), e] as const))(
+    "%s names known rules, a condition and why",
+    (_rules, exception) => {
       exception.rules.forEach((r) => expect([r, knownIds.has(r)]).toEqual([r, true]));
-      exception.stacks.forEach((s) => expect(stackNames).toContain(s));
-      expect(exception.resources.length).toBeGreaterThan(0);
+      expect(exception.condition.length).toBeGreaterThan(5);
       expect(exception.why.length).toBeGreaterThan(40);
     },
   );
 
-  test("stays short: every entry is a trade-off of a public API, an optional feature or a cheaper environment", () => {
-    expect(EXCEPTIONS.length).toBeLessThanOrEqual(15);
+  test("stay short: every entry is a trade-off of a public API, an optional feature or a cheaper environment", () => {
+    expect(POLICY_EXCEPTIONS.length).toBeLessThanOrEqual(15);
   });
 });

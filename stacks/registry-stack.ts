@@ -4,9 +4,8 @@ import { ContainerRegistry } from "../constructs/container-registry";
 import { KmsKey } from "../constructs/kms-key";
 import { viaServiceKeyStatement } from "../constructs/rules/iam";
 import { ProjectStack } from "./project-stack";
+import { REGISTRY_STACK_NAME } from "./config/settings";
 import type { ProjectSettings } from "./config/settings";
-
-export const REGISTRY_STACK_NAME = "registry";
 
 export interface RegistryStackProps {
   readonly project: ProjectSettings;

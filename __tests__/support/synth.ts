@@ -3,16 +3,9 @@ import { Testing, TerraformStack } from "cdktf";
 import type { TerraformElement, TerraformResource } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 
-export type Block = Record<string, any>;
-export interface TerraformJson {
-  terraform: Block;
-  provider: Block;
-  resource: Record<string, Record<string, Block>>;
-  data?: Record<string, Record<string, Block>>;
-  output?: Record<string, Block>;
-  variable?: Record<string, Block>;
-  locals?: Block;
-}
+import type { Block, TerraformJson } from "../../stacks/policy/terraform-json";
+
+export type { Block, TerraformJson };
 
 /** A stack with an AWS provider, in a test app (stubbed version, temp outdir). */
 export function testStack(region = "eu-west-1"): TerraformStack {

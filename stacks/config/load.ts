@@ -28,7 +28,7 @@ import {
   environmentName,
 } from "./schema/fields";
 import { PROD_INVARIANTS } from "./schema/prod-invariants";
-import { PRESETS } from "./settings";
+import { PRESETS, REGISTRY_STACK_NAME } from "./settings";
 import type {
   EnvironmentDefinition,
   EnvironmentSettings,
@@ -45,8 +45,6 @@ export const SETTINGS_ENV_VARS = {
   stateRegion: "TF_STATE_REGION",
 } as const;
 
-/** Key of the registry's settings in STACK_CONFIG_FILE. */
-export const REGISTRY_KEY = "registry";
 /** Where the built-in definition lives, for problem sources. */
 export const PROJECT_SOURCE = "stacks/config/project.ts";
 
@@ -74,10 +72,10 @@ export function loadSettings(definition: ProjectDefinition, env: ProcessEnv = {}
   const registry = resolveRegistry(definition, outside, file);
   problems.push(
     ...validate(
-      REGISTRY_KEY,
+      REGISTRY_STACK_NAME,
       REGISTRY_GROUP as RuleGroup<unknown>,
       registry,
-      shaped(definition.registry, file, REGISTRY_KEY),
+      shaped(definition.registry, file, REGISTRY_STACK_NAME),
       REGISTRY_SETTINGS,
     ),
   );
@@ -247,12 +245,12 @@ function unknownEnvironments(
 ): SettingsProblem[] {
   const known = definition.environments.map((e) => e.name);
   return Object.keys(file)
-    .filter((key) => key !== REGISTRY_KEY && !known.includes(key))
+    .filter((key) => key !== REGISTRY_STACK_NAME && !known.includes(key))
     .map((key) => ({
       scope: "config-file",
       field: key,
       value: file[key],
-      allowed: `an environment name (${known.join(", ")}) or "${REGISTRY_KEY}"`,
+      allowed: `an environment name (${known.join(", ")}) or "${REGISTRY_STACK_NAME}"`,
     }));
 }
 
@@ -319,7 +317,7 @@ function resolveRegistry(
   outside: OutsideSettings,
   file: OverrideFile,
 ): Resolved<RegistrySettings> {
-  const merged = mergeLayers(layers(definition.registry, outside, file, REGISTRY_KEY));
+  const merged = mergeLayers(layers(definition.registry, outside, file, REGISTRY_STACK_NAME));
   const defaults = { ...REGISTRY_DEFAULTS, repositoryName: definition.project };
   return resolve(REGISTRY_GROUP as RuleGroup<unknown>, merged, defaults, "the registry defaults", {});
 }

@@ -12,6 +12,9 @@ import type {
 import type { HealthCheckContract } from "../../constructs/rules/health-check";
 import type { InterfaceEndpointService, NatStrategy } from "../../constructs/rules/network";
 
+/** The registry stack's name, and the key of its settings in STACK_CONFIG_FILE. */
+export const REGISTRY_STACK_NAME = "registry";
+
 export const PRESETS = ["dev", "staging", "prod"] as const;
 /** Which defaults an environment starts from; `prod` also switches on the prod invariants. */
 export type Preset = (typeof PRESETS)[number];

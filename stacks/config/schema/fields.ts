@@ -33,6 +33,7 @@ import type {
   ServiceSettings,
   StateSettings,
 } from "../settings";
+import { REGISTRY_STACK_NAME } from "../settings";
 import { EDGE_CROSS_CHECKS, ENVIRONMENT_CROSS_CHECKS } from "./cross-field";
 
 export const S3_BUCKET_NAME = matches(
@@ -57,7 +58,7 @@ export const SHORT_NAME = matches(
   16,
 );
 /** Stack names that environments may not take. */
-export const RESERVED_STACK_NAMES = ["registry"] as const;
+export const RESERVED_STACK_NAMES = [REGISTRY_STACK_NAME] as const;
 export const environmentName = check(
   `${SHORT_NAME.allowed}, other than ${RESERVED_STACK_NAMES.join(", ")}`,
   (v) => SHORT_NAME.test(v) && !(RESERVED_STACK_NAMES as readonly unknown[]).includes(v),

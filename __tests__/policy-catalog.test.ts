@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadSettings } from "../stacks/config/load";
+import { PROJECT } from "../stacks/config/project";
+import { CATALOG_SECTIONS, POLICY_RULES, ruleFor } from "../stacks/policy/catalog";
+import { CATALOG_DOCUMENT_PATH, catalogDocument } from "../stacks/policy/catalog-document";
+import { POLICY_EXCEPTIONS } from "../stacks/policy/exceptions";
+
+const document = catalogDocument(loadSettings(PROJECT, {}));
+
+describe("security catalog", () => {
+  test("is what stacks/policy/CATALOG.md holds (run npm run docs after changing a rule or exception)", () => {
+    expect(readFileSync(join(__dirname, "..", CATALOG_DOCUMENT_PATH), "utf8")).toBe(document);
+  });
+
+  test("lists every rule once, under its service, and every exception with its condition and reason", () => {
+    for (const rule of POLICY_RULES) expect(document.split(`| ${rule.title} |`)).toHaveLength(2);
+    for (const section of CATALOG_SECTIONS) expect(document).toContain(`### ${section.title}\n`);
+    POLICY_EXCEPTIONS.forEach((exception, index) => {
+      expect(document).toContain(`### E${index + 1}: `);
+      expect(document).toContain(`- **When:** ${exception.condition}.`);
+      expect(document).toContain(`- **Why:** ${exception.why}`);
+    });
+  });
+
+  test("links each rule to the exceptions that accept its findings", () => {
+    const waf = POLICY_EXCEPTIONS.findIndex((e) => e.rules.includes("CKV2_AWS_28"));
+    expect(document).toContain(`| ${ruleFor("CKV2_AWS_28")?.title ?? "?"} | E${waf + 1} |`);
+    expect(document).toContain(`| ${ruleFor("CKV_AWS_51")?.title ?? "?"} |  |`);
+  });
+
+  test("gives every scanner ID to one rule only", () => {
+    const ids = POLICY_RULES.flatMap((rule) => rule.ids);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+  });
+});

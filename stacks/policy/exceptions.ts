@@ -1,0 +1,172 @@
+/**
+ * Findings the design accepts, as conditions over the settings: each exception names the rules,
+ * the resources (construct paths inside the stack) and when it applies. For any valid
+ * configuration the policy tests and npm run scan expect exactly these findings: one not covered
+ * fails, and so does an exception whose finding no longer occurs.
+ */
+import { REGISTRY_STACK_NAME } from "../config/settings";
+import type { EnvironmentSettings, ProjectSettings, RegistrySettings } from "../config/settings";
+import { findingKey } from "./findings";
+
+/** What an exception's condition sees: the stack's own settings. */
+export type StackSettings =
+  | { readonly kind: "registry"; readonly settings: RegistrySettings }
+  | { readonly kind: "environment"; readonly settings: EnvironmentSettings };
+
+export interface PolicyException {
+  readonly rules: readonly string[];
+  /** The condition in words, for the catalog document: "edge.waf is off". */
+  readonly condition: string;
+  /** Resources (construct paths) the exception covers in a stack, or [] where it does not apply. */
+  readonly resources: (stack: StackSettings) => readonly string[];
+  /** Why the finding is accepted; literally true of the output. */
+  readonly why: string;
+}
+
+/** An exception for environment stacks only, for the listed resources while `when` holds. */
+function inEnvironments(
+  when: (env: EnvironmentSettings) => boolean,
+  resources: (env: EnvironmentSettings) => readonly string[],
+): PolicyException["resources"] {
+  return (stack) => (stack.kind === "environment" && when(stack.settings) ? resources(stack.settings) : []);
+}
+
+const always = () => true;
+const LOAD_BALANCER = "load_balancer/load_balancer";
+
+export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
+  {
+    rules: ["CKV_AWS_260"],
+    condition: "edge.httpRedirect is on",
+    resources: inEnvironments(
+      (env) => env.edge.httpRedirect,
+      () => ["security_groups/internet_to_alb_http_ingress"],
+    ),
+    why: "Port 80 stays open only to answer with a 301 to HTTPS (CKV_AWS_2 and CKV2_AWS_20 pass). edge.httpRedirect=false closes it.",
+  },
+  {
+    rules: ["AwsSolutions-EC23"],
+    condition: "always (the HTTP and IPv6 rules while edge.httpRedirect and edge.ipv6 are on)",
+    resources: inEnvironments(always, (env) => [
+      "security_groups/internet_to_alb_https_ingress",
+      ...(env.edge.ipv6 ? ["security_groups/internet_to_alb_https_ipv6_ingress"] : []),
+      ...(env.edge.httpRedirect ? ["security_groups/internet_to_alb_http_ingress"] : []),
+      ...(env.edge.httpRedirect && env.edge.ipv6
+        ? ["security_groups/internet_to_alb_http_ipv6_ingress"]
+        : []),
+    ]),
+    why: "A public API: the load balancer accepts the internet on 443, and on 80 only to redirect. No other group is reachable from outside.",
+  },
+  {
+    rules: ["AWS-0053"],
+    condition: "always",
+    resources: inEnvironments(always, () => [LOAD_BALANCER]),
+    why: "The load balancer is internet-facing by design; the tasks behind it are private and have no public IP.",
+  },
+  {
+    rules: ["AWS-0104"],
+    condition: "network.natStrategy is per-az or single",
+    resources: inEnvironments(
+      (env) => env.network.natStrategy !== "none",
+      () => ["security_groups/app_to_internet_https_egress"],
+    ),
+    why: "Tasks reach ECR, CloudWatch Logs and Secrets Manager through NAT, on tcp/443 only. network.natStrategy=none with interface endpoints removes this rule (about $7-8 per endpoint per AZ per month).",
+  },
+  {
+    rules: ["CKV2_AWS_28"],
+    condition: "edge.waf is off",
+    resources: inEnvironments(
+      (env) => !env.edge.waf,
+      () => [LOAD_BALANCER],
+    ),
+    why: "No WAF in front of this load balancer (about $5 per web ACL, $1 per rule group and $0.60 per million requests each month). edge.waf=true attaches AWS managed rule groups, KnownBadInputs included.",
+  },
+  {
+    rules: ["CKV2_AWS_5"],
+    condition:
+      "always for the data tier (until a database uses it), and for the cache tier while network.cacheTier is on",
+    resources: inEnvironments(always, (env) => [
+      "security_groups/data",
+      ...(env.network.cacheTier ? ["security_groups/cache"] : []),
+    ]),
+    why: "The data-tier group (and the cache-tier group, when asked for) is declared with its flow from the app (5432, 6379) so a database or cache cluster only has to attach it; this project creates neither yet.",
+  },
+  {
+    rules: ["CKV_AWS_109", "CKV_AWS_111", "CKV_AWS_356"],
+    condition: "always",
+    resources: (stack) =>
+      stack.kind === "registry" ? ["ecr_key/policy"] : ["logs_key/policy", "secrets_key/policy"],
+    why: 'KMS key policies, not IAM identity policies: Resource "*" means the key itself, and the account-root statement (kms:*) is AWS\'s default key policy, which hands access control to IAM; without it the key can become unmanageable.',
+  },
+  {
+    rules: ["CKV_AWS_150"],
+    condition: "edge.deletionProtection is off (a prod invariant keeps it on in prod)",
+    resources: inEnvironments(
+      (env) => !env.edge.deletionProtection,
+      () => [LOAD_BALANCER],
+    ),
+    why: "Throw-away environments: deletion protection would block terraform destroy. prod has it, enforced by a prod invariant.",
+  },
+  {
+    rules: ["CKV_AWS_91", "AwsSolutions-ELB2"],
+    condition: "edge.accessLogs is off (a prod invariant keeps it on in prod)",
+    resources: inEnvironments(
+      (env) => !env.edge.accessLogs,
+      () => [LOAD_BALANCER],
+    ),
+    why: "No access logs for this load balancer, so no log bucket to pay for; edge.accessLogs=true turns them on. prod keeps them, enforced by a prod invariant.",
+  },
+  {
+    rules: ["CKV_AWS_338"],
+    condition:
+      "a log group keeps its logs less than a year (network.flowLogRetentionDays, service.logRetentionDays)",
+    resources: inEnvironments(always, (env) => [
+      ...(env.network.flowLogRetentionDays < 365 ? ["network/flow_log_group"] : []),
+      ...(env.service.logRetentionDays < 365 ? ["service/log_group"] : []),
+      ...(env.service.logRetentionDays < 365 && env.edge.waf ? ["waf/log_group"] : []),
+    ]),
+    why: "Shorter retention outside prod to save cost; prod keeps a year, enforced by a prod invariant.",
+  },
+  {
+    rules: ["CKV_AWS_145", "CKV_AWS_18", "CKV_AWS_144", "CKV2_AWS_62"],
+    condition: "edge.accessLogs is on",
+    resources: inEnvironments(
+      (env) => env.edge.accessLogs,
+      () => ["access_logs/bucket"],
+    ),
+    why: "The ALB access-log bucket: ELB log delivery supports SSE-S3 only (no KMS key), and access-logging, replicating or sending notifications for the log bucket itself would need more buckets for no gain. It blocks public access, is versioned, denies plain HTTP and expires its logs.",
+  },
+  {
+    rules: ["AwsSolutions-ECS2"],
+    condition: "always",
+    resources: inEnvironments(always, () => ["service/task_definition"]),
+    why: "Plain, non-secret settings (such as LOG_LEVEL) go in environment; with none, the key stays as an empty list because ECS returns one and leaving it out would show a change on every plan. Secret-looking names and values are refused at synth and secrets come from Secrets Manager or SSM (AWS-0036 passes).",
+  },
+];
+
+/** The settings of a synthesized stack, by stack name. */
+export function stackSettings(project: ProjectSettings, stack: string): StackSettings {
+  if (stack === REGISTRY_STACK_NAME) return { kind: "registry", settings: project.registry };
+  const settings = project.environments.find((e) => e.name === stack);
+  if (settings === undefined) throw new Error(`no settings for the stack ${stack}`);
+  return { kind: "environment", settings };
+}
+
+/** `rule | stack | resource` for every finding the exceptions accept in these stacks. */
+export function acceptedFindings(
+  project: ProjectSettings,
+  stacks: readonly string[],
+  ids?: readonly string[],
+): string[] {
+  return stacks
+    .flatMap((stack) =>
+      POLICY_EXCEPTIONS.flatMap((e) =>
+        e.rules
+          .filter((rule) => ids === undefined || ids.includes(rule))
+          .flatMap((rule) =>
+            e.resources(stackSettings(project, stack)).map((resource) => findingKey(rule, stack, resource)),
+          ),
+      ),
+    )
+    .sort();
+}

@@ -1,0 +1,170 @@
+/** Policy rules: load balancer. */
+import type { PolicyRule } from "../stack-view";
+import { appLoadBalancers, asList, isTrue, paths } from "../stack-view";
+import type { Block } from "../terraform-json";
+
+export const LOAD_BALANCER_RULES: readonly PolicyRule[] = [
+  {
+    ids: ["CKV_AWS_131", "AWS-0052"],
+    title: "the ALB drops invalid header fields",
+    violations: (s) =>
+      paths(appLoadBalancers(s).filter((lb) => !isTrue(lb.block.drop_invalid_header_fields))),
+  },
+  {
+    ids: ["CKV_AWS_150"],
+    title: "the ALB has deletion protection",
+    violations: (s) =>
+      paths(appLoadBalancers(s).filter((lb) => !isTrue(lb.block.enable_deletion_protection))),
+  },
+  {
+    ids: ["CKV_AWS_91", "AwsSolutions-ELB2"],
+    title: "the ALB writes access logs",
+    violations: (s) => paths(appLoadBalancers(s).filter((lb) => !isTrue(lb.block.access_logs?.enabled))),
+  },
+  {
+    ids: ["CKV_AWS_328"],
+    title: "the ALB's desync mitigation is not monitor-only",
+    violations: (s) =>
+      paths(appLoadBalancers(s).filter((lb) => lb.block.desync_mitigation_mode === "monitor")),
+  },
+  {
+    ids: ["AWS-0053"],
+    title: "the ALB is internal",
+    violations: (s) => paths(appLoadBalancers(s).filter((lb) => lb.block.internal !== true)),
+  },
+  {
+    ids: ["CKV2_AWS_28"],
+    title: "an internet-facing ALB is protected by a WAF web ACL",
+    violations: (s) =>
+      paths(
+        appLoadBalancers(s).filter(
+          (lb) =>
+            lb.block.internal !== true &&
+            !s
+              .resources("aws_wafv2_web_acl_association")
+              .some((a) => a.block.resource_arn === `\${aws_lb.${lb.name}.arn}`),
+        ),
+      ),
+  },
+  {
+    ids: ["CKV2_AWS_76", "CKV_AWS_192"],
+    title: "a WAF web ACL includes the Log4Shell managed rules (KnownBadInputs, AnonymousIpList)",
+    violations: (s) =>
+      paths(
+        s.resources("aws_wafv2_web_acl").filter((acl) => {
+          const groups = asList<Block>(acl.block.rule).map(
+            (r) => r.statement?.managed_rule_group_statement?.name as string,
+          );
+          return (
+            !groups.includes("AWSManagedRulesKnownBadInputsRuleSet") ||
+            !groups.includes("AWSManagedRulesAnonymousIpList")
+          );
+        }),
+      ),
+  },
+  {
+    ids: ["CKV2_AWS_31"],
+    title: "a WAF web ACL has a logging configuration",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_wafv2_web_acl")
+          .filter(
+            (acl) =>
+              !s
+                .resources("aws_wafv2_web_acl_logging_configuration")
+                .some((l) => l.block.resource_arn === `\${aws_wafv2_web_acl.${acl.name}.arn}`),
+          ),
+      ),
+  },
+  {
+    ids: ["PROJECT-ALB-SUBNETS"],
+    title: "the ALB spans at least two subnets",
+    violations: (s) => paths(appLoadBalancers(s).filter((lb) => asList(lb.block.subnets).length < 2)),
+  },
+  {
+    ids: ["CKV_AWS_2", "CKV2_AWS_20", "AWS-0054"],
+    title: "listeners are HTTPS, or HTTP that only redirects to HTTPS",
+    violations: (s) =>
+      paths(
+        s.resources("aws_lb_listener").filter((l) => {
+          if (l.block.protocol === "HTTPS") return false;
+          const actions = asList<Block>(l.block.default_action);
+          return !(
+            actions.length === 1 &&
+            actions[0]?.type === "redirect" &&
+            actions[0]?.redirect?.protocol === "HTTPS" &&
+            actions[0]?.redirect?.status_code === "HTTP_301"
+          );
+        }),
+      ),
+  },
+  {
+    ids: ["CKV_AWS_103", "CKV2_AWS_74", "AWS-0047"],
+    title: "HTTPS listeners set an explicit TLS 1.2+ policy (TLS13-1-2 or newer)",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_lb_listener")
+          .filter(
+            (l) =>
+              l.block.protocol === "HTTPS" &&
+              !/^ELBSecurityPolicy-TLS13-1-[23]-/.test(String(l.block.ssl_policy)),
+          ),
+      ),
+  },
+  {
+    ids: ["NIST-ELBv2ACMCertificateRequired"],
+    title: "HTTPS listeners serve an ACM certificate, taken from its validation when this project issues it",
+    violations: (s) =>
+      paths(
+        s.resources("aws_lb_listener").filter((l) => {
+          if (l.block.protocol !== "HTTPS") return false;
+          const arn = String(l.block.certificate_arn);
+          return !(arn.startsWith("${aws_acm_certificate_validation.") || /^arn:aws[a-z-]*:acm:/.test(arn));
+        }),
+      ),
+  },
+  {
+    ids: ["CKV_AWS_261"],
+    title: "HTTP target groups define a health-check path",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_lb_target_group")
+          .filter(
+            (tg) =>
+              tg.block.protocol?.startsWith("HTTP") &&
+              !String(tg.block.health_check?.path ?? "").startsWith("/"),
+          ),
+      ),
+  },
+  {
+    ids: ["CKV_AWS_378"],
+    title: "a plain-HTTP target group is only forwarded to by HTTPS listeners",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_lb_target_group")
+          .filter(
+            (tg) =>
+              tg.block.protocol === "HTTP" &&
+              s
+                .resources("aws_lb_listener")
+                .some(
+                  (l) =>
+                    l.block.protocol !== "HTTPS" &&
+                    asList<Block>(l.block.default_action).some(
+                      (a) => a.target_group_arn === `\${aws_lb_target_group.${tg.name}.arn}`,
+                    ),
+                ),
+          ),
+      ),
+  },
+  {
+    ids: ["PROJECT-TG-IP"],
+    title: "target groups register ip targets (awsvpc tasks)",
+    violations: (s) =>
+      paths(s.resources("aws_lb_target_group").filter((tg) => tg.block.target_type !== "ip")),
+  },
+];

@@ -1,0 +1,87 @@
+/** Policy rules: network. */
+import type { PolicyRule } from "../stack-view";
+import { isTrue, paths } from "../stack-view";
+
+export const NETWORK_RULES: readonly PolicyRule[] = [
+  {
+    ids: ["CKV2_AWS_11", "AWS-0178", "AwsSolutions-VPC7"],
+    title: "every VPC sends all its traffic to a flow log with a role",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_vpc")
+          .filter(
+            (vpc) =>
+              !s
+                .resources("aws_flow_log")
+                .some(
+                  (f) =>
+                    f.block.vpc_id === `\${aws_vpc.${vpc.name}.id}` &&
+                    f.block.traffic_type === "ALL" &&
+                    f.block.log_destination !== undefined &&
+                    f.block.iam_role_arn !== undefined,
+                ),
+          ),
+      ),
+  },
+  {
+    ids: ["CKV2_AWS_12", "AWS-0173"],
+    title: "every VPC's default security group is adopted without rules",
+    violations: (s) =>
+      paths(
+        s.resources("aws_vpc").filter((vpc) => {
+          const adopted = s
+            .resources("aws_default_security_group")
+            .filter((g) => g.block.vpc_id === `\${aws_vpc.${vpc.name}.id}`);
+          return (
+            adopted.length !== 1 ||
+            adopted.some((g) => g.block.ingress !== undefined || g.block.egress !== undefined)
+          );
+        }),
+      ),
+  },
+  {
+    ids: ["CKV_AWS_130", "AWS-0164"],
+    title: "no subnet gives instances public IPs",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_subnet")
+          .filter(
+            (sn) =>
+              isTrue(sn.block.map_public_ip_on_launch) || isTrue(sn.block.assign_ipv6_address_on_creation),
+          ),
+      ),
+  },
+  {
+    ids: ["CKV2_AWS_19"],
+    title: "every EIP is a VPC address used by a NAT gateway",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_eip")
+          .filter(
+            (eip) =>
+              eip.block.domain !== "vpc" ||
+              !s
+                .resources("aws_nat_gateway")
+                .some((n) => n.block.allocation_id === `\${aws_eip.${eip.name}.allocation_id}`),
+          ),
+      ),
+  },
+  {
+    ids: ["CKV2_AWS_35"],
+    title: "default routes leave private subnets through NAT gateways, never instances",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_route")
+          .filter((r) => r.block.instance_id !== undefined || r.block.network_interface_id !== undefined),
+      ),
+  },
+  {
+    ids: ["CKV_AWS_148", "AWS-0101"],
+    title: "the default VPC is not managed or used",
+    violations: (s) => paths(s.resources("aws_default_vpc")),
+  },
+];
