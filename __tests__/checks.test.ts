@@ -8,6 +8,8 @@ import {
   oneOf,
   formatProblem,
   optional,
+  problemsOf,
+  dottedPath,
 } from "../constructs/rules/checks";
 
 describe("checks", () => {
@@ -36,10 +38,39 @@ describe("checks", () => {
     expect(optional(rule).test(undefined)).toBe(true);
   });
 
+  test("entry paths read back as dotted paths for source lookups", () => {
+    expect(dottedPath('tags["aws:team"]')).toBe("tags.aws:team");
+    expect(dottedPath('service.secrets["a\\"b"]')).toBe('service.secrets.a"b');
+    expect(dottedPath("network.availabilityZones[1]")).toBe("network.availabilityZones");
+  });
+
+  test("a list or map that fails in some entries names those entries", () => {
+    const map = mapOf(matches(/^[A-Za-z.]+$/, "letters and dots"), integerIn(0, 9));
+    expect(problemsOf("tags", { ok: 1, bad: 10, "a.b": 2, "1x": 3 }, map)).toEqual([
+      { field: "tags.bad", value: 10, allowed: "an integer from 0 to 9" },
+      { field: 'tags["1x"]', value: "1x", allowed: "a key that is letters and dots" },
+    ]);
+    const list = listOf(mapOf(matches(/^[a-z]+$/, "lowercase"), integerIn(0, 9)), { max: 3 });
+    expect(problemsOf("zones", [{ a: 1 }, { b: 12 }], list)).toEqual([
+      { field: "zones[1].b", value: 12, allowed: "an integer from 0 to 9" },
+    ]);
+    // Too many entries, or not a list at all: the whole value is the problem.
+    expect(problemsOf("zones", [{}, {}, {}, {}], list)).toEqual([
+      { field: "zones", value: [{}, {}, {}, {}], allowed: list.allowed },
+    ]);
+    expect(problemsOf("tags", "x", optional(map))).toEqual([
+      { field: "tags", value: "x", allowed: optional(map).allowed },
+    ]);
+    expect(problemsOf("tags", JSON.parse('{"__proto__": 1}'), map)).toEqual([
+      { field: 'tags["__proto__"]', value: "__proto__", allowed: "a key that is letters and dots" },
+    ]);
+  });
+
   test("problem lines name the field, the value and what is allowed, and stay short", () => {
-    const found = checkField("port", 0, integerIn(1, 2));
-    expect(found && formatProblem(found)).toBe("port: got 0; allowed: an integer from 1 to 2");
-    expect(checkField("port", 1, integerIn(1, 2))).toBeUndefined();
+    expect(checkField("port", 0, integerIn(1, 2)).map(formatProblem)).toEqual([
+      "port: got 0; allowed: an integer from 1 to 2",
+    ]);
+    expect(checkField("port", 1, integerIn(1, 2))).toEqual([]);
     expect(formatProblem({ field: "x", value: "y".repeat(500), allowed: "z" }).length).toBeLessThan(250);
     expect(
       formatProblem({ scope: "prod", field: "cpu", value: 3, allowed: "256", source: "overrides.json:4" }),

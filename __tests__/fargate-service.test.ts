@@ -458,7 +458,7 @@ describe("FargateService", () => {
       [
         "a malformed secret ARN",
         { secrets: { DB: "arn:aws:secretsmanager:eu-west-1:123:secret:x" } },
-        /secrets: got .*; allowed: an object whose keys are .* and whose values are a Secrets Manager secret ARN/,
+        /secrets\.DB: got 'arn:aws:secretsmanager:eu-west-1:123:secret:x'; allowed: a Secrets Manager secret ARN/,
       ],
       ["a root user", { user: "0:0" }, /user: got '0:0'; allowed: a non-root user/],
       [

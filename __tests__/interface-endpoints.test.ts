@@ -40,7 +40,7 @@ describe("InterfaceEndpoints", () => {
 
   test("fails on an unknown service, a duplicate or an empty list", () => {
     expect(() => build(["ecr.api", "sqs" as never])).toThrow(
-      /services: got \[ 'ecr.api', 'sqs' \]; allowed: a list of at least 1 distinct items/,
+      /services\[1\]: got 'sqs'; allowed: one of 'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm'/,
     );
     expect(() => build(["logs", "logs"])).toThrow(/services: got/);
     expect(() => build([])).toThrow(/services: got \[\]/);

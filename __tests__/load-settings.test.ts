@@ -140,12 +140,12 @@ describe("loadSettings", () => {
       [
         "an interface endpoint that is not offered",
         { dev: { network: { interfaceEndpoints: ["sqs"] } } },
-        "[dev] network.interfaceEndpoints: got [ 'sqs' ] (from overrides.json:1); allowed: a list of distinct items",
+        "[dev] network.interfaceEndpoints[0]: got 'sqs' (from overrides.json:1); allowed: one of 'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm'",
       ],
       [
         "an AZ of another region",
         { dev: { network: { availabilityZones: ["eu-west-1a", "eu-west-2b"] } } },
-        "[dev] network.availabilityZones: got [ 'eu-west-1a', 'eu-west-2b' ] (from overrides.json:1); allowed: a list of 2 to 3 distinct items, each an availability zone of eu-west-1: eu-west-1a, eu-west-1b, eu-west-1c",
+        "[dev] network.availabilityZones[1]: got 'eu-west-2b' (from overrides.json:1); allowed: an availability zone of eu-west-1: eu-west-1a, eu-west-1b, eu-west-1c",
       ],
       [
         "an unknown region",

@@ -90,7 +90,7 @@ const CASES: Case[] = [
     "an AZ of another region",
     { dev: { network: { availabilityZones: ["eu-west-1a", "us-east-1a"] } } },
     "dev",
-    "network.availabilityZones",
+    "network.availabilityZones[1]",
     "availability zone of eu-west-1: eu-west-1a, eu-west-1b, eu-west-1c",
   ],
   [
@@ -125,7 +125,7 @@ const CASES: Case[] = [
     "an unknown interface endpoint",
     { dev: { network: { interfaceEndpoints: ["sqs"] } } },
     "dev",
-    "network.interfaceEndpoints",
+    "network.interfaceEndpoints[0]",
     "'ecr.api'",
   ],
   [
@@ -267,14 +267,14 @@ const CASES: Case[] = [
     "an invalid variable name",
     { dev: { service: { environment: { "1BAD": "x" } } } },
     "dev",
-    "service.environment",
-    "a variable name of letters, digits and underscores",
+    'service.environment["1BAD"]',
+    "a key that is a variable name of letters, digits and underscores",
   ],
   [
     "a malformed secret ARN",
     { dev: { service: { secrets: { DB: "arn:aws:secretsmanager:eu-west-1:123:secret:x" } } } },
     "dev",
-    "service.secrets",
+    "service.secrets.DB",
     "a Secrets Manager secret ARN",
   ],
   [
@@ -288,7 +288,7 @@ const CASES: Case[] = [
     "a malformed secrets KMS key",
     { dev: { service: { secretsKmsKeyArns: ["alias/x"] } } },
     "dev",
-    "service.secretsKmsKeyArns",
+    "service.secretsKmsKeyArns[0]",
     "a KMS key ARN",
   ],
   [
@@ -501,7 +501,7 @@ const CASES: Case[] = [
     "a reserved tag key",
     { dev: { tags: { "aws:owner": "x" } } },
     "dev",
-    "tags",
+    'tags["aws:owner"]',
     'not starting with "aws:" in any case',
   ],
   // registry

@@ -50,7 +50,7 @@ export class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
     throwIfProblems(this.node.path, [
-      checkField("retentionDays", props.retentionDays, ACCESS_LOG_RETENTION_DAYS),
+      ...checkField("retentionDays", props.retentionDays, ACCESS_LOG_RETENTION_DAYS),
     ]);
     this.prefix = props.prefix;
 

@@ -24,7 +24,7 @@ export class InterfaceEndpoints extends Construct {
   constructor(scope: Construct, id: string, props: InterfaceEndpointsProps) {
     super(scope, id);
     throwIfProblems(this.node.path, [
-      checkField(
+      ...checkField(
         "services",
         props.services,
         listOf(oneOf(INTERFACE_ENDPOINT_SERVICES), { min: 1, unique: true }),

@@ -7,6 +7,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { acmCertificateArn } from "./rules/arns";
 import { tcpPort } from "./rules/aws-limits";
 import { check, orToken } from "./rules/checks";
+import { DEFAULT_CONTAINER_PORT } from "./rules/fargate-service";
 import type { HealthCheckContract } from "./rules/health-check";
 import { HEALTH_CHECK_GROUP } from "./rules/health-check";
 import { LOAD_BALANCER_RULES, targetGroupNamePrefix } from "./rules/load-balancer";
@@ -69,7 +70,7 @@ type ResolvedProps = LoadBalancerProps &
 const WIRING_RULES: PropRules<LoadBalancerProps> = {
   certificateArn: { description: "Certificate of the HTTPS listener.", check: orToken(acmCertificateArn) },
   targetGroupNamePrefix: { description: "Target-group name prefix.", check: targetGroupNamePrefix },
-  targetPort: { description: "Port of the targets.", check: tcpPort, default: 8000 },
+  targetPort: { description: "Port of the targets.", check: tcpPort, default: DEFAULT_CONTAINER_PORT },
   subnetIds: {
     description: "Public subnets.",
     check: check(
@@ -77,6 +78,12 @@ const WIRING_RULES: PropRules<LoadBalancerProps> = {
       (v) => Token.isUnresolved(v) || (Array.isArray(v) && v.length >= 2),
     ),
   },
+};
+
+/** Every rule of the props: the shared options' and the wiring's. */
+export const LOAD_BALANCER_PROPS_RULES: PropRules<LoadBalancerProps> = {
+  ...(LOAD_BALANCER_RULES as PropRules<LoadBalancerProps>),
+  ...WIRING_RULES,
 };
 
 /**
@@ -101,7 +108,7 @@ export class LoadBalancer extends Construct {
     this.props = validProps(
       this.node.path,
       {
-        rules: { ...(LOAD_BALANCER_RULES as PropRules<LoadBalancerProps>), ...WIRING_RULES },
+        rules: LOAD_BALANCER_PROPS_RULES,
         nested: { healthCheck: { group: HEALTH_CHECK_GROUP } },
       },
       props,

@@ -187,13 +187,7 @@ export class Network extends Construct {
         gatewayId: this.internetGateway.id,
       });
     }
-    this.publicSubnets.forEach(
-      (subnet, i) =>
-        new RouteTableAssociation(this, `public_${i}_route_table_association`, {
-          subnetId: subnet.id,
-          routeTableId: table.id,
-        }),
-    );
+    this.publicSubnets.forEach((subnet, i) => this.associate("public", i, subnet, table));
     return table;
   }
 
@@ -223,10 +217,7 @@ export class Network extends Construct {
         vpcId: this.vpc.id,
         tags: this.name(`private-${this.availabilityZones[i]}`),
       });
-      new RouteTableAssociation(this, `private_${i}_route_table_association`, {
-        subnetId: subnet.id,
-        routeTableId: table.id,
-      });
+      this.associate("private", i, subnet, table);
       const nat = this.natGateways[this.natStrategy === "per-az" ? i : 0];
       if (nat) {
         new Route(this, `private_${i}_default_route`, {
@@ -245,14 +236,15 @@ export class Network extends Construct {
       vpcId: this.vpc.id,
       tags: this.name("isolated"),
     });
-    this.isolatedSubnets.forEach(
-      (subnet, i) =>
-        new RouteTableAssociation(this, `isolated_${i}_route_table_association`, {
-          subnetId: subnet.id,
-          routeTableId: table.id,
-        }),
-    );
+    this.isolatedSubnets.forEach((subnet, i) => this.associate("isolated", i, subnet, table));
     return table;
+  }
+
+  private associate(tier: string, index: number, subnet: Subnet, table: RouteTable): void {
+    new RouteTableAssociation(this, `${tier}_${index}_route_table_association`, {
+      subnetId: subnet.id,
+      routeTableId: table.id,
+    });
   }
 
   private addS3GatewayEndpoint(): VpcEndpoint {

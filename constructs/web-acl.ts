@@ -45,7 +45,7 @@ export class WebAcl extends Construct {
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
     throwIfProblems(this.node.path, [
-      checkField("logRetentionDays", props.logRetentionDays, WAF_LOG_RETENTION),
+      ...checkField("logRetentionDays", props.logRetentionDays, WAF_LOG_RETENTION),
     ]);
     const metric = (name: string) => ({
       cloudwatchMetricsEnabled: true,

@@ -11,9 +11,9 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { CONTAINER_NAME, DEPLOYMENT, SCRATCH_VOLUME, SERVICE_GROUP } from "../rules/fargate-service";
-import type { AutoscalingOptions, CapacityStrategy, ServiceOptions } from "../rules/fargate-service";
+import type { ServiceOptions } from "../rules/fargate-service";
 import { containerHealthCheck } from "../rules/health-check";
-import type { ContainerHealthCheck, HealthCheckContract } from "../rules/health-check";
+import type { ContainerHealthCheck } from "../rules/health-check";
 import { forPolicyDocument, serviceTrustStatement } from "../rules/iam";
 import type { PolicyStatement } from "../rules/iam";
 import { jsonencode } from "../rules/json-encode";
@@ -59,36 +59,6 @@ export interface FargateServiceProps extends ServiceOptions {
    * @default - CloudWatch Logs' own encryption
    */
   readonly logKmsKeyArn?: string;
-  /** @default 8000 */
-  readonly containerPort?: number;
-  /** Task CPU units. @default 256 */
-  readonly cpu?: number;
-  /** Task memory, MiB. @default 512 */
-  readonly memory?: number;
-  /** Initial number of tasks; autoscaling owns the count afterwards. @default 2 */
-  readonly desiredCount?: number;
-  /** @default - min 2, max 6, CPU target 60 %, cooldowns 300 s in / 60 s out */
-  readonly autoscaling?: AutoscalingOptions;
-  /** @default - everything on FARGATE */
-  readonly capacity?: CapacityStrategy;
-  /** One declaration for the container check and the grace period. @default - GET /health every 15 s */
-  readonly healthCheck?: HealthCheckContract;
-  /** Plain, non-secret settings for the container. @default {} */
-  readonly environment?: Readonly<Record<string, string>>;
-  /** Secrets injected as variables: name → Secrets Manager secret ARN or SSM parameter ARN. @default {} */
-  readonly secrets?: Readonly<Record<string, string>>;
-  /** Customer-managed keys of the secrets; decrypt only through Secrets Manager and SSM. @default [] */
-  readonly secretsKmsKeyArns?: readonly string[];
-  /** Seconds between SIGTERM and SIGKILL (Fargate allows 2 to 120). @default 30 */
-  readonly stopTimeoutSeconds?: number;
-  /** Non-root user the container runs as. @default "1000:1000" */
-  readonly user?: string;
-  /** @default 365 */
-  readonly logRetentionDays?: number;
-  /** ECS Exec: ssmmessages for the task role, and a writable root filesystem. @default false */
-  readonly enableExecuteCommand?: boolean;
-  /** Whether the deployment circuit breaker rolls a failed deployment back. @default true */
-  readonly circuitBreakerRollback?: boolean;
 }
 
 type ResolvedProps = FargateServiceProps & Required<ServiceOptions>;

@@ -16,10 +16,53 @@ export interface Check {
   readonly test: (value: unknown) => boolean;
   /** The same rule for JSON Schema, as far as JSON Schema can say it. */
   readonly schema?: JsonSchema;
+  /**
+   * For a list or map that fails only in some entries: those entries, so a message names
+   * `tags["aws:team"]` or `availabilityZones[1]` rather than the whole value.
+   */
+  readonly entries?: (value: unknown) => readonly FailedEntry[];
 }
 
-export function check(allowed: string, test: (value: unknown) => boolean, schema?: JsonSchema): Check {
-  return { allowed, test, schema };
+/** An entry of a list or map that fails, relative to the value: `[1]`, `.team`, `["a.b"]`. */
+export interface FailedEntry {
+  readonly at: string;
+  readonly value: unknown;
+  readonly allowed: string;
+}
+
+export function check(
+  allowed: string,
+  test: (value: unknown) => boolean,
+  schema?: JsonSchema,
+  entries?: Check["entries"],
+): Check {
+  return { allowed, test, schema, entries };
+}
+
+/** How a message names a map key or list index below a field. */
+export function entryPath(key: string | number): string {
+  if (typeof key === "number") return `[${key}]`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && key !== "__proto__" ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** A problem's field as a plain dotted path, list indexes dropped: `tags["a.b"]` → `tags.a.b`. */
+export function dottedPath(field: string): string {
+  return field
+    .replace(/\[\d+\]/g, "")
+    .replace(/\[("(?:[^"\\]|\\.)*")\]/g, (_, key: string) => `.${JSON.parse(key) as string}`);
+}
+
+/** The problems of a value against a check: none, its failing entries, or the whole value. */
+export function problemsOf(field: string, value: unknown, rule: Check): Problem[] {
+  if (rule.test(value)) return [];
+  const entries = rule.entries?.(value) ?? [];
+  if (entries.length === 0) return [{ field, value, allowed: rule.allowed }];
+  return entries.map((e) => ({ field: `${field}${e.at}`, value: e.value, allowed: e.allowed }));
+}
+
+/** `problemsOf` relative to the value, for a container check's own entries. */
+function failedEntries(at: string, value: unknown, rule: Check): FailedEntry[] {
+  return problemsOf(at, value, rule).map((p) => ({ at: p.field, value: p.value, allowed: p.allowed }));
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -68,7 +111,12 @@ export function matches(pattern: RegExp, allowed: string, maxLength = Infinity):
 }
 
 export function optional(inner: Check): Check {
-  return check(`${inner.allowed} (or unset)`, (v) => v === undefined || inner.test(v), inner.schema);
+  return check(
+    `${inner.allowed} (or unset)`,
+    (v) => v === undefined || inner.test(v),
+    inner.schema,
+    inner.entries,
+  );
 }
 
 /** True for a reference: a cdktf token, or a Terraform expression written out ("${aws_x.y.arn}"). */
@@ -82,6 +130,7 @@ export function orToken(inner: Check): Check {
     `${inner.allowed}, or a reference to one`,
     (v) => isReference(v) || inner.test(v),
     inner.schema,
+    inner.entries,
   );
 }
 
@@ -113,6 +162,10 @@ export function listOf(
       ...(max === Infinity ? {} : { maxItems: max }),
       ...(unique ? { uniqueItems: true } : {}),
     },
+    (v) =>
+      Array.isArray(v) && v.length >= min && v.length <= max && (!unique || new Set(v).size === v.length)
+        ? v.flatMap((entry, index) => failedEntries(entryPath(index), entry, item))
+        : [],
   );
 }
 
@@ -132,6 +185,14 @@ export function mapOf(key: Check, value: Check, options: { readonly maxEntries?:
       additionalProperties: value.schema ?? {},
       ...(maxEntries === Infinity ? {} : { maxProperties: maxEntries }),
     },
+    (v) =>
+      isPlainObject(v) && Object.keys(v).length <= maxEntries
+        ? Object.entries(v).flatMap(([k, val]) =>
+            key.test(k)
+              ? failedEntries(entryPath(k), val, value)
+              : [{ at: entryPath(k), value: k, allowed: `a key that is ${key.allowed}` }],
+          )
+        : [],
   );
 }
 
@@ -162,8 +223,8 @@ export function formatProblem(p: Problem): string {
 }
 
 /** Runs a check: the problem, or undefined when the value passes. */
-export function checkField(field: string, value: unknown, rule: Check): Problem | undefined {
-  return rule.test(value) ? undefined : { field, value, allowed: rule.allowed };
+export function checkField(field: string, value: unknown, rule: Check): Problem[] {
+  return problemsOf(field, value, rule);
 }
 
 /** Thrown by a construct whose props are invalid: every problem at once, with the construct path. */

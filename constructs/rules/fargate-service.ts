@@ -54,23 +54,39 @@ export interface AutoscalingOptions {
   readonly scaleOutCooldownSeconds: number;
 }
 
-/** The service's options that are settings too. */
+/** The service's options that are settings too (FargateService props and `service.*` settings). */
 export interface ServiceOptions {
+  /** @default 8000 */
   readonly containerPort?: number;
+  /** Task CPU units. @default 256 */
   readonly cpu?: number;
+  /** Task memory, MiB. @default 512 */
   readonly memory?: number;
+  /** @default "X86_64" */
   readonly cpuArchitecture?: CpuArchitecture;
+  /** Initial number of tasks; autoscaling owns the count afterwards. @default 2 */
   readonly desiredCount?: number;
+  /** @default - min 2, max 6, CPU target 60 %, cooldowns 300 s in / 60 s out */
   readonly autoscaling?: AutoscalingOptions;
+  /** @default - everything on FARGATE */
   readonly capacity?: CapacityStrategy;
-  readonly environment?: Readonly<Record<string, string>>;
-  readonly secrets?: Readonly<Record<string, string>>;
-  readonly secretsKmsKeyArns?: readonly string[];
+  /** One declaration for the container check and the grace period. @default - GET /health every 15 s */
   readonly healthCheck?: HealthCheckContract;
+  /** Plain, non-secret settings for the container. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Secrets injected as variables: name → Secrets Manager secret ARN or SSM parameter ARN. @default {} */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Customer-managed keys of the secrets; decrypt only through Secrets Manager and SSM. @default [] */
+  readonly secretsKmsKeyArns?: readonly string[];
+  /** Seconds between SIGTERM and SIGKILL (Fargate allows 2 to 120). @default 30 */
   readonly stopTimeoutSeconds?: number;
+  /** Non-root user the container runs as. @default "1000:1000" */
   readonly user?: string;
+  /** @default 365 */
   readonly logRetentionDays?: number;
+  /** ECS Exec: ssmmessages for the task role, and a writable root filesystem. @default false */
   readonly enableExecuteCommand?: boolean;
+  /** Whether the deployment circuit breaker rolls a failed deployment back. @default true */
   readonly circuitBreakerRollback?: boolean;
 }
 
@@ -142,11 +158,14 @@ const CAPACITY_CROSS_CHECKS: ReadonlyArray<CrossCheck<CapacityStrategy>> = [
   },
 ];
 
+/** The port the container listens on and the target group forwards to, unless set. */
+export const DEFAULT_CONTAINER_PORT = 8000;
+
 export const SERVICE_RULES: PropRules<ServiceOptions> = {
   containerPort: {
     description: "Port the container listens on; the target group forwards to it.",
     check: tcpPort,
-    default: 8000,
+    default: DEFAULT_CONTAINER_PORT,
   },
   cpu: { description: "Task CPU units (256 = 0.25 vCPU).", check: fargateCpu, default: 256 },
   memory: {

@@ -4,7 +4,7 @@
  * to healthy targets) and the service's grace period (ECS ignores ALB failures while a task
  * starts). The contract's rules, its derivations and the checks of its timings live here.
  */
-import { check, integerIn } from "./checks";
+import { check, integerIn, optional } from "./checks";
 import type { Problem } from "./checks";
 import { checkGroup, staticDefaults } from "./props";
 import type { CrossCheck, PropRules, RuleGroup } from "./props";
@@ -43,7 +43,7 @@ export interface ContainerHealthCheck {
 }
 
 export const healthCheckPath = check(
-  'an absolute URL path such as "/health" (no spaces, quotes or query string; at most 1024 characters)',
+  'an absolute URL path such as "/health" (RFC 3986 path characters: no spaces, double quotes, backslashes or query string; at most 1024 characters)',
   (v) => typeof v === "string" && v.length <= 1024 && /^\/[A-Za-z0-9\-._~/%!$&'()*+,;=:@]*$/.test(v),
 );
 
@@ -102,11 +102,7 @@ export const HEALTH_CHECK_RULES: PropRules<HealthCheckContract> = {
   command: {
     description:
       "Container health-check command (default: curl of the path on the container port, without a shell).",
-    check: {
-      ...containerCommand,
-      test: (v) => v === undefined || containerCommand.test(v),
-      allowed: `${containerCommand.allowed} (or unset)`,
-    },
+    check: optional(containerCommand),
   },
 };
 

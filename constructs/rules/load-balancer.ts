@@ -9,7 +9,7 @@ import {
   hostedZoneName,
   logRetentionDays,
 } from "./aws-limits";
-import { booleanValue, check, integerIn, listOf, oneOf } from "./checks";
+import { booleanValue, check, integerIn, listOf, oneOf, optional } from "./checks";
 import type { Problem } from "./checks";
 import { domainIsInZone } from "./aws-limits";
 import type { CrossCheck, PropRules } from "./props";
@@ -119,19 +119,11 @@ export const HOSTED_ZONE_RULES: PropRules<HostedZoneOptions> = {
   domainName: { description: "Name that must lie in the zone.", check: domainName },
   zoneId: {
     description: "Route 53 hosted zone of the domain, by id.",
-    check: {
-      ...hostedZoneId,
-      test: (v) => v === undefined || hostedZoneId.test(v),
-      allowed: `${hostedZoneId.allowed} (or unset)`,
-    },
+    check: optional(hostedZoneId),
   },
   zoneName: {
     description: "Route 53 hosted zone of the domain, by name (looked up).",
-    check: {
-      ...hostedZoneName,
-      test: (v) => v === undefined || hostedZoneName.test(v),
-      allowed: `${hostedZoneName.allowed} (or unset)`,
-    },
+    check: optional(hostedZoneName),
   },
 };
 

@@ -3,7 +3,7 @@
  * its props with them; the settings schema reuses the same rules under a path prefix
  * ("network.vpcCidr"), so a range or a default never has a second home.
  */
-import { throwIfProblems } from "./checks";
+import { problemsOf, throwIfProblems } from "./checks";
 import type { Check, Problem } from "./checks";
 
 export interface PropRule<P, V = unknown> {
@@ -126,8 +126,9 @@ export function checkGroup<P>(
       failed.add(path);
       continue;
     }
-    const check = ruleCheck(rule, values as P);
-    if (!check.test(values[name])) report({ field: path, value: values[name], allowed: check.allowed });
+    const found = problemsOf(path, values[name], ruleCheck(rule, values as P));
+    found.forEach(report);
+    if (found.length > 0) failed.add(path);
   }
   for (const [name, nested] of nestedEntries(group)) {
     const own = values[name];

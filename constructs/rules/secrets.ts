@@ -3,6 +3,7 @@
  * the IAM resources that grant exactly those secrets, and a check that keeps secret-looking
  * values out of plain `environment`.
  */
+import { PARTITIONS, arnPlacementProblem, parseArn } from "./arns";
 import { check } from "./checks";
 import type { Problem } from "./checks";
 
@@ -15,7 +16,7 @@ export interface SecretReference {
   readonly region: string;
 }
 
-const PARTITION = "aws|aws-us-gov|aws-cn";
+const PARTITION = PARTITIONS.join("|");
 const SECRETS_MANAGER_ARN = new RegExp(
   `^(arn:(?:${PARTITION}):secretsmanager:([a-z0-9-]+):\\d{12}:secret:([A-Za-z0-9/_+=.@-]+))(:[A-Za-z0-9_.-]*:[A-Za-z0-9_-]*:[A-Za-z0-9_-]*)?$`,
 );
@@ -171,4 +172,50 @@ export function environmentSecretProblems(
       allowed: `a name not also used in ${prefix}environment`,
     }));
   return [...secretLooking, ...both];
+}
+
+/** Where a task's secrets and the keys that decrypt them are, as the placement check reads them. */
+export interface SecretPlacement {
+  readonly region: string;
+  /** The account the environment is pinned to, when it is. */
+  readonly accountId?: string;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly secretsKmsKeyArns: readonly string[];
+}
+
+/**
+ * Secrets and their KMS keys must be in the region's partition. With a pinned account, SSM
+ * parameters must be in it (ECS reads parameters of the task's own account), and a Secrets Manager
+ * secret of another account needs a KMS key of that account in secretsKmsKeyArns: a secret shared
+ * across accounts cannot use the aws/secretsmanager key, only a customer managed one.
+ */
+export function secretPlacementProblems(placement: SecretPlacement): Problem[] {
+  const { region, accountId } = placement;
+  const keyAccounts = new Set(placement.secretsKmsKeyArns.map((arn) => parseArn(arn)?.account));
+  const secretProblem = (name: string, arn: string): Problem | undefined => {
+    const field = `service.secrets.${name}`;
+    const placed = arnPlacementProblem(field, arn, { region });
+    const account = parseArn(arn)?.account;
+    if (placed !== undefined || accountId === undefined || account === accountId) return placed;
+    if (parseSecretReference(arn)?.kind === "ssm") {
+      return {
+        field,
+        value: arn,
+        allowed: `an SSM parameter in account ${accountId}, the account the environment is pinned to`,
+      };
+    }
+    return keyAccounts.has(account)
+      ? undefined
+      : {
+          field,
+          value: arn,
+          allowed: `a secret in account ${accountId}, or one of account ${account ?? "?"} together with its customer managed KMS key in service.secretsKmsKeyArns (a secret shared across accounts cannot use aws/secretsmanager)`,
+        };
+  };
+  return [
+    ...Object.entries(placement.secrets).map(([name, arn]) => secretProblem(name, arn)),
+    ...placement.secretsKmsKeyArns.map((arn, i) =>
+      arnPlacementProblem(`service.secretsKmsKeyArns[${i}]`, arn, { region }),
+    ),
+  ].filter((p): p is Problem => p !== undefined);
 }

@@ -121,7 +121,7 @@ export function flowProblems(
       /^[a-z][a-z0-9_]*$/.test(flow.id)
         ? undefined
         : { field: `${field}.id`, value: flow.id, allowed: "snake_case" },
-      checkField(`${field}.port`, flow.port, tcpPort),
+      ...checkField(`${field}.port`, flow.port, tcpPort),
       flow.from === "internet" && (flow.to === "internet" || flow.to === "s3")
         ? {
             field: `${field}.to`,

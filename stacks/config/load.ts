@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { awsRegion } from "../../constructs/rules/aws-limits";
+import { dottedPath } from "../../constructs/rules/checks";
 import type { Check } from "../../constructs/rules/checks";
 import { checkGroup, fillDerivedDefaults, mergeDefaults, touchesFailed } from "../../constructs/rules/props";
 import type { CrossCheck, RuleGroup } from "../../constructs/rules/props";
@@ -179,7 +180,7 @@ function attach(
   return problems.map((p) => ({
     ...p,
     scope,
-    source: p.source ?? sourceOf(sources, p.field.replace(/\[\d+\]/g, "")),
+    source: p.source ?? sourceOf(sources, dottedPath(p.field)),
   }));
 }
 

@@ -9,7 +9,7 @@ import { domainIsInZone } from "../../../constructs/rules/aws-limits";
 import { deregistrationDelayProblem } from "../../../constructs/rules/load-balancer";
 import type { InterfaceEndpointService } from "../../../constructs/rules/network";
 import type { CrossCheck } from "../../../constructs/rules/props";
-import { parseSecretReference } from "../../../constructs/rules/secrets";
+import { parseSecretReference, secretPlacementProblems } from "../../../constructs/rules/secrets";
 import type { EdgeSettings, EnvironmentSettings, ProjectSettings } from "../settings";
 
 type EdgeView = EdgeSettings & { region: string; account?: string };
@@ -140,17 +140,15 @@ export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSetti
   },
   {
     description:
-      "Secrets and their KMS keys are in the environment's partition (an ARN of aws-us-gov or aws-cn works only there).",
-    reads: ["region", "service.secrets", "service.secretsKmsKeyArns"],
+      "Secrets and their KMS keys are in the environment's partition; with a pinned account, SSM parameters are in it, and a secret of another account comes with that account's customer managed KMS key.",
+    reads: ["region", "accountId", "service.secrets", "service.secretsKmsKeyArns"],
     check: (env) =>
-      [
-        ...Object.entries(env.service.secrets).map(([name, arn]) =>
-          arnPlacementProblem(`service.secrets.${name}`, arn, { region: env.region }),
-        ),
-        ...env.service.secretsKmsKeyArns.map((arn, i) =>
-          arnPlacementProblem(`service.secretsKmsKeyArns[${i}]`, arn, { region: env.region }),
-        ),
-      ].filter((p): p is Problem => p !== undefined),
+      secretPlacementProblems({
+        region: env.region,
+        accountId: env.accountId,
+        secrets: env.service.secrets,
+        secretsKmsKeyArns: env.service.secretsKmsKeyArns,
+      }),
   },
 ];
 
