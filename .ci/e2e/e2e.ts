@@ -101,7 +101,10 @@ async function setUp(work: string): Promise<{ ctx: Context; ports: number[] }> {
     settings = loadSettings(PROJECT, { STACK_CONFIG_FILE: overrideFile });
   } catch (error) {
     if (error instanceof SettingsError) {
-      throw new SetupError(error.message, "fix the configuration (STACK_CONFIG_FILE or stacks/project.ts)");
+      throw new SetupError(
+        error.message,
+        "fix the configuration (STACK_CONFIG_FILE or stacks/config/project.ts)",
+      );
     }
     throw error;
   }

@@ -2,7 +2,7 @@
  * What an environment starts from: the rules' own defaults (constructs/rules/), then what its
  * preset changes. `dev` is cheap (one NAT, Spot, one task, short retention, no deletion
  * protection); `prod` is safe (NAT per AZ, two tasks or more on regular Fargate, deletion
- * protection, long retention) and must keep the invariants in schema/prod-invariants.ts.
+ * protection, long retention) and must keep the invariants in stacks/config/schema/prod-invariants.ts.
  */
 import { groupDefaults } from "../../constructs/rules/props";
 import { deepMerge } from "./deep-merge";

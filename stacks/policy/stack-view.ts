@@ -91,8 +91,14 @@ export const taskDefinitions = (s: StackView) => s.resources("aws_ecs_task_defin
 export const buckets = (s: StackView) => s.resources("aws_s3_bucket");
 export const bucketConfig = (s: StackView, type: string, bucket: Entry) =>
   s.resources(type).filter((c) => c.block.bucket === `\${aws_s3_bucket.${bucket.name}.id}`);
-export const containersOf = (s: StackView) =>
-  taskDefinitions(s).map((td) => ({ td, containers: s.containers(td) }));
+/** Paths of the task definitions where a container (or the task definition itself) breaks a rule. */
+export function taskDefinitionsWhere(
+  s: StackView,
+  container: (c: Block) => boolean,
+  taskDefinition: (td: Entry) => boolean = () => false,
+): string[] {
+  return paths(taskDefinitions(s).filter((td) => taskDefinition(td) || s.containers(td).some(container)));
+}
 export const appLoadBalancers = (s: StackView) =>
   s.resources("aws_lb").filter((lb) => lb.block.load_balancer_type === "application");
 

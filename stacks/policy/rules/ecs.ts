@@ -1,6 +1,6 @@
 /** Policy rules: ECS. */
 import type { PolicyRule } from "../stack-view";
-import { asList, containersOf, isTrue, paths } from "../stack-view";
+import { asList, isTrue, paths, taskDefinitionsWhere } from "../stack-view";
 import type { Block } from "../terraform-json";
 import { secretLookingReason } from "../../../constructs/rules/secrets";
 
@@ -40,113 +40,70 @@ export const ECS_RULES: readonly PolicyRule[] = [
     ids: ["CKV_AWS_336", "ECS.5"],
     title:
       "containers have a read-only root filesystem (decoded container definitions; checkov cannot see them)",
-    violations: (s) =>
-      paths(
-        containersOf(s)
-          .filter(({ containers }) => containers.some((c) => c.readonlyRootFilesystem !== true))
-          .map(({ td }) => td),
-      ),
+    violations: (s) => taskDefinitionsWhere(s, (c) => c.readonlyRootFilesystem !== true),
   },
   {
     ids: ["CKV_AWS_334", "CKV_AWS_335", "ECS.4"],
     title: "containers are not privileged and do not share the host PID namespace",
     violations: (s) =>
-      paths(
-        containersOf(s)
-          .filter(
-            ({ td, containers }) =>
-              td.block.pid_mode === "host" ||
-              containers.some((c) => c.privileged === true || c.pidMode === "host"),
-          )
-          .map(({ td }) => td),
+      taskDefinitionsWhere(
+        s,
+        (c) => c.privileged === true || c.pidMode === "host",
+        (td) => td.block.pid_mode === "host",
       ),
   },
   {
     ids: ["AWS-0036", "ECS_NO_ENVIRONMENT_SECRETS"],
     title: "no secret-looking name or value in container environment",
     violations: (s) =>
-      paths(
-        containersOf(s)
-          .filter(({ containers }) =>
-            containers.some((c) =>
-              asList<Block>(c.environment).some(
-                (e) => secretLookingReason(String(e.name), String(e.value)) !== undefined,
-              ),
-            ),
-          )
-          .map(({ td }) => td),
+      taskDefinitionsWhere(s, (c) =>
+        asList<Block>(c.environment).some(
+          (e) => secretLookingReason(String(e.name), String(e.value)) !== undefined,
+        ),
       ),
   },
   {
     ids: ["AwsSolutions-ECS2"],
     title: "containers have no environment key at all",
-    violations: (s) =>
-      paths(
-        containersOf(s)
-          .filter(({ containers }) => containers.some((c) => c.environment !== undefined))
-          .map(({ td }) => td),
-      ),
+    violations: (s) => taskDefinitionsWhere(s, (c) => c.environment !== undefined),
   },
   {
     ids: ["PROJECT-ECS-SECRETS-FROM-ARNS"],
     title: "container secrets come from Secrets Manager or SSM ARNs",
     violations: (s) =>
-      paths(
-        containersOf(s)
-          .filter(({ containers }) =>
-            containers.some((c) =>
-              asList<Block>(c.secrets).some(
-                (sec) => !/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(String(sec.valueFrom)),
-              ),
-            ),
-          )
-          .map(({ td }) => td),
+      taskDefinitionsWhere(s, (c) =>
+        asList<Block>(c.secrets).some(
+          (sec) => !/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(String(sec.valueFrom)),
+        ),
       ),
   },
   {
     ids: ["AwsSolutions-ECS7"],
     title: "containers log through awslogs to a group, region and stream prefix",
     violations: (s) =>
-      paths(
-        containersOf(s)
-          .filter(({ containers }) =>
-            containers.some((c) => {
-              const log = c.logConfiguration as Block | undefined;
-              return (
-                log?.logDriver !== "awslogs" ||
-                !log.options?.["awslogs-group"] ||
-                !log.options?.["awslogs-region"] ||
-                !log.options?.["awslogs-stream-prefix"]
-              );
-            }),
-          )
-          .map(({ td }) => td),
-      ),
+      taskDefinitionsWhere(s, (c) => {
+        const log = c.logConfiguration as Block | undefined;
+        return (
+          log?.logDriver !== "awslogs" ||
+          !log.options?.["awslogs-group"] ||
+          !log.options?.["awslogs-region"] ||
+          !log.options?.["awslogs-stream-prefix"]
+        );
+      }),
   },
   {
     ids: ["NIST-ECSTaskDefinitionUserForHostMode", "PROJECT-ECS-NON-ROOT"],
     title: "containers run as a non-root user",
     violations: (s) =>
-      paths(
-        containersOf(s)
-          .filter(({ containers }) =>
-            containers.some((c) => typeof c.user !== "string" || /^(root|0+)(:|$)/.test(c.user)),
-          )
-          .map(({ td }) => td),
-      ),
+      taskDefinitionsWhere(s, (c) => typeof c.user !== "string" || /^(root|0+)(:|$)/.test(c.user)),
   },
   {
     ids: ["PROJECT-ECS-IMAGE-TAG"],
     title: "images are pulled by the image_tag variable, never latest",
     violations: (s) =>
-      paths(
-        containersOf(s)
-          .filter(({ containers }) =>
-            containers.some(
-              (c) => !String(c.image).endsWith(":${var.image_tag}") || String(c.image).endsWith(":latest"),
-            ),
-          )
-          .map(({ td }) => td),
+      taskDefinitionsWhere(
+        s,
+        (c) => !String(c.image).endsWith(":${var.image_tag}") || String(c.image).endsWith(":latest"),
       ),
   },
   {
