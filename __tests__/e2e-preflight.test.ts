@@ -57,7 +57,8 @@ describe("npm run e2e in a bad environment", () => {
   });
 
   test("with the emulator port taken: names the port, exit 2, nothing left", async () => {
-    const server: Server = createServer();
+    // Any probe connection is closed at once, so the server can close when the test ends.
+    const server: Server = createServer((socket) => socket.destroy());
     await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
     const port = (server.address() as { port: number }).port;
     try {
@@ -67,7 +68,7 @@ describe("npm run e2e in a bad environment", () => {
       expect(run.stderr).toContain("fix: stop what listens there, choose other ports with E2E_MOTO_PORT");
       expect([run.newFolders, run.newEmulators]).toEqual([[], []]);
     } finally {
-      server.close();
+      await new Promise((closed) => server.close(closed));
     }
   });
 
