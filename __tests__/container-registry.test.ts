@@ -1,7 +1,9 @@
 import "cdktf/lib/testing/adapters/jest";
 import { ContainerRegistry } from "../constructs/container-registry";
 import type { ContainerRegistryProps } from "../constructs/container-registry";
+import { ECR_MAX_IMAGES_PER_REPOSITORY } from "../constructs/rules/registry";
 import { blockOf, dataSources, ref, synth, testStack } from "./support/synth";
+import type { Block } from "./support/synth";
 
 const BASE: ContainerRegistryProps = {
   repositoryName: "orders-api",
@@ -26,14 +28,18 @@ describe("ContainerRegistry", () => {
     });
   });
 
-  test("expires untagged images after N days and keeps the last M tagged images", () => {
-    const { registry, json } = build({ untaggedImageExpiryDays: 7, taggedImagesToKeep: 30 });
+  function lifecycleRules(overrides: Parameters<typeof build>[0]) {
+    const { registry, json } = build(overrides);
     const policy = blockOf(json, registry.lifecyclePolicy);
     expect(policy.repository).toBe(ref(registry.repository, "name"));
     const name = /^\$\{data\.aws_ecr_lifecycle_policy_document\.([^.]+)\.json\}$/.exec(
       policy.policy,
     )?.[1] as string;
-    expect(dataSources(json, "aws_ecr_lifecycle_policy_document")[name]?.rule).toEqual([
+    return dataSources(json, "aws_ecr_lifecycle_policy_document")[name]?.rule as Block[];
+  }
+
+  test("expires untagged images after N days, keeps release images, and keeps the last M other tagged images", () => {
+    expect(lifecycleRules({ untaggedImageExpiryDays: 7, taggedImagesToKeep: 30 })).toEqual([
       {
         priority: 1,
         description: "Expire untagged images after 7 days",
@@ -43,8 +49,22 @@ describe("ContainerRegistry", () => {
         action: [{ type: "expire" }],
       },
       {
+        // ECR never lets a lower-priority rule expire an image a higher one selected.
         priority: 2,
-        description: "Keep the last 30 tagged images",
+        description: "Keep release images (v*): no lower rule may expire them",
+        selection: [
+          {
+            tag_status: "tagged",
+            tag_pattern_list: ["v*"],
+            count_type: "imageCountMoreThan",
+            count_number: ECR_MAX_IMAGES_PER_REPOSITORY,
+          },
+        ],
+        action: [{ type: "expire" }],
+      },
+      {
+        priority: 3,
+        description: "Keep the last 30 other tagged images",
         selection: [
           {
             tag_status: "tagged",
@@ -58,6 +78,17 @@ describe("ContainerRegistry", () => {
     ]);
   });
 
+  test("protects the release tag patterns given, or none with []", () => {
+    const protecting = (rules: Block[]) =>
+      rules.filter((r) => String(r.description).startsWith("Keep release"));
+    expect(
+      protecting(lifecycleRules({ protectedTagPatterns: ["release-*", "v*.*.*"] })).map(
+        (r) => (r.selection as Block[])[0]?.tag_pattern_list,
+      ),
+    ).toEqual([["release-*", "v*.*.*"]]);
+    expect(protecting(lifecycleRules({ protectedTagPatterns: [] }))).toEqual([]);
+  });
+
   test.each<[string, Partial<ContainerRegistryProps>, RegExp]>([
     [
       "an uppercase name",
@@ -68,6 +99,11 @@ describe("ContainerRegistry", () => {
       "zero expiry days",
       { untaggedImageExpiryDays: 0 },
       /untaggedImageExpiryDays: got 0; allowed: an integer from 1 to 3650 days/,
+    ],
+    [
+      "a release pattern that protects every tag",
+      { protectedTagPatterns: ["*"] },
+      /protectedTagPatterns\[0\]: got '\*'; allowed: an ECR tag pattern/,
     ],
     [
       "keeping no tagged image",

@@ -54,8 +54,9 @@ const everyEnvironment = (settings: object) => ({ dev: settings, staging: settin
 const CONFIGURATIONS: Record<string, Synthesized> = {
   "the built-in configuration": synthesized(),
   "WAF and access logs everywhere": synthesized(everyEnvironment({ edge: { waf: true, accessLogs: true } })),
-  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs": synthesized(
-    everyEnvironment({
+  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no protected release tags": synthesized({
+    registry: { protectedTagPatterns: [] },
+    ...everyEnvironment({
       network: {
         natStrategy: "none",
         interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
@@ -65,7 +66,7 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
       service: { logRetentionDays: 365, environment: { LOG_LEVEL: null } },
       edge: { httpRedirect: false, ipv6: false, deletionProtection: true, accessLogs: true },
     }),
-  ),
+  }),
 };
 
 describe.each(Object.entries(CONFIGURATIONS))("security policy with %s", (_, { project, stacks }) => {

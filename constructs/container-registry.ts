@@ -3,7 +3,7 @@ import { DataAwsEcrLifecyclePolicyDocument } from "@cdktf/provider-aws/lib/data-
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { validProps } from "./rules/props";
-import { REGISTRY_RULES } from "./rules/registry";
+import { ECR_MAX_IMAGES_PER_REPOSITORY, REGISTRY_RULES } from "./rules/registry";
 import type { RegistryOptions } from "./rules/registry";
 
 export interface ContainerRegistryProps extends RegistryOptions {
@@ -24,6 +24,12 @@ export interface ContainerRegistryProps extends RegistryOptions {
    */
   readonly taggedImagesToKeep?: number;
   /**
+   * Tag patterns of release images that the keep-the-last-N rule never expires.
+   *
+   * @default ["v*"]
+   */
+  readonly protectedTagPatterns?: readonly string[];
+  /**
    * Whether `terraform destroy` may delete the repository while it still holds images.
    *
    * @default false
@@ -33,7 +39,8 @@ export interface ContainerRegistryProps extends RegistryOptions {
 
 /**
  * ECR repository with immutable tags, scan on push, KMS encryption and a lifecycle policy that
- * expires untagged images after N days and keeps the last M tagged images.
+ * expires untagged images after N days and keeps the last M tagged images, never expiring
+ * release images (protected tag patterns) by that count.
  */
 export class ContainerRegistry extends Construct {
   public readonly repository: EcrRepository;
@@ -43,7 +50,7 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    const { untaggedImageExpiryDays, taggedImagesToKeep, forceDelete } = validProps(
+    const { untaggedImageExpiryDays, taggedImagesToKeep, protectedTagPatterns, forceDelete } = validProps(
       this.node.path,
       { rules: REGISTRY_RULES },
       props,
@@ -75,9 +82,26 @@ export class ContainerRegistry extends Construct {
           ],
           action: [{ type: "expire" }],
         },
+        ...(protectedTagPatterns.length === 0
+          ? []
+          : [
+              {
+                priority: 2,
+                description: `Keep release images (${protectedTagPatterns.join(", ")}): no lower rule may expire them`,
+                selection: [
+                  {
+                    tagStatus: "tagged",
+                    tagPatternList: [...protectedTagPatterns],
+                    countType: "imageCountMoreThan",
+                    countNumber: ECR_MAX_IMAGES_PER_REPOSITORY,
+                  },
+                ],
+                action: [{ type: "expire" }],
+              },
+            ]),
         {
-          priority: 2,
-          description: `Keep the last ${taggedImagesToKeep} tagged images`,
+          priority: 3,
+          description: `Keep the last ${taggedImagesToKeep} other tagged images`,
           selection: [
             {
               tagStatus: "tagged",

@@ -51,6 +51,7 @@ export class RegistryStack extends ProjectStack {
       kmsKeyArn: this.key.keyArn,
       untaggedImageExpiryDays: settings.untaggedImageExpiryDays,
       taggedImagesToKeep: settings.taggedImagesToKeep,
+      protectedTagPatterns: settings.protectedTagPatterns,
       forceDelete: settings.forceDelete,
     });
 

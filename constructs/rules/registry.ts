@@ -1,5 +1,5 @@
 /** The shared ECR repository's options, declared once. */
-import { booleanValue, check, integerIn } from "./checks";
+import { booleanValue, check, integerIn, listOf } from "./checks";
 import type { PropRules } from "./props";
 
 /** ECR repository names: 2-256 characters, lowercase, with `/`-separated path components. */
@@ -12,10 +12,29 @@ export const repositoryName = check(
     /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(v),
 );
 
+/** An ECR lifecycle tag pattern: tag characters and up to four `*` wildcards, e.g. "v*". */
+export const lifecycleTagPattern = check(
+  'an ECR tag pattern of 1-128 letters, digits, . _ - and up to four "*" wildcards, e.g. "v*"',
+  (v) =>
+    typeof v === "string" &&
+    v.length <= 128 &&
+    /^[A-Za-z0-9._*-]+$/.test(v) &&
+    v !== "*" &&
+    (v.match(/\*/g) ?? []).length <= 4,
+);
+
+/**
+ * ECR's default quota of images per repository: a count-based rule keeping this many never
+ * expires anything, which is how release tags are protected (an image a rule selects cannot be
+ * expired by a rule of lower priority).
+ */
+export const ECR_MAX_IMAGES_PER_REPOSITORY = 20000;
+
 export interface RegistryOptions {
   readonly repositoryName: string;
   readonly untaggedImageExpiryDays?: number;
   readonly taggedImagesToKeep?: number;
+  readonly protectedTagPatterns?: readonly string[];
   readonly forceDelete?: boolean;
 }
 
@@ -30,6 +49,12 @@ export const REGISTRY_RULES: PropRules<RegistryOptions> = {
     description: "How many tagged images the lifecycle policy keeps.",
     check: integerIn(1, 10000, "images"),
     default: 100,
+  },
+  protectedTagPatterns: {
+    description:
+      "Tags of release images the keep-the-last-N rule never expires (a running environment may still use them); [] protects none.",
+    check: listOf(lifecycleTagPattern, { max: 10, unique: true }),
+    default: ["v*"],
   },
   forceDelete: {
     description: "Let destroy delete the repository with its images.",

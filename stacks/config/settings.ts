@@ -104,6 +104,7 @@ export interface RegistrySettings {
   readonly repositoryName: string;
   readonly untaggedImageExpiryDays: number;
   readonly taggedImagesToKeep: number;
+  readonly protectedTagPatterns: readonly string[];
   readonly forceDelete: boolean;
   readonly state: StateSettings;
   readonly tags: Readonly<Record<string, string>>;

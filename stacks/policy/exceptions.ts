@@ -142,6 +142,15 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     resources: inEnvironments(always, () => ["service/task_definition"]),
     why: "Plain, non-secret settings (such as LOG_LEVEL) go in environment; with none, the key stays as an empty list because ECS returns one and leaving it out would show a change on every plan. Secret-looking names and values are refused at synth and secrets come from Secrets Manager or SSM (AWS-0036 passes).",
   },
+  {
+    rules: ["PROJECT-ECR-RELEASE-TAGS"],
+    condition: "registry.protectedTagPatterns is []",
+    resources: (stack) =>
+      stack.kind === "registry" && stack.settings.protectedTagPatterns.length === 0
+        ? ["registry/repository"]
+        : [],
+    why: "With no protected tag patterns, every tagged image counts towards registry.taggedImagesToKeep, so an image a running environment still uses can expire once that many newer ones are pushed.",
+  },
 ];
 
 /** The settings of a synthesized stack, by stack name. */

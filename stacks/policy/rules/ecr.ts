@@ -1,7 +1,28 @@
 /** Policy rules: ECR. */
 import type { PolicyRule } from "../stack-view";
 import { asList, isTrue, paths } from "../stack-view";
+import type { Entry, StackView } from "../stack-view";
 import type { Block } from "../terraform-json";
+import { ECR_MAX_IMAGES_PER_REPOSITORY } from "../../../constructs/rules/registry";
+
+/** The lifecycle-policy rules of each repository, by repository entry. */
+function lifecycleRules(s: StackView, repo: Entry): Block[] {
+  const policy = s
+    .resources("aws_ecr_lifecycle_policy")
+    .find((p) => p.block.repository === `\${aws_ecr_repository.${repo.name}.name}`);
+  return asList<Block>(s.referenced(policy?.block.policy)?.block.rule);
+}
+
+/** A rule that keeps tagged images of these patterns beyond any count the repository can reach. */
+const protectsReleases = (rule: Block) =>
+  asList<Block>(rule.selection).some(
+    (sel) =>
+      sel.tag_status === "tagged" &&
+      asList<string>(sel.tag_pattern_list).length > 0 &&
+      !asList<string>(sel.tag_pattern_list).includes("*") &&
+      sel.count_type === "imageCountMoreThan" &&
+      Number(sel.count_number) >= ECR_MAX_IMAGES_PER_REPOSITORY,
+  );
 
 export const ECR_RULES: readonly PolicyRule[] = [
   {
@@ -55,16 +76,34 @@ export const ECR_RULES: readonly PolicyRule[] = [
     violations: (s) =>
       paths(
         s.resources("aws_ecr_repository").filter((repo) => {
-          const policy = s
-            .resources("aws_ecr_lifecycle_policy")
-            .find((p) => p.block.repository === `\${aws_ecr_repository.${repo.name}.name}`);
-          const rules = asList<Block>(s.referenced(policy?.block.policy)?.block.rule);
+          const rules = lifecycleRules(s, repo);
           const selections = rules.flatMap((r) => asList<Block>(r.selection));
           return !(
             selections.some(
               (sel) => sel.tag_status === "untagged" && sel.count_type === "sinceImagePushed",
             ) &&
             selections.some((sel) => sel.tag_status === "tagged" && sel.count_type === "imageCountMoreThan")
+          );
+        }),
+      ),
+  },
+  {
+    ids: ["PROJECT-ECR-RELEASE-TAGS"],
+    title:
+      "release images (protected tag patterns) are kept by a rule that comes before any count-based expiry of tagged images",
+    violations: (s) =>
+      paths(
+        s.resources("aws_ecr_repository").filter((repo) => {
+          const rules = lifecycleRules(s, repo);
+          const firstProtecting = Math.min(...rules.filter(protectsReleases).map((r) => Number(r.priority)));
+          return (
+            rules.some(
+              (rule) =>
+                Number(rule.priority) < firstProtecting &&
+                asList<Block>(rule.selection).some(
+                  (sel) => sel.tag_status !== "untagged" && sel.count_type === "imageCountMoreThan",
+                ),
+            ) || !Number.isFinite(firstProtecting)
           );
         }),
       ),
