@@ -113,6 +113,7 @@ describe("EnvironmentStack", () => {
             name: "productioneurope",
             preset: "prod",
             overrides: {
+              accountId: "123456789012",
               edge: { domainName: "api.example.com", hostedZoneName: "example.com", waf: true },
             },
           },

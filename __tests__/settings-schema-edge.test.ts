@@ -162,10 +162,11 @@ const CASES: SchemaCase[] = [
   ],
   [
     "environment and registry pinned to different accounts",
-    { registry: { accountId: "111111111111" }, dev: { accountId: "222222222222" } },
+    // prod is pinned to 123456789012 in the example, so only dev differs.
+    { registry: { accountId: "123456789012" }, dev: { accountId: "222222222222" } },
     "dev",
     "accountId",
-    "the registry's account 111111111111",
+    "the registry's account 123456789012",
   ],
   [
     "no NAT while the registry is in another region",

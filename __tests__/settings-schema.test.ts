@@ -62,6 +62,7 @@ const PROD_CASES: SchemaCase[] = [
     "at least 365 in prod",
   ],
   ["no access logs", { prod: { edge: { accessLogs: false } } }, "prod", "edge.accessLogs", "true in prod"],
+  ["no pinned account", { prod: { accountId: null } }, "prod", "accountId", "required in prod"],
   // Fewer than 2 AZs is refused for every environment, so the field rule answers first.
   [
     "a single AZ",

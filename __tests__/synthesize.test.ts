@@ -10,7 +10,8 @@ import type { TerraformJson } from "./support/synth";
 
 const settings = loadSettings(PROJECT, {});
 const outdir = join(mkdtempSync(join(tmpdir(), "synth-test-")), "cdktf.out");
-synthesizeProject(settings, outdir);
+const warnings: string[] = [];
+synthesizeProject(settings, outdir, { warn: (text) => warnings.push(text) });
 const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
 const stackJson = (name: string): TerraformJson =>
   JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson;
@@ -28,6 +29,19 @@ function withHcl<T>(hcl: boolean, fn: () => T): T {
 }
 
 describe("synthesizeProject", () => {
+  test("warns when prod keeps its state in a local file, and not once it has a bucket", () => {
+    expect(warnings).toEqual([
+      "warning: prod (prod preset) keeps its Terraform state in a local file; set TF_STATE_BUCKET or prod.state.bucket for shared, locked state\n",
+    ]);
+    const withBucket: string[] = [];
+    synthesizeProject(
+      loadSettings(PROJECT, { TF_STATE_BUCKET: "acme-terraform-state" }),
+      join(mkdtempSync(join(tmpdir(), "synth-test-")), "cdktf.out"),
+      { warn: (text) => withBucket.push(text) },
+    );
+    expect(withBucket).toEqual([]);
+  });
+
   test("writes the registry and every environment, environments depending on the registry", () => {
     expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "prod", "registry", "staging"]);
     for (const env of ["dev", "staging", "prod"]) {

@@ -72,9 +72,21 @@ export function synthesizeProject(
     buildStacks(app, project);
     app.synth();
     if (hclRequested()) formatHcl(join(staging, "stacks"), warn);
+    warnAboutLocalState(project, warn);
     publish(staging, target, options.pruneStaleStacks ?? true);
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** prod with local state: allowed (a first try), but the state would live on one laptop. */
+function warnAboutLocalState(project: ProjectSettings, warn: (text: string) => void): void {
+  for (const env of project.environments) {
+    if (env.preset === "prod" && env.state.bucket === undefined) {
+      warn(
+        `warning: ${env.name} (prod preset) keeps its Terraform state in a local file; set TF_STATE_BUCKET or ${env.name}.state.bucket for shared, locked state\n`,
+      );
+    }
   }
 }
 

@@ -34,6 +34,8 @@ export const PROJECT: ProjectDefinition = {
       name: "prod",
       preset: "prod",
       overrides: {
+        // A placeholder: put the account prod deploys to here (a prod invariant requires one).
+        accountId: "123456789012",
         region: "eu-west-1",
         network: { vpcCidr: "10.30.0.0/16" },
         service: { environment: { LOG_LEVEL: "info" } },

@@ -99,4 +99,19 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
         : []),
     ],
   },
+  {
+    description:
+      "prod is pinned to its AWS account (accountId, which becomes the provider's allowed_account_ids), so a plan with the wrong credentials stops before it changes anything.",
+    reads: ["accountId"],
+    check: (env) =>
+      env.accountId === undefined
+        ? [
+            {
+              field: "accountId",
+              value: undefined,
+              allowed: "the 12-digit account prod deploys to (required in prod)",
+            },
+          ]
+        : [],
+  },
 ];
