@@ -81,6 +81,20 @@ describe("LoadBalancer", () => {
     });
   });
 
+  test("adds Strict-Transport-Security for a year to every HTTPS response, another max-age, or none with 0", () => {
+    const header = (json: ReturnType<typeof build>["json"], lb: LoadBalancer) =>
+      blockOf(json, lb.httpsListener).routing_http_response_strict_transport_security_header_value;
+    const byDefault = build();
+    expect(header(byDefault.json, byDefault.lb)).toBe("max-age=31536000");
+    const shorter = build({ hstsMaxAgeSeconds: 300 });
+    expect(header(shorter.json, shorter.lb)).toBe("max-age=300");
+    const none = build({ hstsMaxAgeSeconds: 0 });
+    expect(header(none.json, none.lb)).toBeUndefined();
+    expect(() => build({ hstsMaxAgeSeconds: 63072001 })).toThrow(
+      /hstsMaxAgeSeconds: got 63072001; allowed: an integer from 0 to 63072000 seconds/,
+    );
+  });
+
   test("answers HTTP on 80 only with a 301 to HTTPS", () => {
     const { lb, json } = build();
     const http = blockOf(json, lb.httpListener as never);

@@ -54,19 +54,26 @@ const everyEnvironment = (settings: object) => ({ dev: settings, staging: settin
 const CONFIGURATIONS: Record<string, Synthesized> = {
   "the built-in configuration": synthesized(),
   "WAF and access logs everywhere": synthesized(everyEnvironment({ edge: { waf: true, accessLogs: true } })),
-  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no protected release tags": synthesized({
-    registry: { protectedTagPatterns: [] },
-    ...everyEnvironment({
-      network: {
-        natStrategy: "none",
-        interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
-        flowLogRetentionDays: 365,
-        cacheTier: true,
-      },
-      service: { logRetentionDays: 365, environment: { LOG_LEVEL: null } },
-      edge: { httpRedirect: false, ipv6: false, deletionProtection: true, accessLogs: true },
+  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no protected release tags":
+    synthesized({
+      registry: { protectedTagPatterns: [] },
+      ...everyEnvironment({
+        network: {
+          natStrategy: "none",
+          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+          flowLogRetentionDays: 365,
+          cacheTier: true,
+        },
+        service: { logRetentionDays: 365, environment: { LOG_LEVEL: null } },
+        edge: {
+          httpRedirect: false,
+          ipv6: false,
+          deletionProtection: true,
+          accessLogs: true,
+          hstsMaxAgeSeconds: 0,
+        },
+      }),
     }),
-  }),
 };
 
 describe.each(Object.entries(CONFIGURATIONS))("security policy with %s", (_, { project, stacks }) => {

@@ -10,7 +10,7 @@ import { check, orToken } from "./rules/checks";
 import { DEFAULT_CONTAINER_PORT } from "./rules/fargate-service";
 import type { HealthCheckContract } from "./rules/health-check";
 import { HEALTH_CHECK_GROUP } from "./rules/health-check";
-import { LOAD_BALANCER_RULES, targetGroupNamePrefix } from "./rules/load-balancer";
+import { LOAD_BALANCER_RULES, hstsHeaderValue, targetGroupNamePrefix } from "./rules/load-balancer";
 import type { LoadBalancerOptions } from "./rules/load-balancer";
 import type { PropRules } from "./rules/props";
 import { validProps } from "./rules/props";
@@ -44,6 +44,8 @@ export interface LoadBalancerProps extends LoadBalancerOptions {
   readonly httpRedirect?: boolean;
   /** Dualstack (IPv4 and IPv6); the subnets need IPv6 CIDRs. @default false */
   readonly ipv6?: boolean;
+  /** max-age of the HSTS header the HTTPS listener adds; 0 for none. @default 31536000 */
+  readonly hstsMaxAgeSeconds?: number;
   /**
    * Access logs to this S3 bucket (SSE-S3, with a bucket policy for log delivery).
    *
@@ -177,6 +179,7 @@ export class LoadBalancer extends Construct {
       protocol: "HTTPS",
       sslPolicy: this.props.sslPolicy,
       certificateArn: this.props.certificateArn,
+      routingHttpResponseStrictTransportSecurityHeaderValue: hstsHeaderValue(this.props.hstsMaxAgeSeconds),
       defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
       tags: { Name: `${this.props.namePrefix}-https` },
     });

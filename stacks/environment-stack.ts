@@ -250,6 +250,7 @@ export class EnvironmentStack extends ProjectStack {
       deletionProtection: edge.deletionProtection,
       httpRedirect: edge.httpRedirect,
       ipv6: edge.ipv6,
+      hstsMaxAgeSeconds: edge.hstsMaxAgeSeconds,
       accessLogs: this.accessLogs && { bucket: this.accessLogs.bucketName, prefix: this.accessLogs.prefix },
       dependsOn: this.accessLogs && [this.accessLogs.policy],
     });

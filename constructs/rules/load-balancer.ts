@@ -61,6 +61,15 @@ export interface LoadBalancerOptions {
   readonly deregistrationDelaySeconds?: number;
   readonly httpRedirect?: boolean;
   readonly ipv6?: boolean;
+  readonly hstsMaxAgeSeconds?: number;
+}
+
+/** Two years: the longest HSTS max-age browsers' preload lists ask for. */
+export const HSTS_MAX_AGE_LIMIT_SECONDS = 63072000;
+
+/** The Strict-Transport-Security header the HTTPS listener adds, or undefined for none (max-age 0). */
+export function hstsHeaderValue(maxAgeSeconds: number): string | undefined {
+  return maxAgeSeconds === 0 ? undefined : `max-age=${maxAgeSeconds}`;
 }
 
 export const LOAD_BALANCER_RULES: PropRules<LoadBalancerOptions> = {
@@ -90,6 +99,12 @@ export const LOAD_BALANCER_RULES: PropRules<LoadBalancerOptions> = {
     description: "Dualstack ALB (IPv6 on the public tier) and an AAAA record.",
     check: booleanValue,
     default: false,
+  },
+  hstsMaxAgeSeconds: {
+    description:
+      "max-age of the Strict-Transport-Security header the HTTPS listener adds to every response (browsers then refuse plain HTTP for that long); 0 sends none.",
+    check: integerIn(0, HSTS_MAX_AGE_LIMIT_SECONDS, "seconds"),
+    default: 31536000,
   },
 };
 

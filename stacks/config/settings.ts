@@ -67,6 +67,7 @@ export interface EdgeSettings {
   readonly deregistrationDelaySeconds: number;
   readonly httpRedirect: boolean;
   readonly ipv6: boolean;
+  readonly hstsMaxAgeSeconds: number;
   readonly accessLogs: boolean;
   readonly accessLogRetentionDays: number;
   readonly waf: boolean;

@@ -151,6 +151,15 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
         : [],
     why: "With no protected tag patterns, every tagged image counts towards registry.taggedImagesToKeep, so an image a running environment still uses can expire once that many newer ones are pushed.",
   },
+  {
+    rules: ["PROJECT-ALB-HSTS"],
+    condition: "edge.hstsMaxAgeSeconds is below a year (0 sends no header)",
+    resources: inEnvironments(
+      (env) => env.edge.hstsMaxAgeSeconds < 31536000,
+      () => ["load_balancer/https_listener"],
+    ),
+    why: "A shorter Strict-Transport-Security max-age (or none) lets a browser fall back to plain HTTP sooner, for example while a domain moves; the default is a year.",
+  },
 ];
 
 /** The settings of a synthesized stack, by stack name. */

@@ -3,6 +3,8 @@ import type { PolicyRule } from "../stack-view";
 import { appLoadBalancers, asList, isTrue, paths } from "../stack-view";
 import type { Block } from "../terraform-json";
 
+const ONE_YEAR_SECONDS = 31536000;
+
 export const LOAD_BALANCER_RULES: readonly PolicyRule[] = [
   {
     ids: ["CKV_AWS_131", "AWS-0052"],
@@ -166,5 +168,20 @@ export const LOAD_BALANCER_RULES: readonly PolicyRule[] = [
     title: "target groups register ip targets (awsvpc tasks)",
     violations: (s) =>
       paths(s.resources("aws_lb_target_group").filter((tg) => tg.block.target_type !== "ip")),
+  },
+  {
+    ids: ["PROJECT-ALB-HSTS"],
+    title: "HTTPS listeners add Strict-Transport-Security with a max-age of at least a year",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_lb_listener")
+          .filter((l) => l.block.protocol === "HTTPS")
+          .filter((l) => {
+            const value = String(l.block.routing_http_response_strict_transport_security_header_value ?? "");
+            const maxAge = Number(/^max-age=(\d+)/.exec(value)?.[1] ?? 0);
+            return maxAge < ONE_YEAR_SECONDS;
+          }),
+      ),
   },
 ];
