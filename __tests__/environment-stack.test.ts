@@ -278,7 +278,7 @@ describe("EnvironmentStack", () => {
   });
 
   describe("ordering", () => {
-    test("the service waits for the HTTPS listener, which waits for the issued certificate", () => {
+    test("the service waits for the HTTPS listener and its Host rules, which wait for the issued certificate", () => {
       const { stack, json } = prod;
       const graph = referenceGraph(json);
       const address = (r: { terraformResourceType: string } & Parameters<typeof nameOf>[0]) =>
@@ -287,6 +287,11 @@ describe("EnvironmentStack", () => {
       const listener = address(stack.loadBalancer.httpsListener);
       const validation = address(stack.certificate?.validation as never);
       expect(blockOf(json, stack.service.service).depends_on).toContain(listener);
+      // The target group is attached to the load balancer only by the Host rule, so ECS must wait for it.
+      expect(stack.loadBalancer.hostRules).toHaveLength(1);
+      expect(blockOf(json, stack.service.service).depends_on).toContain(
+        address(stack.loadBalancer.hostRules[0] as never),
+      );
       expect(graph.get(listener)).toContain(validation);
       const serviceNeeds = dependenciesOf(graph, service);
       for (const needed of [

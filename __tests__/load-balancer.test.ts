@@ -81,6 +81,28 @@ describe("LoadBalancer", () => {
     });
   });
 
+  test("with host names: unknown Hosts get a fixed 404, the names (5 per rule) forward to the target group", () => {
+    const hosts = ["api.example.com", ...["a", "b", "c", "d", "e", "f"].map((h) => `${h}.example.com`)];
+    const { lb, json } = build({ hostNames: hosts });
+    expect(blockOf(json, lb.httpsListener).default_action).toEqual([
+      {
+        type: "fixed-response",
+        fixed_response: { content_type: "text/plain", message_body: "Not Found", status_code: "404" },
+      },
+    ]);
+    expect(lb.hostRules.map((rule) => blockOf(json, rule))).toEqual([
+      expect.objectContaining({
+        listener_arn: ref(lb.httpsListener, "arn"),
+        priority: 1,
+        condition: [{ host_header: { values: hosts.slice(0, 5) } }],
+        action: [{ type: "forward", target_group_arn: ref(lb.targetGroup, "arn") }],
+      }),
+      expect.objectContaining({ priority: 2, condition: [{ host_header: { values: hosts.slice(5) } }] }),
+    ]);
+    expect(lb.forwarding).toEqual([lb.httpsListener, ...lb.hostRules]);
+    expect(() => build({ hostNames: ["*.example.com"] })).toThrow(/hostNames\[0\]: got '\*\.example\.com'/);
+  });
+
   test("adds Strict-Transport-Security for a year to every HTTPS response, another max-age, or none with 0", () => {
     const header = (json: ReturnType<typeof build>["json"], lb: LoadBalancer) =>
       blockOf(json, lb.httpsListener).routing_http_response_strict_transport_security_header_value;

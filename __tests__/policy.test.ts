@@ -54,7 +54,7 @@ const everyEnvironment = (settings: object) => ({ dev: settings, staging: settin
 const CONFIGURATIONS: Record<string, Synthesized> = {
   "the built-in configuration": synthesized(),
   "WAF and access logs everywhere": synthesized(everyEnvironment({ edge: { waf: true, accessLogs: true } })),
-  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no protected release tags":
+  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no domain name, no protected release tags":
     synthesized({
       registry: { protectedTagPatterns: [] },
       ...everyEnvironment({
@@ -71,6 +71,9 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
           deletionProtection: true,
           accessLogs: true,
           hstsMaxAgeSeconds: 0,
+          domainName: null,
+          hostedZoneName: null,
+          certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234",
         },
       }),
     }),

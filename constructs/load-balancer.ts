@@ -3,10 +3,11 @@ import { Token } from "cdktf";
 import type { ITerraformDependable } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { acmCertificateArn } from "./rules/arns";
-import { tcpPort } from "./rules/aws-limits";
-import { check, orToken } from "./rules/checks";
+import { domainName, tcpPort } from "./rules/aws-limits";
+import { check, listOf, optional, orToken } from "./rules/checks";
 import { DEFAULT_CONTAINER_PORT } from "./rules/fargate-service";
 import type { HealthCheckContract } from "./rules/health-check";
 import { HEALTH_CHECK_GROUP } from "./rules/health-check";
@@ -44,6 +45,13 @@ export interface LoadBalancerProps extends LoadBalancerOptions {
   readonly httpRedirect?: boolean;
   /** Dualstack (IPv4 and IPv6); the subnets need IPv6 CIDRs. @default false */
   readonly ipv6?: boolean;
+  /**
+   * Host names the service answers (the certificate's names). Requests for any other Host get a
+   * fixed 404 from the listener and never reach the tasks.
+   *
+   * @default - every Host is forwarded
+   */
+  readonly hostNames?: readonly string[];
   /** max-age of the HSTS header the HTTPS listener adds; 0 for none. @default 31536000 */
   readonly hstsMaxAgeSeconds?: number;
   /**
@@ -68,10 +76,17 @@ type ResolvedProps = LoadBalancerProps &
     readonly healthCheck: HealthCheckContract;
   };
 
+/** AWS allows 5 condition values per listener rule. */
+const HOST_HEADER_VALUES_PER_RULE = 5;
+
 /** The construct's own wiring props, beyond the shared options. */
 const WIRING_RULES: PropRules<LoadBalancerProps> = {
   certificateArn: { description: "Certificate of the HTTPS listener.", check: orToken(acmCertificateArn) },
   targetGroupNamePrefix: { description: "Target-group name prefix.", check: targetGroupNamePrefix },
+  hostNames: {
+    description: "Host names forwarded to the service.",
+    check: optional(listOf(domainName, { min: 1, unique: true })),
+  },
   targetPort: { description: "Port of the targets.", check: tcpPort, default: DEFAULT_CONTAINER_PORT },
   subnetIds: {
     description: "Public subnets.",
@@ -98,6 +113,8 @@ export class LoadBalancer extends Construct {
   public readonly targetGroup: LbTargetGroup;
   public readonly httpsListener: LbListener;
   public readonly httpListener?: LbListener;
+  /** Rules forwarding the service's Host names to the target group (none without hostNames). */
+  public readonly hostRules: LbListenerRule[];
   public readonly dnsName: string;
   public readonly zoneId: string;
   public readonly targetGroupArn: string;
@@ -123,6 +140,7 @@ export class LoadBalancer extends Construct {
     this.targetGroup = this.addTargetGroup();
     this.targetGroupArn = this.targetGroup.arn;
     this.httpsListener = this.addHttpsListener();
+    this.hostRules = this.addHostRules();
     if (this.props.httpRedirect) this.httpListener = this.addHttpRedirectListener();
   }
 
@@ -180,9 +198,38 @@ export class LoadBalancer extends Construct {
       sslPolicy: this.props.sslPolicy,
       certificateArn: this.props.certificateArn,
       routingHttpResponseStrictTransportSecurityHeaderValue: hstsHeaderValue(this.props.hstsMaxAgeSeconds),
-      defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      defaultAction: [
+        this.props.hostNames === undefined
+          ? { type: "forward", targetGroupArn: this.targetGroup.arn }
+          : {
+              type: "fixed-response",
+              fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" },
+            },
+      ],
       tags: { Name: `${this.props.namePrefix}-https` },
     });
+  }
+
+  /** What the ECS service must wait for: the listener and the rules that attach the target group. */
+  public get forwarding(): ITerraformDependable[] {
+    return [this.httpsListener, ...this.hostRules];
+  }
+
+  private addHostRules(): LbListenerRule[] {
+    const hosts = this.props.hostNames ?? [];
+    const rules: LbListenerRule[] = [];
+    for (let i = 0; i < hosts.length; i += HOST_HEADER_VALUES_PER_RULE) {
+      rules.push(
+        new LbListenerRule(this, `https_host_rule_${rules.length}`, {
+          listenerArn: this.httpsListener.arn,
+          priority: rules.length + 1,
+          condition: [{ hostHeader: { values: hosts.slice(i, i + HOST_HEADER_VALUES_PER_RULE) } }],
+          action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+          tags: { Name: `${this.props.namePrefix}-https-hosts-${rules.length}` },
+        }),
+      );
+    }
+    return rules;
   }
 
   private addHttpRedirectListener(): LbListener {

@@ -251,6 +251,8 @@ export class EnvironmentStack extends ProjectStack {
       httpRedirect: edge.httpRedirect,
       ipv6: edge.ipv6,
       hstsMaxAgeSeconds: edge.hstsMaxAgeSeconds,
+      hostNames:
+        edge.domainName === undefined ? undefined : [edge.domainName, ...edge.subjectAlternativeNames],
       accessLogs: this.accessLogs && { bucket: this.accessLogs.bucketName, prefix: this.accessLogs.prefix },
       dependsOn: this.accessLogs && [this.accessLogs.policy],
     });
@@ -293,7 +295,7 @@ export class EnvironmentStack extends ProjectStack {
       securityGroupIds: [this.securityGroups.groupId("app")],
       targetGroupArn: this.loadBalancer.targetGroupArn,
       // The target group must be attached to the load balancer before the service registers in it.
-      dependsOn: [this.loadBalancer.httpsListener],
+      dependsOn: this.loadBalancer.forwarding,
       containerPort: svc.containerPort,
       cpu: svc.cpu,
       memory: svc.memory,

@@ -160,6 +160,15 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     ),
     why: "A shorter Strict-Transport-Security max-age (or none) lets a browser fall back to plain HTTP sooner, for example while a domain moves; the default is a year.",
   },
+  {
+    rules: ["PROJECT-ALB-HOST-404"],
+    condition: "edge.domainName is unset (an existing certificate without a name to match)",
+    resources: inEnvironments(
+      (env) => env.edge.domainName === undefined,
+      () => ["load_balancer/https_listener"],
+    ),
+    why: "Without edge.domainName the stack does not know which Host names the certificate serves, so the listener forwards every request to the service.",
+  },
 ];
 
 /** The settings of a synthesized stack, by stack name. */

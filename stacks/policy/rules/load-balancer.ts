@@ -184,4 +184,31 @@ export const LOAD_BALANCER_RULES: readonly PolicyRule[] = [
           }),
       ),
   },
+  {
+    ids: ["PROJECT-ALB-HOST-404"],
+    title:
+      "HTTPS listeners answer unknown Host names with a fixed 404; only rules matching the service's names forward to it",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_lb_listener")
+          .filter((l) => l.block.protocol === "HTTPS")
+          .filter((l) => {
+            const fallback = asList<Block>(l.block.default_action)[0];
+            const rules = s
+              .resources("aws_lb_listener_rule")
+              .filter((r) => r.block.listener_arn === `\${aws_lb_listener.${l.name}.arn}`);
+            return (
+              fallback?.type !== "fixed-response" ||
+              fallback.fixed_response?.status_code !== "404" ||
+              rules.length === 0 ||
+              rules.some((r) =>
+                asList<Block>(r.block.condition).every(
+                  (c) => asList<string>(c.host_header?.values).length === 0,
+                ),
+              )
+            );
+          }),
+      ),
+  },
 ];
