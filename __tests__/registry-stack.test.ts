@@ -22,7 +22,7 @@ describe("RegistryStack", () => {
     const key = blockOf(json, stack.key.key);
     expect(key.enable_key_rotation).toBe(true);
     const sids = (policyDocument(json, key.policy).statement as Array<{ sid: string }>).map((s) => s.sid);
-    expect(sids).toEqual(["AccountRootAdministersKeyThroughIam", "AccountUsesKeyThroughEcrOnly"]);
+    expect(sids).toEqual(["AccountRootAdministersKeyThroughIam", "AccountUsesKeyThroughEcr"]);
   });
 
   test("tags everything as the registry and keeps its own state", () => {

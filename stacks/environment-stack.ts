@@ -130,7 +130,7 @@ export class EnvironmentStack extends ProjectStack {
       partition: this.partition,
       usageStatements: [
         viaServiceKeyStatement(
-          "AccountUsesKeyThroughSecretsManagerAndSsmOnly",
+          "AccountUsesKeyThroughSecretsManagerAndSsm",
           [`secretsmanager.${this.region}.amazonaws.com`, `ssm.${this.region}.amazonaws.com`],
           this.accountId,
           this.partition,

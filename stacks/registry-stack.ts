@@ -39,7 +39,7 @@ export class RegistryStack extends ProjectStack {
       partition: this.partition,
       usageStatements: [
         viaServiceKeyStatement(
-          "AccountUsesKeyThroughEcrOnly",
+          "AccountUsesKeyThroughEcr",
           [`ecr.${this.region}.amazonaws.com`],
           this.accountId,
           this.partition,

@@ -84,9 +84,10 @@ export function cloudWatchLogsKeyStatement(
 }
 
 /**
- * Key-policy statement letting principals of the account use the key only through the given AWS
+ * Key-policy statement letting principals of the account use the key through the given AWS
  * services (`kms:ViaService`, e.g. "ecr.eu-west-1.amazonaws.com"): what services that encrypt on
- * a caller's behalf need. IAM policies still decide which principals may call those services.
+ * a caller's behalf need. Beside the account-root statement (which lets IAM policies grant any use
+ * of the key) it restricts nothing; it names the intended path.
  */
 export function viaServiceKeyStatement(
   sid: string,

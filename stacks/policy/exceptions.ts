@@ -96,7 +96,7 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     condition: "always",
     resources: (stack) =>
       stack.kind === "registry" ? ["ecr_key/policy"] : ["logs_key/policy", "secrets_key/policy"],
-    why: 'KMS key policies, not IAM identity policies: Resource "*" means the key itself, and the account-root statement (kms:*) is AWS\'s default key policy, which hands access control to IAM; without it the key can become unmanageable.',
+    why: 'KMS key policies, not IAM identity policies: Resource "*" means the key itself. The account-root statement (kms:*) is AWS\'s default key policy: it hands access control to IAM, so any principal of the account whose IAM policy allows a kms action on the key may use it, directly or through a service; without it the key can become unmanageable. The ViaService statements name the intended path (ECR, Secrets Manager and SSM) and narrow nothing beyond that.',
   },
   {
     rules: ["CKV_AWS_150"],
