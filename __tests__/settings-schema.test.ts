@@ -63,6 +63,13 @@ const PROD_CASES: SchemaCase[] = [
   ],
   ["no access logs", { prod: { edge: { accessLogs: false } } }, "prod", "edge.accessLogs", "true in prod"],
   ["no pinned account", { prod: { accountId: null } }, "prod", "accountId", "required in prod"],
+  [
+    "ECS Exec without the break-glass setting",
+    { prod: { service: { enableExecuteCommand: true } } },
+    "prod",
+    "service.enableExecuteCommand",
+    "false in prod, or true together with service.executeCommandBreakGlass",
+  ],
   // Fewer than 2 AZs is refused for every environment, so the field rule answers first.
   [
     "a single AZ",
@@ -188,4 +195,12 @@ describe("settings validation", () => {
       ]);
     });
   });
+});
+
+test("prod may turn ECS Exec on with the break-glass setting", () => {
+  expect(
+    problemsOf(
+      overrideFile({ prod: { service: { enableExecuteCommand: true, executeCommandBreakGlass: true } } }),
+    ),
+  ).toEqual([]);
 });

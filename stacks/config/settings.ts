@@ -50,6 +50,8 @@ export interface ServiceSettings {
   readonly user: string;
   readonly logRetentionDays: number;
   readonly enableExecuteCommand: boolean;
+  /** Break glass: allows enableExecuteCommand in an environment with the prod preset. */
+  readonly executeCommandBreakGlass: boolean;
   readonly circuitBreakerRollback: boolean;
   /** Default of the `image_tag` Terraform variable; unset means every plan must pass one. */
   readonly imageTagDefault?: string;

@@ -100,6 +100,12 @@ const SERVICE_SETTINGS: RuleGroup<ServiceSettings> = {
         "Default of the image_tag Terraform variable (unset: every plan passes -var image_tag=...).",
       check: optional(imageTag),
     },
+    executeCommandBreakGlass: {
+      description:
+        "Break glass: lets a prod environment turn on enableExecuteCommand (shell access to running tasks). Turn both off again after the incident.",
+      check: booleanValue,
+      default: false,
+    },
   },
 };
 

@@ -114,4 +114,20 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
           ]
         : [],
   },
+  {
+    description:
+      "prod gives no shell into running tasks: enableExecuteCommand stays off unless service.executeCommandBreakGlass is on.",
+    reads: ["service.enableExecuteCommand", "service.executeCommandBreakGlass"],
+    check: (env) =>
+      env.service.enableExecuteCommand && !env.service.executeCommandBreakGlass
+        ? [
+            {
+              field: "service.enableExecuteCommand",
+              value: true,
+              allowed:
+                "false in prod, or true together with service.executeCommandBreakGlass: true (an explicit break-glass change, reverted after the incident)",
+            },
+          ]
+        : [],
+  },
 ];
