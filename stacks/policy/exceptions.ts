@@ -169,6 +169,15 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     ),
     why: "Without edge.domainName the stack does not know which Host names the certificate serves, so the listener forwards every request to the service.",
   },
+  {
+    rules: ["CKV_AWS_378"],
+    condition: "edge.domainName is set (the target group hangs off the HTTPS listener's Host rules)",
+    resources: inEnvironments(
+      (env) => env.edge.domainName !== undefined,
+      () => ["load_balancer/target_group"],
+    ),
+    why: "TLS ends at the load balancer: the tasks, in private subnets and reachable only from the ALB's security group, speak HTTP. checkov accepts that only when a non-HTTP listener forwards to the target group as its default action; here the HTTPS listener's default is the fixed 404 and its Host rules forward.",
+  },
 ];
 
 /** The settings of a synthesized stack, by stack name. */

@@ -142,25 +142,25 @@ export const LOAD_BALANCER_RULES: readonly PolicyRule[] = [
       ),
   },
   {
-    ids: ["CKV_AWS_378"],
-    title: "a plain-HTTP target group is only forwarded to by HTTPS listeners",
+    ids: ["PROJECT-TG-HTTPS-LISTENERS"],
+    title: "a plain-HTTP target group is only forwarded to by HTTPS listeners (default actions and rules)",
     violations: (s) =>
       paths(
-        s
-          .resources("aws_lb_target_group")
-          .filter(
-            (tg) =>
-              tg.block.protocol === "HTTP" &&
-              s
-                .resources("aws_lb_listener")
-                .some(
-                  (l) =>
-                    l.block.protocol !== "HTTPS" &&
-                    asList<Block>(l.block.default_action).some(
-                      (a) => a.target_group_arn === `\${aws_lb_target_group.${tg.name}.arn}`,
-                    ),
-                ),
-          ),
+        s.resources("aws_lb_target_group").filter(
+          (tg) =>
+            tg.block.protocol === "HTTP" &&
+            s.resources("aws_lb_listener").some(
+              (l) =>
+                l.block.protocol !== "HTTPS" &&
+                [
+                  ...asList<Block>(l.block.default_action),
+                  ...s
+                    .resources("aws_lb_listener_rule")
+                    .filter((r) => r.block.listener_arn === `\${aws_lb_listener.${l.name}.arn}`)
+                    .flatMap((r) => asList<Block>(r.block.action)),
+                ].some((a) => a.target_group_arn === `\${aws_lb_target_group.${tg.name}.arn}`),
+            ),
+        ),
       ),
   },
   {
@@ -209,6 +209,27 @@ export const LOAD_BALANCER_RULES: readonly PolicyRule[] = [
               )
             );
           }),
+      ),
+  },
+  {
+    ids: ["CKV_AWS_378"],
+    title:
+      "target groups speak HTTPS, or HTTP only as the default action of a listener that is not HTTP (checkov's reading: rules do not count)",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_lb_target_group")
+          .filter((tg) => tg.block.protocol === "HTTP")
+          .filter(
+            (tg) =>
+              !s
+                .resources("aws_lb_listener")
+                .some(
+                  (l) =>
+                    l.block.protocol !== "HTTP" &&
+                    JSON.stringify(l.block.default_action ?? []).includes(`aws_lb_target_group.${tg.name}.`),
+                ),
+          ),
       ),
   },
 ];
