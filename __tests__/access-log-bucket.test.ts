@@ -58,6 +58,28 @@ describe("AccessLogBucket", () => {
     ]);
   });
 
+  test("keeps noncurrent versions as long as asked", () => {
+    const { json } = build({ noncurrentVersionDays: 365 });
+    const rules = only(json, "aws_s3_bucket_lifecycle_configuration").rule as Array<Record<string, unknown>>;
+    expect(rules[1]?.noncurrent_version_expiration).toEqual([{ noncurrent_days: 365 }]);
+  });
+
+  test("has no Object Lock by default; with objectLockDays, governance-mode retention on every object", () => {
+    const unlocked = build();
+    expect(blockOf(unlocked.json, unlocked.bucket.bucket).object_lock_enabled).toBeUndefined();
+    expect(unlocked.json.resource.aws_s3_bucket_object_lock_configuration).toBeUndefined();
+
+    const { bucket, json } = build({ objectLockDays: 400 });
+    expect(blockOf(json, bucket.bucket).object_lock_enabled).toBe(true);
+    expect(only(json, "aws_s3_bucket_object_lock_configuration")).toMatchObject({
+      bucket: ref(bucket.bucket),
+      rule: { default_retention: { mode: "GOVERNANCE", days: 400 } },
+    });
+    expect(() => build({ objectLockDays: -1 })).toThrow(
+      /objectLockDays: got -1; allowed: an integer from 0 to 3650 days/,
+    );
+  });
+
   test("lets the region's ELB account deliver under the prefix, and denies plain HTTP", () => {
     const { bucket, json } = build();
     const statements = policyDocument(json, only(json, "aws_s3_bucket_policy").policy).statement;

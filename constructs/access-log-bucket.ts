@@ -4,6 +4,8 @@ import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-s
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+// The generated class carries an "A" suffix (a name clash inside the provider bindings).
+import { S3BucketObjectLockConfigurationA as S3BucketObjectLockConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -12,9 +14,8 @@ import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncrypt
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { ELB_ACCOUNT_LOG_DELIVERY_REGIONS } from "./rules/aws-limits";
 import { checkField, throwIfProblems } from "./rules/checks";
-import { ACCESS_LOG_RETENTION_DAYS } from "./rules/load-balancer";
+import { ACCESS_LOG_OBJECT_LOCK_DAYS, ACCESS_LOG_RETENTION_DAYS } from "./rules/load-balancer";
 
-export const NONCURRENT_VERSION_EXPIRY_DAYS = 30;
 export const INCOMPLETE_UPLOAD_EXPIRY_DAYS = 7;
 
 export interface AccessLogBucketProps {
@@ -28,6 +29,20 @@ export interface AccessLogBucketProps {
   readonly prefix: string;
   /** Days after which log objects expire. */
   readonly retentionDays: number;
+  /**
+   * Days after which overwritten or deleted versions expire.
+   *
+   * @default 30
+   */
+  readonly noncurrentVersionDays?: number;
+  /**
+   * Object Lock (governance mode) for this many days on every new object: nobody without
+   * s3:BypassGovernanceRetention can delete or overwrite a log version before then. 0 is off.
+   * Turning it on or off replaces the bucket.
+   *
+   * @default 0
+   */
+  readonly objectLockDays?: number;
   /**
    * Whether destroy may delete the bucket with its logs (for throw-away environments).
    *
@@ -49,17 +64,28 @@ export class AccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
+    const { noncurrentVersionDays = 30, objectLockDays = 0 } = props;
     throwIfProblems(this.node.path, [
       ...checkField("retentionDays", props.retentionDays, ACCESS_LOG_RETENTION_DAYS),
+      ...checkField("noncurrentVersionDays", noncurrentVersionDays, ACCESS_LOG_RETENTION_DAYS),
+      ...checkField("objectLockDays", objectLockDays, ACCESS_LOG_OBJECT_LOCK_DAYS),
     ]);
     this.prefix = props.prefix;
 
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
+      objectLockEnabled: objectLockDays > 0 ? true : undefined,
       tags: { Name: props.bucketName },
     });
     this.bucketName = this.bucket.bucket;
+    this.addPrivacyAndEncryption();
+    this.addVersioningAndLock(objectLockDays);
+    this.addLifecycle(props.retentionDays, noncurrentVersionDays);
+    this.policy = this.addPolicy(props);
+  }
+
+  private addPrivacyAndEncryption(): void {
     const bucket = this.bucket.id;
     new S3BucketOwnershipControls(this, "ownership", {
       bucket,
@@ -76,26 +102,44 @@ export class AccessLogBucket extends Construct {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     });
-    new S3BucketVersioning(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+  }
+
+  private addVersioningAndLock(objectLockDays: number): void {
+    const bucket = this.bucket.id;
+    const versioning = new S3BucketVersioning(this, "versioning", {
       bucket,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    if (objectLockDays === 0) return;
+    new S3BucketObjectLockConfiguration(this, "object_lock", {
+      bucket,
+      rule: { defaultRetention: { mode: "GOVERNANCE", days: objectLockDays } },
+      dependsOn: [versioning],
+    });
+  }
+
+  private addLifecycle(retentionDays: number, noncurrentVersionDays: number): void {
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: this.bucket.id,
       rule: [
         {
           id: "expire-access-logs",
           status: "Enabled",
-          filter: [{ prefix: `${props.prefix}/` }],
-          expiration: [{ days: props.retentionDays }],
+          filter: [{ prefix: `${this.prefix}/` }],
+          expiration: [{ days: retentionDays }],
         },
         {
           id: "bucket-hygiene",
           status: "Enabled",
           filter: [{}],
-          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_VERSION_EXPIRY_DAYS }],
+          noncurrentVersionExpiration: [{ noncurrentDays: noncurrentVersionDays }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: INCOMPLETE_UPLOAD_EXPIRY_DAYS }],
         },
       ],
     });
+  }
 
+  private addPolicy(props: AccessLogBucketProps): S3BucketPolicy {
     const deliverer: DataAwsIamPolicyDocumentStatementPrincipals = ELB_ACCOUNT_LOG_DELIVERY_REGIONS.includes(
       props.region,
     )
@@ -123,6 +167,6 @@ export class AccessLogBucket extends Construct {
         },
       ],
     });
-    this.policy = new S3BucketPolicy(this, "policy", { bucket, policy: document.json });
+    return new S3BucketPolicy(this, "policy", { bucket: this.bucket.id, policy: document.json });
   }
 }

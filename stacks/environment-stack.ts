@@ -228,6 +228,8 @@ export class EnvironmentStack extends ProjectStack {
       accountId: this.accountId,
       prefix: "alb",
       retentionDays: accessLogRetentionDays,
+      noncurrentVersionDays: this.settings.edge.accessLogNoncurrentVersionDays,
+      objectLockDays: this.settings.edge.accessLogObjectLockDays,
       forceDestroy: !deletionProtection,
     });
   }

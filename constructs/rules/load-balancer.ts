@@ -165,6 +165,8 @@ export const HOSTED_ZONE_CROSS_CHECKS: ReadonlyArray<CrossCheck<HostedZoneOption
 
 /** Access-log retention, days. */
 export const ACCESS_LOG_RETENTION_DAYS = integerIn(1, 3650, "days");
+/** Object Lock retention of access logs; 0 is off. */
+export const ACCESS_LOG_OBJECT_LOCK_DAYS = integerIn(0, 3650, "days");
 
 /** The WAF's log group keeps this many days. */
 export const WAF_LOG_RETENTION = logRetentionDays;

@@ -39,7 +39,12 @@ const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
       capacity: { fargateBase: 2, fargateWeight: 1, spotWeight: 0 },
       logRetentionDays: 365,
     },
-    edge: { deletionProtection: true, accessLogs: true, accessLogRetentionDays: 365 },
+    edge: {
+      deletionProtection: true,
+      accessLogs: true,
+      accessLogRetentionDays: 365,
+      accessLogNoncurrentVersionDays: 365,
+    },
   },
 };
 

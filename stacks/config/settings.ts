@@ -72,6 +72,8 @@ export interface EdgeSettings {
   readonly hstsMaxAgeSeconds: number;
   readonly accessLogs: boolean;
   readonly accessLogRetentionDays: number;
+  readonly accessLogNoncurrentVersionDays: number;
+  readonly accessLogObjectLockDays: number;
   readonly waf: boolean;
   readonly loadBalancerName: string;
 }

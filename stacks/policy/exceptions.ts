@@ -134,7 +134,7 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
       (env) => env.edge.accessLogs,
       () => ["access_logs/bucket"],
     ),
-    why: "The ALB access-log bucket: ELB log delivery supports SSE-S3 only (no KMS key), and access-logging, replicating or sending notifications for the log bucket itself would need more buckets for no gain. It blocks public access, is versioned, denies plain HTTP and expires its logs.",
+    why: "The ALB access-log bucket: ELB log delivery supports SSE-S3 only (no KMS key), and access-logging, replicating or sending notifications for the log bucket itself would need more buckets for no gain. It blocks public access, denies plain HTTP and is versioned: logs expire after edge.accessLogRetentionDays, and overwritten or deleted versions after edge.accessLogNoncurrentVersionDays (a year in prod). Only with edge.accessLogObjectLockDays above 0 is each log version also write-once (Object Lock, governance mode) for that long; otherwise a principal allowed s3:DeleteObjectVersion on the bucket can remove logs before they expire.",
   },
   {
     rules: ["AwsSolutions-ECS2"],

@@ -13,6 +13,7 @@ import {
 import { booleanValue, check, matches, optional } from "../../../constructs/rules/checks";
 import { SERVICE_GROUP, SERVICE_RULES } from "../../../constructs/rules/fargate-service";
 import {
+  ACCESS_LOG_OBJECT_LOCK_DAYS,
   ACCESS_LOG_RETENTION_DAYS,
   CERTIFICATE_RULES,
   LOAD_BALANCER_RULES,
@@ -135,6 +136,17 @@ const EDGE_SETTINGS: RuleGroup<EdgeSettings & { namePrefix: string; region: stri
       description: "Days the ALB access logs are kept.",
       check: ACCESS_LOG_RETENTION_DAYS,
       default: 90,
+    },
+    accessLogNoncurrentVersionDays: {
+      description: "Days overwritten or deleted access-log versions are kept (the bucket is versioned).",
+      check: ACCESS_LOG_RETENTION_DAYS,
+      default: 30,
+    },
+    accessLogObjectLockDays: {
+      description:
+        "Object Lock (governance mode) on every access-log object for this many days; 0 is off. Changing between 0 and more replaces the bucket.",
+      check: ACCESS_LOG_OBJECT_LOCK_DAYS,
+      default: 0,
     },
     waf: {
       description:
