@@ -1,14 +1,37 @@
-// Compares a checkov JSON report of cdktf.out with the findings stacks/policy/exceptions.ts
-// accepts for the configuration that was synthesized (STACK_CONFIG_FILE and STACK_ENVIRONMENTS
-// are honoured as by npm run synth), and prints the result per stack. Exit 1 on a failed check no
-// exception accepts, or on an accepted checkov finding that no longer occurs.
-// Usage (bundled by .ci/scan): node dist/scan-report.js <checkov.json> <cdktf.out>
-import { readFileSync } from "node:fs";
+// Compares the scanners' reports of one synthesized configuration with the findings
+// stacks/policy/exceptions.ts accepts for it (STACK_CONFIG_FILE and STACK_ENVIRONMENTS are
+// honoured as by npm run synth), and prints the result per scanner and stack. Exit 1 on a failed
+// check no exception accepts, or on an accepted finding a scanner checks for but no longer reports.
+// Usage (bundled by .ci/scan): node dist/scan-report.js <cdktf.out> <report dir>
+//   <report dir>/checkov.json       checkov --framework terraform_json over <cdktf.out>/stacks
+//   <report dir>/tfsec-<stack>.json tfsec --include-passed over the HCL of that stack
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
 import { acceptedFindings } from "../stacks/policy/exceptions";
 import { compareFindings, findingKey } from "../stacks/policy/findings";
+
+/** One check result, located by stack and Terraform name (resource or data source). */
+interface Result {
+  readonly id: string;
+  readonly title: string;
+  readonly stack: string;
+  readonly name: string;
+  readonly passed: boolean;
+}
+
+interface Scanner {
+  readonly name: string;
+  /** Whether an accepted finding with this rule ID is one this scanner reports. */
+  readonly reports: (id: string) => boolean;
+  /**
+   * Accepted findings this scanner does not report although the catalog rule finds them, and why:
+   * keyed by rule ID ("AWS-0104") or by rule ID and resource ("AWS-0057 network/flow_log_policy").
+   */
+  readonly blind: Readonly<Record<string, string>>;
+  readonly results: readonly Result[];
+}
 
 interface CheckovCheck {
   readonly check_id: string;
@@ -23,15 +46,70 @@ interface CheckovReport {
     readonly skipped_checks?: CheckovCheck[];
   };
 }
+interface TfsecResult {
+  readonly rule_id: string;
+  readonly rule_description: string;
+  readonly resource: string;
+  readonly status?: number;
+}
 interface Manifest {
   readonly stacks: Record<string, { readonly synthesizedStackPath: string }>;
 }
 type Blocks = Record<string, Record<string, { "//"?: { metadata?: { path?: string } } }>>;
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
+const lastSegment = (address: string) => address.split(".").pop() ?? "";
+
+function checkov(reportDir: string): Scanner {
+  const raw = readJson<CheckovReport | CheckovReport[]>(join(reportDir, "checkov.json"));
+  const results: Result[] = [];
+  for (const report of Array.isArray(raw) ? raw : [raw]) {
+    const { passed_checks = [], failed_checks = [], skipped_checks = [] } = report.results;
+    for (const [passed, checks] of [
+      [true, passed_checks],
+      [false, [...failed_checks, ...skipped_checks]],
+    ] as const) {
+      for (const c of checks) {
+        const stack = c.file_path.split("/").filter(Boolean)[0] ?? "";
+        results.push({ id: c.check_id, title: c.check_name, stack, name: lastSegment(c.resource), passed });
+      }
+    }
+  }
+  return { name: "checkov (JSON)", reports: (id) => id.startsWith("CKV"), blind: {}, results };
+}
+
+/** tfsec's IDs are AVD-AWS-nnnn; the catalog uses trivy's AWS-nnnn for the same rules. */
+function tfsec(reportDir: string): Scanner {
+  const results: Result[] = [];
+  for (const file of readdirSync(reportDir).filter((f) => /^tfsec-.+\.json$/.test(f))) {
+    const stack = file.slice("tfsec-".length, -".json".length);
+    const report = readJson<{ results: TfsecResult[] | null }>(join(reportDir, file));
+    for (const r of report.results ?? []) {
+      results.push({
+        id: r.rule_id.replace(/^AVD-/, ""),
+        title: r.rule_description,
+        stack,
+        name: lastSegment(r.resource),
+        passed: r.status === 1,
+      });
+    }
+  }
+  return {
+    name: "tfsec (HCL)",
+    reports: (id) => /^AWS-\d{4}$/.test(id),
+    blind: {
+      "AWS-0104":
+        "tfsec 1.28 reads egress only from aws_security_group and aws_security_group_rule, not from aws_vpc_security_group_egress_rule",
+      "AWS-0057 network/flow_log_policy":
+        "tfsec 1.28 reports the `<log group ARN>:*` streams of the execution policy but not the same pattern in the flow-log role's policy",
+    },
+    results,
+  };
+}
 
 /** Construct path (inside the stack) of each resource and data source name, per stack. */
-function constructPaths(outdir: string, manifest: Manifest): Record<string, Record<string, string>> {
+function constructPaths(outdir: string): Record<string, Record<string, string>> {
+  const manifest = readJson<Manifest>(join(outdir, "manifest.json"));
   const paths: Record<string, Record<string, string>> = {};
   for (const [stack, entry] of Object.entries(manifest.stacks)) {
     const json = readJson<{ resource?: Blocks; data?: Blocks }>(join(outdir, entry.synthesizedStackPath));
@@ -47,56 +125,51 @@ function constructPaths(outdir: string, manifest: Manifest): Record<string, Reco
   return paths;
 }
 
-function main(reportPath: string, outdir: string): number {
-  const raw = readJson<CheckovReport | CheckovReport[]>(reportPath);
-  const reports = Array.isArray(raw) ? raw : [raw];
-  const manifest = readJson<Manifest>(join(outdir, "manifest.json"));
-  const paths = constructPaths(outdir, manifest);
-  const locate = (check: CheckovCheck) => {
-    const stack = check.file_path.split("/").filter(Boolean)[0] ?? "";
-    const name = check.resource.split(".").pop() ?? "";
-    return { stack, resource: paths[stack]?.[name] ?? check.resource };
-  };
-
-  const counts: Record<string, { passed: number; failed: number }> = {};
-  const failed: string[] = [];
-  const names = new Map<string, string>();
-  for (const report of reports) {
-    for (const [kind, list] of [
-      ["passed", report.results.passed_checks],
-      ["failed", [...(report.results.failed_checks ?? []), ...(report.results.skipped_checks ?? [])]],
-    ] as const) {
-      for (const check of list ?? []) {
-        const { stack, resource } = locate(check);
-        const count = (counts[stack] ??= { passed: 0, failed: 0 });
-        count[kind]++;
-        if (kind === "failed") {
-          const key = findingKey(check.check_id, stack, resource);
-          failed.push(key);
-          names.set(key, check.check_name);
-        }
-      }
+function judge(scanner: Scanner, paths: Record<string, Record<string, string>>, accepted: string[]): boolean {
+  const titles = new Map<string, string>();
+  const counts: Record<string, { passed: number; failed: number; excepted: number }> = {};
+  const failed = new Set<string>();
+  for (const r of scanner.results) {
+    const key = findingKey(r.id, r.stack, paths[r.stack]?.[r.name] ?? r.name);
+    const count = (counts[r.stack] ??= { passed: 0, failed: 0, excepted: 0 });
+    if (r.passed) count.passed++;
+    else {
+      failed.add(key);
+      titles.set(key, r.title);
     }
   }
+  const blindTo = (finding: string) => {
+    const [id, , resource] = finding.split(" | ") as [string, string, string];
+    return `${id} ${resource}` in scanner.blind || id in scanner.blind;
+  };
+  const mine = accepted.filter((f) => scanner.reports(f.split(" | ")[0] as string) && !blindTo(f));
+  const { unexpected, stale } = compareFindings([...failed].sort(), mine);
+  const acceptedSet = new Set(mine);
+  for (const key of failed) {
+    const stack = key.split(" | ")[1] as string;
+    const count = counts[stack] as { failed: number; excepted: number };
+    if (acceptedSet.has(key)) count.excepted++;
+    else count.failed++;
+  }
 
-  const project = loadSettings(PROJECT, process.env);
-  const accepted = acceptedFindings(project, Object.keys(manifest.stacks)).filter((f) => f.startsWith("CKV"));
-  const { unexpected, stale } = compareFindings([...new Set(failed)].sort(), accepted);
-  const acceptedSet = new Set(accepted);
-
-  console.log("\nstack       passed  failed  excepted");
-  for (const stack of Object.keys(counts).sort()) {
-    const count = counts[stack] as { passed: number; failed: number };
-    const excepted = failed.filter((f) => f.includes(` | ${stack} | `) && acceptedSet.has(f)).length;
+  console.log(`\n${scanner.name}\nstack       passed  failed  excepted`);
+  for (const [stack, c] of Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))) {
     console.log(
-      `${stack.padEnd(10)} ${String(count.passed).padStart(7)} ${String(count.failed - excepted).padStart(7)} ${String(excepted).padStart(9)}`,
+      `${stack.padEnd(10)} ${String(c.passed).padStart(7)} ${String(c.failed).padStart(7)} ${String(c.excepted).padStart(9)}`,
     );
+  }
+  const unseen = accepted.filter((f) => scanner.reports(f.split(" | ")[0] as string) && blindTo(f));
+  if (unseen.length > 0)
+    console.log("accepted, and found by the catalog rule, but not reported by this scanner:");
+  for (const key of unseen) {
+    const [id, , resource] = key.split(" | ") as [string, string, string];
+    console.log(`  ${key}: ${scanner.blind[`${id} ${resource}`] ?? scanner.blind[id] ?? ""}`);
   }
   if (unexpected.length > 0) {
     console.error(
       `\n${unexpected.length} failed check(s) that no exception in stacks/policy/exceptions.ts accepts:`,
     );
-    unexpected.forEach((key) => console.error(`  ${key}: ${names.get(key) ?? ""}`));
+    unexpected.forEach((key) => console.error(`  ${key}: ${titles.get(key) ?? ""}`));
   }
   if (stale.length > 0) {
     console.error(
@@ -104,14 +177,22 @@ function main(reportPath: string, outdir: string): number {
     );
     stale.forEach((key) => console.error(`  ${key}`));
   }
-  if (unexpected.length > 0 || stale.length > 0) return 1;
-  console.log("\ncheckov: no failed check outside the reviewed exceptions");
+  return unexpected.length === 0 && stale.length === 0;
+}
+
+function main(outdir: string, reportDir: string): number {
+  const paths = constructPaths(outdir);
+  const project = loadSettings(PROJECT, process.env);
+  const accepted = acceptedFindings(project, Object.keys(paths));
+  const verdicts = [checkov(reportDir), tfsec(reportDir)].map((s) => judge(s, paths, accepted));
+  if (verdicts.includes(false)) return 1;
+  console.log("\nno failed check outside the reviewed exceptions");
   return 0;
 }
 
-const [reportPath, outdir] = process.argv.slice(2);
-if (reportPath === undefined || outdir === undefined) {
-  console.error("usage: node dist/scan-report.js <checkov.json> <cdktf.out>");
+const [outdir, reportDir] = process.argv.slice(2);
+if (outdir === undefined || reportDir === undefined) {
+  console.error("usage: node dist/scan-report.js <cdktf.out> <report dir>");
   process.exit(2);
 }
-process.exit(main(reportPath, outdir));
+process.exit(main(outdir, reportDir));

@@ -109,6 +109,13 @@ const CASES: SchemaCase[] = [
     "edge.idleTimeoutSeconds",
     "an integer from 1 to 4000",
   ],
+  [
+    "a WAF rate limit below what WAF accepts",
+    { dev: { edge: { waf: true, wafRateLimitPerIp: 99 } } },
+    "dev",
+    "edge.wafRateLimitPerIp",
+    "an integer from 100 to 2000000000",
+  ],
   // state and tags
   [
     "an invalid state bucket",

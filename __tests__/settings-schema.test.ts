@@ -62,6 +62,7 @@ const PROD_CASES: SchemaCase[] = [
     "at least 365 in prod",
   ],
   ["no access logs", { prod: { edge: { accessLogs: false } } }, "prod", "edge.accessLogs", "true in prod"],
+  ["no WAF", { prod: { edge: { waf: false } } }, "prod", "edge.waf", "true in prod"],
   ["no pinned account", { prod: { accountId: null } }, "prod", "accountId", "required in prod"],
   [
     "ECS Exec without the break-glass setting",

@@ -3,8 +3,9 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import { checkField, throwIfProblems } from "./rules/checks";
-import { WAF_LOG_RETENTION } from "./rules/load-balancer";
+import { WAF_REDACTED_HEADERS, WEB_ACL_RULES } from "./rules/load-balancer";
+import type { WebAclOptions } from "./rules/load-balancer";
+import { validProps } from "./rules/props";
 import { renderUntypedAsBlocks } from "./support/hcl-rendering";
 
 /**
@@ -20,79 +21,111 @@ export const MANAGED_RULE_GROUPS: ReadonlyArray<{
   { name: "AWSManagedRulesAnonymousIpList", countOnly: ["HostingProviderIPList"] },
   { name: "AWSManagedRulesCommonRuleSet", countOnly: ["SizeRestrictions_BODY"] },
   { name: "AWSManagedRulesKnownBadInputsRuleSet", countOnly: [] },
+  { name: "AWSManagedRulesSQLiRuleSet", countOnly: [] },
 ];
+
+/** Name of the rate-based rule, the web ACL's first. */
+export const RATE_LIMIT_RULE_NAME = "RateLimitPerClientIp";
 
 /** WAF requires log groups whose name starts with this. */
 export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
 
-export interface WebAclProps {
+export interface WebAclProps extends WebAclOptions {
   readonly namePrefix: string;
   /** ARN of the load balancer to protect. */
   readonly resourceArn: string;
-  readonly logRetentionDays: number;
+  /** Requests one client IP may send in 5 minutes before it is blocked. @default 2000 */
+  readonly rateLimitPerIp?: number;
   /** @default - CloudWatch Logs' own encryption */
   readonly logKmsKeyArn?: string;
 }
 
 /**
- * Regional WAF web ACL in front of the load balancer: AWS managed rule groups (IP reputation,
- * common rule set, known bad inputs), metrics, and logs to an encrypted log group.
+ * Regional WAF web ACL in front of the load balancer: a per-IP rate limit, then AWS managed rule
+ * groups (IP reputation, anonymous IPs, common rule set, known bad inputs, SQL injection), with
+ * metrics, and logs to an encrypted log group that never holds credentials or cookies.
  */
 export class WebAcl extends Construct {
   public readonly webAcl: Wafv2WebAcl;
   public readonly logGroup: CloudwatchLogGroup;
+  private readonly props: Required<Pick<WebAclProps, "rateLimitPerIp">> & WebAclProps;
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
-    throwIfProblems(this.node.path, [
-      ...checkField("logRetentionDays", props.logRetentionDays, WAF_LOG_RETENTION),
-    ]);
-    const metric = (name: string) => ({
-      cloudwatchMetricsEnabled: true,
-      sampledRequestsEnabled: true,
-      metricName: name,
-    });
-    this.webAcl = new Wafv2WebAcl(this, "web_acl", {
-      name: `${props.namePrefix}-alb`,
-      description: `Protects the load balancer of ${props.namePrefix}`,
+    this.props = validProps(this.node.path, { rules: WEB_ACL_RULES }, props) as WebAcl["props"];
+    this.webAcl = this.addWebAcl();
+    this.associateWithLoadBalancer();
+    this.logGroup = this.addLogGroup();
+    this.addLogging();
+  }
+
+  private metric(name: string) {
+    return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: name };
+  }
+
+  private addWebAcl(): Wafv2WebAcl {
+    const { namePrefix, rateLimitPerIp } = this.props;
+    const acl = new Wafv2WebAcl(this, "web_acl", {
+      name: `${namePrefix}-alb`,
+      description: `Protects the load balancer of ${namePrefix}`,
       scope: "REGIONAL",
       defaultAction: { allow: {} },
-      visibilityConfig: metric(`${props.namePrefix}-alb`),
-      rule: MANAGED_RULE_GROUPS.map((group, i) => ({
-        name: group.name,
-        priority: i + 1,
-        overrideAction: { none: {} },
-        // `statement` is untyped in the bindings, so it is written with Terraform's snake_case names.
-        statement: {
-          managed_rule_group_statement: {
-            name: group.name,
-            vendor_name: "AWS",
-            ...(group.countOnly.length > 0
-              ? {
-                  rule_action_override: group.countOnly.map((rule) => ({
-                    name: rule,
-                    action_to_use: { count: {} },
-                  })),
-                }
-              : {}),
-          },
+      visibilityConfig: this.metric(`${namePrefix}-alb`),
+      rule: [
+        {
+          name: RATE_LIMIT_RULE_NAME,
+          priority: 0,
+          action: { block: {} },
+          // `statement` is untyped in the bindings, so it is written with Terraform's snake_case names.
+          statement: { rate_based_statement: { limit: rateLimitPerIp, aggregate_key_type: "IP" } },
+          visibilityConfig: this.metric(`${namePrefix}-${RATE_LIMIT_RULE_NAME}`),
         },
-        visibilityConfig: metric(`${props.namePrefix}-${group.name}`),
-      })),
+        ...MANAGED_RULE_GROUPS.map((group, i) => ({
+          name: group.name,
+          priority: i + 1,
+          overrideAction: { none: {} },
+          statement: {
+            managed_rule_group_statement: {
+              name: group.name,
+              vendor_name: "AWS",
+              ...(group.countOnly.length > 0
+                ? {
+                    rule_action_override: group.countOnly.map((rule) => ({
+                      name: rule,
+                      action_to_use: { count: {} },
+                    })),
+                  }
+                : {}),
+            },
+          },
+          visibilityConfig: this.metric(`${namePrefix}-${group.name}`),
+        })),
+      ],
     });
-    renderUntypedAsBlocks(this.webAcl, ["rule", "statement"]);
+    renderUntypedAsBlocks(acl, ["rule", "statement"]);
+    return acl;
+  }
+
+  private associateWithLoadBalancer(): void {
     new Wafv2WebAclAssociation(this, "association", {
-      resourceArn: props.resourceArn,
+      resourceArn: this.props.resourceArn,
       webAclArn: this.webAcl.arn,
     });
-    this.logGroup = new CloudwatchLogGroup(this, "log_group", {
-      name: `${WAF_LOG_GROUP_PREFIX}${props.namePrefix}`,
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logKmsKeyArn,
+  }
+
+  private addLogGroup(): CloudwatchLogGroup {
+    return new CloudwatchLogGroup(this, "log_group", {
+      name: `${WAF_LOG_GROUP_PREFIX}${this.props.namePrefix}`,
+      retentionInDays: this.props.logRetentionDays,
+      kmsKeyId: this.props.logKmsKeyArn,
     });
+  }
+
+  private addLogging(): void {
     new Wafv2WebAclLoggingConfiguration(this, "logging", {
       resourceArn: this.webAcl.arn,
       logDestinationConfigs: [this.logGroup.arn],
+      redactedFields: WAF_REDACTED_HEADERS.map((name) => ({ singleHeader: { name } })),
     });
   }
 }

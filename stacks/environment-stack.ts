@@ -265,6 +265,7 @@ export class EnvironmentStack extends ProjectStack {
     return new WebAcl(this, "waf", {
       namePrefix: this.namePrefix,
       resourceArn: this.loadBalancer.loadBalancer.arn,
+      rateLimitPerIp: this.settings.edge.wafRateLimitPerIp,
       logRetentionDays: this.settings.service.logRetentionDays,
       logKmsKeyArn: this.logsKey.keyArn,
     });

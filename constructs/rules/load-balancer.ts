@@ -171,6 +171,25 @@ export const ACCESS_LOG_OBJECT_LOCK_DAYS = integerIn(0, 3650, "days");
 /** The WAF's log group keeps this many days. */
 export const WAF_LOG_RETENTION = logRetentionDays;
 
+/** The web ACL's tunable props (the construct's other props are wiring). */
+export interface WebAclOptions {
+  readonly rateLimitPerIp?: number;
+  readonly logRetentionDays: number;
+}
+
+export const WEB_ACL_RULES: PropRules<WebAclOptions> = {
+  rateLimitPerIp: {
+    description:
+      "Requests one client IP may send in 5 minutes before the WAF blocks it (a rate-based rule evaluated before the managed rule groups).",
+    check: integerIn(100, 2_000_000_000, "requests per 5 minutes"),
+    default: 2000,
+  },
+  logRetentionDays: { description: "Days the WAF's log group keeps its logs.", check: WAF_LOG_RETENTION },
+};
+
+/** Request headers the WAF's logs never contain: credentials and session cookies. */
+export const WAF_REDACTED_HEADERS = ["authorization", "cookie"] as const;
+
 /**
  * The ALB keeps sending a deregistering target requests for the deregistration delay; a
  * container stopped sooner than that drops them. So the delay must not exceed the stop timeout.

@@ -42,6 +42,7 @@ const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
     edge: {
       deletionProtection: true,
       accessLogs: true,
+      waf: true,
       accessLogRetentionDays: 365,
       accessLogNoncurrentVersionDays: 365,
     },

@@ -75,6 +75,7 @@ export interface EdgeSettings {
   readonly accessLogNoncurrentVersionDays: number;
   readonly accessLogObjectLockDays: number;
   readonly waf: boolean;
+  readonly wafRateLimitPerIp: number;
   readonly loadBalancerName: string;
 }
 

@@ -74,7 +74,7 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
   },
   {
     rules: ["CKV2_AWS_28"],
-    condition: "edge.waf is off",
+    condition: "edge.waf is off (a prod invariant keeps it on in prod)",
     resources: inEnvironments(
       (env) => !env.edge.waf,
       () => [LOAD_BALANCER],
@@ -128,13 +128,32 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     why: "Shorter retention outside prod to save cost; prod keeps a year, enforced by a prod invariant.",
   },
   {
-    rules: ["CKV_AWS_145", "CKV_AWS_18", "CKV_AWS_144", "CKV2_AWS_62"],
+    rules: ["CKV_AWS_145", "CKV_AWS_18", "AWS-0089", "CKV_AWS_144", "CKV2_AWS_62"],
     condition: "edge.accessLogs is on",
     resources: inEnvironments(
       (env) => env.edge.accessLogs,
       () => ["access_logs/bucket"],
     ),
     why: "The ALB access-log bucket: ELB log delivery supports SSE-S3 only (no KMS key), and access-logging, replicating or sending notifications for the log bucket itself would need more buckets for no gain. It blocks public access, denies plain HTTP and is versioned: logs expire after edge.accessLogRetentionDays, and overwritten or deleted versions after edge.accessLogNoncurrentVersionDays (a year in prod). Only with edge.accessLogObjectLockDays above 0 is each log version also write-once (Object Lock, governance mode) for that long; otherwise a principal allowed s3:DeleteObjectVersion on the bucket can remove logs before they expire.",
+  },
+  {
+    rules: ["AWS-0132"],
+    condition: "edge.accessLogs is on",
+    resources: inEnvironments(
+      (env) => env.edge.accessLogs,
+      () => ["access_logs/encryption"],
+    ),
+    why: "ELB log delivery writes only to buckets encrypted with SSE-S3 (AES256), so the access-log bucket cannot name a customer-managed key.",
+  },
+  {
+    rules: ["AWS-0057"],
+    condition: "always (and for the task role's policy while service.enableExecuteCommand is on)",
+    resources: inEnvironments(always, (env) => [
+      "network/flow_log_policy",
+      "service/execution_policy",
+      ...(env.service.enableExecuteCommand ? ["service/task_exec_policy"] : []),
+    ]),
+    why: 'The only wildcards are the log streams of one log group (flow logs, container logs, ECS Exec sessions) (`<log group ARN>:*`): stream names carry the task ID, unknown until a task starts. Actions are listed one by one; `Resource: "*"` appears only for actions IAM cannot scope (ecr:GetAuthorizationToken, the Session Manager channels).',
   },
   {
     rules: ["AwsSolutions-ECS2"],

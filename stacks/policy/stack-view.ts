@@ -124,3 +124,14 @@ export function unconstrainedStatements(document: Entry): Block[] {
       asList<string>(st.actions).some((a) => !UNRESTRICTABLE_ACTIONS.includes(a)),
   );
 }
+
+/** Allow statements with a wildcard in an action, or in a resource of an action IAM can scope. */
+export function wildcardStatements(document: Entry): Block[] {
+  return asList<Block>(document.block.statement).filter(
+    (st) =>
+      (st.effect ?? "Allow") === "Allow" &&
+      (asList<string>(st.actions).some((a) => a.includes("*")) ||
+        (asList<string>(st.resources).some((r) => r.includes("*")) &&
+          asList<string>(st.actions).some((a) => !UNRESTRICTABLE_ACTIONS.includes(a)))),
+  );
+}

@@ -17,6 +17,7 @@ import {
   ACCESS_LOG_RETENTION_DAYS,
   CERTIFICATE_RULES,
   LOAD_BALANCER_RULES,
+  WEB_ACL_RULES,
 } from "../../../constructs/rules/load-balancer";
 import {
   NETWORK_CROSS_CHECKS,
@@ -150,10 +151,11 @@ const EDGE_SETTINGS: RuleGroup<EdgeSettings & { namePrefix: string; region: stri
     },
     waf: {
       description:
-        "WAF web ACL with AWS managed rule groups in front of the ALB; its logs keep service.logRetentionDays.",
+        "WAF web ACL in front of the ALB: a per-IP rate limit, then AWS managed rule groups (IP reputation, anonymous IPs, common rules, known bad inputs, SQL injection); its logs redact the authorization and cookie headers and keep service.logRetentionDays.",
       check: booleanValue,
       default: false,
     },
+    wafRateLimitPerIp: WEB_ACL_RULES.rateLimitPerIp,
   } as PropRules<EdgeSettings & { namePrefix: string; region: string; account?: string }>,
   crossChecks: EDGE_CROSS_CHECKS,
 };

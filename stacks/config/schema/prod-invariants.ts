@@ -68,6 +68,11 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
       env.edge.accessLogs ? [] : [{ field: "edge.accessLogs", value: false, allowed: "true in prod" }],
   },
   {
+    description: "prod is an internet API behind a WAF (rate limit and managed rule groups).",
+    reads: ["edge.waf"],
+    check: (env) => (env.edge.waf ? [] : [{ field: "edge.waf", value: false, allowed: "true in prod" }]),
+  },
+  {
     description: "prod rolls failed deployments back (circuit breaker with rollback).",
     reads: ["service.circuitBreakerRollback"],
     check: (env) =>

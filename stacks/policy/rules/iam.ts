@@ -8,6 +8,7 @@ import {
   roles,
   taskDefinitions,
   unconstrainedStatements,
+  wildcardStatements,
 } from "../stack-view";
 import type { Block } from "../terraform-json";
 
@@ -83,6 +84,18 @@ export const IAM_RULES: readonly PolicyRule[] = [
           const document = s.referenced(p.block.policy);
           return document !== undefined && unconstrainedStatements(document).length > 0;
         }),
+      ),
+  },
+  {
+    // tfsec and trivy read the documents attached to roles; any "*" counts, ARN patterns included.
+    ids: ["AWS-0057"],
+    title: "role policies name actions and resources without wildcards (except actions IAM cannot scope)",
+    violations: (s) =>
+      paths(
+        rolePolicies(s)
+          .map((p) => s.referenced(p.block.policy))
+          .filter((d): d is NonNullable<typeof d> => d !== undefined)
+          .filter((d) => wildcardStatements(d).length > 0),
       ),
   },
   {

@@ -1,9 +1,12 @@
 /** Policy rules: load balancer. */
-import type { PolicyRule } from "../stack-view";
+import type { Entry, PolicyRule } from "../stack-view";
 import { appLoadBalancers, asList, isTrue, paths } from "../stack-view";
 import type { Block } from "../terraform-json";
 
 const ONE_YEAR_SECONDS = 31536000;
+
+const managedGroups = (acl: Entry) =>
+  asList<Block>(acl.block.rule).map((r) => r.statement?.managed_rule_group_statement?.name as string);
 
 export const LOAD_BALANCER_RULES: readonly PolicyRule[] = [
   {
@@ -54,13 +57,52 @@ export const LOAD_BALANCER_RULES: readonly PolicyRule[] = [
     violations: (s) =>
       paths(
         s.resources("aws_wafv2_web_acl").filter((acl) => {
-          const groups = asList<Block>(acl.block.rule).map(
-            (r) => r.statement?.managed_rule_group_statement?.name as string,
-          );
+          const groups = managedGroups(acl);
           return (
             !groups.includes("AWSManagedRulesKnownBadInputsRuleSet") ||
             !groups.includes("AWSManagedRulesAnonymousIpList")
           );
+        }),
+      ),
+  },
+  {
+    ids: ["PROJECT-WAF-SQLI"],
+    title: "a WAF web ACL includes the SQL-injection managed rules",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_wafv2_web_acl")
+          .filter((acl) => !managedGroups(acl).includes("AWSManagedRulesSQLiRuleSet")),
+      ),
+  },
+  {
+    ids: ["PROJECT-WAF-RATE-LIMIT"],
+    title: "a WAF web ACL blocks a client IP above a request rate, before any other rule",
+    violations: (s) =>
+      paths(
+        s.resources("aws_wafv2_web_acl").filter((acl) => {
+          const rules = asList<Block>(acl.block.rule);
+          const first = Math.min(...rules.map((r) => Number(r.priority)));
+          return !rules.some(
+            (r) =>
+              Number(r.priority) === first &&
+              r.action?.block !== undefined &&
+              r.statement?.rate_based_statement?.aggregate_key_type === "IP" &&
+              Number(r.statement?.rate_based_statement?.limit) > 0,
+          );
+        }),
+      ),
+  },
+  {
+    ids: ["PROJECT-WAF-LOG-REDACTION"],
+    title: "WAF logs redact the authorization and cookie headers",
+    violations: (s) =>
+      paths(
+        s.resources("aws_wafv2_web_acl_logging_configuration").filter((l) => {
+          const redacted = asList<Block>(l.block.redacted_fields).map((f) =>
+            String(asList<Block>(f.single_header)[0]?.name).toLowerCase(),
+          );
+          return !["authorization", "cookie"].every((h) => redacted.includes(h));
         }),
       ),
   },

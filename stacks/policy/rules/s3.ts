@@ -71,6 +71,23 @@ export const S3_RULES: readonly PolicyRule[] = [
       ),
   },
   {
+    ids: ["AWS-0132"],
+    title: "bucket encryption configurations name a customer-managed KMS key",
+    violations: (s) =>
+      paths(
+        s.resources("aws_s3_bucket_server_side_encryption_configuration").filter(
+          (c) =>
+            !asList<Block>(c.block.rule).some((r) => {
+              const byDefault = r.apply_server_side_encryption_by_default as Block | undefined;
+              return (
+                String(byDefault?.sse_algorithm).startsWith("aws:kms") &&
+                Boolean(byDefault?.kms_master_key_id)
+              );
+            }),
+        ),
+      ),
+  },
+  {
     ids: ["CKV_AWS_19"],
     title: "buckets are encrypted at rest",
     violations: (s) =>
@@ -81,7 +98,7 @@ export const S3_RULES: readonly PolicyRule[] = [
       ),
   },
   {
-    ids: ["CKV_AWS_18"],
+    ids: ["CKV_AWS_18", "AWS-0089"],
     title: "buckets log access to another bucket",
     violations: (s) =>
       paths(buckets(s).filter((b) => bucketConfig(s, "aws_s3_bucket_logging", b).length === 0)),
