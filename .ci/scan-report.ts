@@ -159,8 +159,9 @@ function judge(scanner: Scanner, paths: Record<string, Record<string, string>>, 
     );
   }
   const unseen = accepted.filter((f) => scanner.reports(f.split(" | ")[0] as string) && blindTo(f));
-  if (unseen.length > 0)
+  if (unseen.length > 0) {
     console.log("accepted, and found by the catalog rule, but not reported by this scanner:");
+  }
   for (const key of unseen) {
     const [id, , resource] = key.split(" | ") as [string, string, string];
     console.log(`  ${key}: ${scanner.blind[`${id} ${resource}`] ?? scanner.blind[id] ?? ""}`);
