@@ -4,7 +4,6 @@ import "cdktf/lib/testing/adapters/jest";
 import { blockOf, policyDocument, ref } from "./support/synth";
 import type { Block } from "./support/synth";
 import {
-  BASE,
   JSON_KEY_SECRET,
   KEY_ARN,
   PARAMETER_ARN,
@@ -127,8 +126,33 @@ describe("FargateService", () => {
       );
       expect(blockOf(json, service.cluster).configuration.execute_command_configuration).toMatchObject({
         logging: "OVERRIDE",
-        kms_key_id: BASE.logKmsKeyArn,
+        log_configuration: { cloud_watch_encryption_enabled: false },
       });
+    });
+
+    test("logs sessions to their own group with the exec key, which is all the task role may decrypt", () => {
+      const execKmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/exec";
+      const { service, json } = build({ enableExecuteCommand: true, execKmsKeyArn });
+      const execGroup = service.execLogGroup as never;
+      expect(blockOf(json, execGroup)).toMatchObject({ kms_key_id: execKmsKeyArn });
+      expect(blockOf(json, service.cluster).configuration.execute_command_configuration).toEqual({
+        kms_key_id: execKmsKeyArn,
+        logging: "OVERRIDE",
+        log_configuration: {
+          cloud_watch_encryption_enabled: true,
+          cloud_watch_log_group_name: ref(execGroup, "name"),
+        },
+      });
+      const statements = roleStatements(json, ref(service.taskRole));
+      const kmsResources = statements.filter((s) =>
+        (s.actions as string[]).some((a) => a.startsWith("kms:")),
+      );
+      expect(kmsResources.flatMap((s) => s.resources)).toEqual([execKmsKeyArn]);
+      const logResources = statements
+        .filter((s) => (s.actions as string[]).some((a) => a.startsWith("logs:")))
+        .flatMap((s) => s.resources as string[]);
+      expect(logResources.every((r) => r.startsWith(ref(execGroup, "arn")))).toBe(true);
+      expect(logResources.some((r) => r.includes(ref(service.logGroup, "arn").slice(2, -6)))).toBe(false);
     });
   });
 });

@@ -24,16 +24,9 @@ interface Synthesized {
 }
 
 /** Synthesizes the project (with "//" metadata, as cdktf.out holds it) and reads every stack. */
-function synthesized(overrides?: object): Synthesized {
-  const dir = mkdtempSync(join(tmpdir(), "policy-"));
-  let env: ProcessEnv = {};
-  if (overrides !== undefined) {
-    const file = join(dir, "overrides.json");
-    writeFileSync(file, JSON.stringify(overrides));
-    env = { STACK_CONFIG_FILE: file };
-  }
+function synthesized(env: ProcessEnv): Synthesized {
   const project = loadSettings(PROJECT, env);
-  const outdir = join(dir, "out");
+  const outdir = join(mkdtempSync(join(tmpdir(), "policy-")), "out");
   synthesizeProject(project, outdir);
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, unknown>;
@@ -48,14 +41,39 @@ function synthesized(overrides?: object): Synthesized {
   return { project, stacks };
 }
 
+/** The built-in example changed by these overrides (written to a file, as a user would). */
+function withOverrides(overrides: object): Synthesized {
+  const file = join(mkdtempSync(join(tmpdir(), "policy-")), "overrides.json");
+  writeFileSync(file, JSON.stringify(overrides));
+  return synthesized({ STACK_CONFIG_FILE: file });
+}
+
+/** What npm run synth would use here: STACK_CONFIG_FILE and STACK_ENVIRONMENTS when set. */
+const IN_USE: ProcessEnv = {
+  ...(process.env.STACK_CONFIG_FILE ? { STACK_CONFIG_FILE: process.env.STACK_CONFIG_FILE } : {}),
+  ...(process.env.STACK_ENVIRONMENTS ? { STACK_ENVIRONMENTS: process.env.STACK_ENVIRONMENTS } : {}),
+};
+
 const everyEnvironment = (settings: object) => ({ dev: settings, staging: settings, prod: settings });
 
-/** The built-in example, every optional hardening on, and the leanest network with no redirect. */
+const ALL_FEATURES = "every optional feature on (stacks/config/examples/all-features.json)";
+
+/**
+ * The configuration in use (the built-in example unless STACK_CONFIG_FILE says otherwise), the
+ * example with every optional feature on, and the leanest network with no redirect.
+ */
 const CONFIGURATIONS: Record<string, Synthesized> = {
-  "the built-in configuration": synthesized(),
-  "WAF and access logs everywhere": synthesized(everyEnvironment({ edge: { waf: true, accessLogs: true } })),
+  [Object.keys(IN_USE).length === 0
+    ? "the built-in configuration"
+    : `the configuration in use (${Object.entries(IN_USE)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ")})`]: synthesized(IN_USE),
+  ...(Object.keys(IN_USE).length === 0 ? {} : { "the built-in configuration": synthesized({}) }),
+  [ALL_FEATURES]: synthesized({
+    STACK_CONFIG_FILE: join(__dirname, "..", "stacks", "config", "examples", "all-features.json"),
+  }),
   "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no domain name, no protected release tags":
-    synthesized({
+    withOverrides({
       registry: { protectedTagPatterns: [] },
       ...everyEnvironment({
         network: {
@@ -122,7 +140,7 @@ describe("the configurations between them", () => {
   });
 
   test("the access-log bucket passes its own checks when access logs are on", () => {
-    const { stacks } = CONFIGURATIONS["WAF and access logs everywhere"] as Synthesized;
+    const { stacks } = CONFIGURATIONS[ALL_FEATURES] as Synthesized;
     for (const id of [
       "CKV2_AWS_6",
       "CKV_AWS_21",

@@ -205,7 +205,7 @@ const CASES: SchemaCase[] = [
     { dev: { servce: {} } },
     "dev",
     "servce",
-    "a known setting; settings here: region, accountId, tags, network, service, edge, state",
+    "a known setting; settings here: region, accountId, keyAdministratorArns, tags, network, service, edge, state",
   ],
   [
     "a scalar where a group belongs",

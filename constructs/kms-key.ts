@@ -3,7 +3,12 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import type { KmsKeyOptions, PolicyStatement } from "./rules/iam";
-import { KMS_KEY_RULES, accountRootKeyStatement, forPolicyDocument } from "./rules/iam";
+import {
+  KMS_KEY_RULES,
+  accountRootKeyStatement,
+  forPolicyDocument,
+  keyAdministratorsStatement,
+} from "./rules/iam";
 import { validProps } from "./rules/props";
 
 export interface KmsKeyProps extends KmsKeyOptions {
@@ -26,6 +31,12 @@ export interface KmsKeyProps extends KmsKeyOptions {
    * @default 30
    */
   readonly deletionWindowInDays?: number;
+  /**
+   * IAM roles that administer the key (manage, rotate, tag, schedule deletion) without using it.
+   *
+   * @default []
+   */
+  readonly administratorArns?: readonly string[];
 }
 
 /** Symmetric customer-managed KMS key with yearly rotation, an explicit key policy and an alias. */
@@ -41,6 +52,9 @@ export class KmsKey extends Construct {
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: forPolicyDocument([
         accountRootKeyStatement(props.accountId, props.partition),
+        ...(options.administratorArns && options.administratorArns.length > 0
+          ? [keyAdministratorsStatement(options.administratorArns)]
+          : []),
         ...(props.usageStatements ?? []),
       ]),
     });

@@ -4,7 +4,7 @@ import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repos
 import { AccessLogBucket } from "../constructs/access-log-bucket";
 import { AliasRecords } from "../constructs/alias-records";
 import { DnsValidatedCertificate } from "../constructs/dns-validated-certificate";
-import { FargateService } from "../constructs/fargate-service/fargate-service";
+import { EXEC_LOG_GROUP_PREFIX, FargateService } from "../constructs/fargate-service/fargate-service";
 import { HostedZoneLookup } from "../constructs/hosted-zone-lookup";
 import { InterfaceEndpoints } from "../constructs/interface-endpoints";
 import { KmsKey } from "../constructs/kms-key";
@@ -36,6 +36,8 @@ export class EnvironmentStack extends ProjectStack {
   public readonly settings: EnvironmentSettings;
   public readonly imageTag: TerraformVariable;
   public readonly logsKey: KmsKey;
+  public readonly auditLogsKey: KmsKey;
+  public readonly execKey?: KmsKey;
   public readonly secretsKey: KmsKey;
   public readonly network: Network;
   public readonly securityGroups: SecurityGroups;
@@ -64,6 +66,8 @@ export class EnvironmentStack extends ProjectStack {
 
     this.imageTag = this.addImageTagVariable();
     this.logsKey = this.addLogsKey();
+    this.auditLogsKey = this.addAuditLogsKey();
+    this.execKey = this.addExecKey();
     this.secretsKey = this.addSecretsKey();
     this.network = this.addNetwork();
     this.securityGroups = this.addSecurityGroups();
@@ -106,20 +110,49 @@ export class EnvironmentStack extends ProjectStack {
     return `arn:${this.partition}:logs:${this.region}:${this.accountId}:log-group:${namePattern}`;
   }
 
-  private addLogsKey(): KmsKey {
-    return new KmsKey(this, "logs_key", {
-      aliasName: `${this.namePrefix}/logs`,
-      description: `Encrypts the CloudWatch log groups of ${this.namePrefix}`,
+  /** A customer-managed key for the log groups matching these name patterns. */
+  private addLogKey(id: string, alias: string, description: string, namePatterns: string[]): KmsKey {
+    return new KmsKey(this, id, {
+      aliasName: `${this.namePrefix}/${alias}`,
+      description,
       accountId: this.accountId,
       partition: this.partition,
+      administratorArns: this.settings.keyAdministratorArns,
       usageStatements: [
-        cloudWatchLogsKeyStatement(this.region, [
-          this.logGroupArn(`/vpc/${this.namePrefix}/*`),
-          this.logGroupArn(`/ecs/${this.namePrefix}/*`),
-          this.logGroupArn(`${WAF_LOG_GROUP_PREFIX}${this.namePrefix}`),
-        ]),
+        cloudWatchLogsKeyStatement(
+          this.region,
+          namePatterns.map((p) => this.logGroupArn(p)),
+        ),
       ],
     });
+  }
+
+  /** What the application writes (through the awslogs driver): read by the team running it. */
+  private addLogsKey(): KmsKey {
+    return this.addLogKey("logs_key", "logs", `Encrypts the container log groups of ${this.namePrefix}`, [
+      `/ecs/${this.namePrefix}/*`,
+    ]);
+  }
+
+  /** What AWS records about the environment (flow logs, WAF logs): an audit trail the app never writes. */
+  private addAuditLogsKey(): KmsKey {
+    return this.addLogKey(
+      "audit_logs_key",
+      "audit-logs",
+      `Encrypts the VPC flow logs and WAF logs of ${this.namePrefix}`,
+      [`/vpc/${this.namePrefix}/*`, `${WAF_LOG_GROUP_PREFIX}${this.namePrefix}`],
+    );
+  }
+
+  /** ECS Exec sessions: the only key the task role may decrypt, and only while ECS Exec is on. */
+  private addExecKey(): KmsKey | undefined {
+    if (!this.settings.service.enableExecuteCommand) return undefined;
+    return this.addLogKey(
+      "exec_key",
+      "exec",
+      `Encrypts the ECS Exec sessions of ${this.namePrefix} and their log group`,
+      [`${EXEC_LOG_GROUP_PREFIX}${this.namePrefix}/*`],
+    );
   }
 
   private addSecretsKey(): KmsKey {
@@ -128,6 +161,7 @@ export class EnvironmentStack extends ProjectStack {
       description: `Encrypts the Secrets Manager secrets and SSM parameters of ${this.namePrefix}`,
       accountId: this.accountId,
       partition: this.partition,
+      administratorArns: this.settings.keyAdministratorArns,
       usageStatements: [
         viaServiceKeyStatement(
           "AccountUsesKeyThroughSecretsManagerAndSsm",
@@ -152,7 +186,7 @@ export class EnvironmentStack extends ProjectStack {
       natStrategy: network.natStrategy,
       publicIpv6: edge.ipv6,
       flowLogRetentionDays: network.flowLogRetentionDays,
-      flowLogKmsKeyArn: this.logsKey.keyArn,
+      flowLogKmsKeyArn: this.auditLogsKey.keyArn,
     });
   }
 
@@ -267,7 +301,7 @@ export class EnvironmentStack extends ProjectStack {
       resourceArn: this.loadBalancer.loadBalancer.arn,
       rateLimitPerIp: this.settings.edge.wafRateLimitPerIp,
       logRetentionDays: this.settings.service.logRetentionDays,
-      logKmsKeyArn: this.logsKey.keyArn,
+      logKmsKeyArn: this.auditLogsKey.keyArn,
     });
   }
 
@@ -311,6 +345,7 @@ export class EnvironmentStack extends ProjectStack {
       user: svc.user,
       logRetentionDays: svc.logRetentionDays,
       logKmsKeyArn: this.logsKey.keyArn,
+      execKmsKeyArn: this.execKey?.keyArn,
       desiredCount: svc.desiredCount,
       autoscaling: svc.autoscaling,
       requestCountResourceLabel: `${this.loadBalancer.loadBalancer.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,

@@ -37,6 +37,7 @@ export class RegistryStack extends ProjectStack {
       description: `Encrypts the images of the ${settings.repositoryName} ECR repository`,
       accountId: this.accountId,
       partition: this.partition,
+      administratorArns: settings.keyAdministratorArns,
       usageStatements: [
         viaServiceKeyStatement(
           "AccountUsesKeyThroughEcr",

@@ -22,6 +22,9 @@ import type { RuleGroup } from "../rules/props";
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { containerDefinition } from "./task-definition";
 
+/** ECS Exec session log groups are named `<prefix><namePrefix>/<service>`. */
+export const EXEC_LOG_GROUP_PREFIX = "/ecs-exec/";
+
 export interface FargateServiceProps extends ServiceOptions {
   /** Prefix of resource names, e.g. "orders-api-prod"; also the cluster name. */
   readonly namePrefix: string;
@@ -54,6 +57,13 @@ export interface FargateServiceProps extends ServiceOptions {
    */
   readonly dependsOn?: readonly ITerraformDependable[];
   /**
+   * KMS key of ECS Exec: it encrypts the session channel and the sessions' own log group (its
+   * policy must let CloudWatch Logs use it for that group). The task role may decrypt this key only.
+   *
+   * @default - sessions and their log group use AWS-owned encryption (TLS only on the channel)
+   */
+  readonly execKmsKeyArn?: string;
+  /**
    * KMS key of the log group (its policy must let CloudWatch Logs use it).
    *
    * @default - CloudWatch Logs' own encryption
@@ -73,6 +83,8 @@ export class FargateService extends Construct {
   public readonly cluster: EcsCluster;
   public readonly capacityProviders: EcsClusterCapacityProviders;
   public readonly logGroup: CloudwatchLogGroup;
+  /** Where ECS Exec sessions are logged, when enableExecuteCommand is on. */
+  public readonly execLogGroup?: CloudwatchLogGroup;
   public readonly executionRole: IamRole;
   public readonly taskRole: IamRole;
   public readonly taskDefinition: EcsTaskDefinition;
@@ -92,6 +104,7 @@ export class FargateService extends Construct {
     this.healthCheck = containerHealthCheck(this.props.healthCheck, this.containerPort);
 
     this.logGroup = this.createLogGroup();
+    this.execLogGroup = this.createExecLogGroup();
     this.cluster = this.createCluster();
     this.capacityProviders = this.addCapacityProviders();
     this.executionRole = this.createRole(
@@ -117,19 +130,29 @@ export class FargateService extends Construct {
     });
   }
 
+  /** ECS Exec sessions get their own log group, outside the container logs' name space and key. */
+  private createExecLogGroup(): CloudwatchLogGroup | undefined {
+    if (!this.props.enableExecuteCommand) return undefined;
+    return new CloudwatchLogGroup(this, "exec_log_group", {
+      name: `${EXEC_LOG_GROUP_PREFIX}${this.props.namePrefix}/${this.props.serviceName}`,
+      retentionInDays: this.props.logRetentionDays,
+      kmsKeyId: this.props.execKmsKeyArn,
+    });
+  }
+
   private createCluster(): EcsCluster {
-    const { logKmsKeyArn, enableExecuteCommand } = this.props;
+    const { execKmsKeyArn } = this.props;
     return new EcsCluster(this, "cluster", {
       name: this.props.namePrefix,
       setting: [{ name: "containerInsights", value: "enabled" }],
-      configuration: enableExecuteCommand
+      configuration: this.execLogGroup
         ? {
             executeCommandConfiguration: {
-              kmsKeyId: logKmsKeyArn,
+              kmsKeyId: execKmsKeyArn,
               logging: "OVERRIDE",
               logConfiguration: {
-                cloudWatchEncryptionEnabled: logKmsKeyArn !== undefined,
-                cloudWatchLogGroupName: this.logGroup.name,
+                cloudWatchEncryptionEnabled: execKmsKeyArn !== undefined,
+                cloudWatchLogGroupName: this.execLogGroup.name,
               },
             },
           }
@@ -174,7 +197,7 @@ export class FargateService extends Construct {
   }
 
   private taskStatements(): PolicyStatement[] {
-    return this.props.enableExecuteCommand ? execStatements(this.logGroup.arn, this.props.logKmsKeyArn) : [];
+    return this.execLogGroup ? execStatements(this.execLogGroup.arn, this.props.execKmsKeyArn) : [];
   }
 
   /** A role only this account's ECS tasks can assume, with an inline policy when it has statements. */

@@ -79,8 +79,12 @@ export function executionRoleStatements(input: ExecutionRoleInput): PolicyStatem
   ];
 }
 
-/** ECS Exec: the Session Manager channels, the session log group and its key. */
-export function execStatements(logGroupArn: string, logKmsKeyArn: string | undefined): PolicyStatement[] {
+/**
+ * ECS Exec: the Session Manager channels, the sessions' own log group and their key. The agent
+ * that records sessions runs with the task role, so the role must write that group; it cannot
+ * write the container logs or decrypt any other key.
+ */
+export function execStatements(logGroupArn: string, execKmsKeyArn: string | undefined): PolicyStatement[] {
   return [
     {
       // The Session Manager channel actions have no resource-level permissions: AWS requires "*".
@@ -106,14 +110,14 @@ export function execStatements(logGroupArn: string, logKmsKeyArn: string | undef
       actions: ["logs:DescribeLogGroups"],
       resources: [logGroupArn],
     },
-    ...(logKmsKeyArn === undefined
+    ...(execKmsKeyArn === undefined
       ? []
       : [
           {
             sid: "EcsExecSessionEncryption",
             effect: "Allow" as const,
             actions: ["kms:Decrypt"],
-            resources: [logKmsKeyArn],
+            resources: [execKmsKeyArn],
           },
         ]),
   ];

@@ -27,6 +27,16 @@ export const kmsKeyArn: Check = check("a KMS key ARN (arn:aws:kms:<region>:<acco
   return arn?.service === "kms" && arn.account !== "" && /^key\/[A-Za-z0-9-]+$/.test(arn.resource);
 });
 
+export const iamRoleArn: Check = check("an IAM role ARN (arn:aws:iam::<account>:role/<name>)", (v) => {
+  const arn = parseArn(v);
+  return (
+    arn?.service === "iam" &&
+    arn.region === "" &&
+    arn.account !== "" &&
+    /^role\/[\w+=,.@/-]{1,512}$/.test(arn.resource)
+  );
+});
+
 export const acmCertificateArn: Check = check(
   "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
   (v) => {

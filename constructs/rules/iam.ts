@@ -3,7 +3,8 @@
  * key-policy statements. Constructs put them into `aws_iam_policy_document` data sources, so
  * scanners and tests read them as structured data.
  */
-import { integerIn } from "./checks";
+import { iamRoleArn } from "./arns";
+import { integerIn, listOf } from "./checks";
 import type { PropRules } from "./props";
 
 /** One statement, in the shape of `aws_iam_policy_document` (snake_case becomes camelCase). */
@@ -116,12 +117,53 @@ export function viaServiceKeyStatement(
   };
 }
 
+/**
+ * What a key administrator may do: manage, schedule deletion of and tag the key, but neither
+ * encrypt nor decrypt with it (AWS's default key policy, "Allow access for Key Administrators").
+ */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
+
+/** Key-policy statement for the roles that administer the key (and may not use it). */
+export function keyAdministratorsStatement(administratorArns: readonly string[]): PolicyStatement {
+  return {
+    sid: "KeyAdministratorsManageButDoNotUseKey",
+    effect: "Allow",
+    principals: [{ type: "AWS", identifiers: [...administratorArns] }],
+    actions: KEY_ADMINISTRATION_ACTIONS,
+    resources: ["*"],
+  };
+}
+
 export interface KmsKeyOptions {
   /** Waiting period before a scheduled deletion, in days. */
   readonly deletionWindowInDays?: number;
+  /** IAM roles that administer the key (manage, not use), named in its key policy. */
+  readonly administratorArns?: readonly string[];
 }
 
 export const KMS_KEY_RULES: PropRules<KmsKeyOptions> = {
+  administratorArns: {
+    description:
+      "IAM roles named in every key policy as key administrators: they may manage, rotate, tag and schedule deletion of the keys, not encrypt or decrypt. The account-root statement stays (AWS's default), so IAM policies of the account still decide the rest.",
+    check: listOf(iamRoleArn, { max: 10, unique: true }),
+    default: [],
+  },
   deletionWindowInDays: {
     description: "Days a scheduled key deletion waits.",
     check: integerIn(7, 30, "days"),

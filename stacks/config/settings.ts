@@ -95,6 +95,8 @@ export interface EnvironmentSettings {
   readonly region: string;
   /** AWS account the environment must be deployed to (`allowed_account_ids`). */
   readonly accountId?: string;
+  /** IAM roles named as administrators (manage, not use) in the key policy of every key. */
+  readonly keyAdministratorArns: readonly string[];
   readonly network: NetworkSettings;
   readonly service: ServiceSettings;
   readonly edge: EdgeSettings;
@@ -107,6 +109,8 @@ export interface EnvironmentSettings {
 export interface RegistrySettings {
   readonly region: string;
   readonly accountId?: string;
+  /** IAM roles named as administrators (manage, not use) in the registry key's policy. */
+  readonly keyAdministratorArns: readonly string[];
   readonly repositoryName: string;
   readonly untaggedImageExpiryDays: number;
   readonly taggedImagesToKeep: number;

@@ -95,7 +95,14 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     rules: ["CKV_AWS_109", "CKV_AWS_111", "CKV_AWS_356"],
     condition: "always",
     resources: (stack) =>
-      stack.kind === "registry" ? ["ecr_key/policy"] : ["logs_key/policy", "secrets_key/policy"],
+      stack.kind === "registry"
+        ? ["ecr_key/policy"]
+        : [
+            "logs_key/policy",
+            "audit_logs_key/policy",
+            "secrets_key/policy",
+            ...(stack.settings.service.enableExecuteCommand ? ["exec_key/policy"] : []),
+          ],
     why: 'KMS key policies, not IAM identity policies: Resource "*" means the key itself. The account-root statement (kms:*) is AWS\'s default key policy: it hands access control to IAM, so any principal of the account whose IAM policy allows a kms action on the key may use it, directly or through a service; without it the key can become unmanageable. The ViaService statements name the intended path (ECR, Secrets Manager and SSM) and narrow nothing beyond that.',
   },
   {
@@ -124,6 +131,9 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
       ...(env.network.flowLogRetentionDays < 365 ? ["network/flow_log_group"] : []),
       ...(env.service.logRetentionDays < 365 ? ["service/log_group"] : []),
       ...(env.service.logRetentionDays < 365 && env.edge.waf ? ["waf/log_group"] : []),
+      ...(env.service.logRetentionDays < 365 && env.service.enableExecuteCommand
+        ? ["service/exec_log_group"]
+        : []),
     ]),
     why: "Shorter retention outside prod to save cost; prod keeps a year, enforced by a prod invariant.",
   },
@@ -154,6 +164,15 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
       ...(env.service.enableExecuteCommand ? ["service/task_exec_policy"] : []),
     ]),
     why: 'The only wildcards are the log streams of one log group (flow logs, container logs, ECS Exec sessions) (`<log group ARN>:*`): stream names carry the task ID, unknown until a task starts. Actions are listed one by one; `Resource: "*"` appears only for actions IAM cannot scope (ecr:GetAuthorizationToken, the Session Manager channels).',
+  },
+  {
+    rules: ["CKV_AWS_336", "ECS.5"],
+    condition: "service.enableExecuteCommand is on (prod only with service.executeCommandBreakGlass)",
+    resources: inEnvironments(
+      (env) => env.service.enableExecuteCommand,
+      () => ["service/task_definition"],
+    ),
+    why: "ECS Exec does not work with a read-only root filesystem (its agent writes inside the container), so the container's root filesystem is writable while ECS Exec is on, and read-only again when it is turned off.",
   },
   {
     rules: ["AwsSolutions-ECS2"],

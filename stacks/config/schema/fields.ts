@@ -24,6 +24,7 @@ import {
   NETWORK_RULES,
   interfaceEndpointList,
 } from "../../../constructs/rules/network";
+import { KMS_KEY_RULES } from "../../../constructs/rules/iam";
 import type { PropRules, RuleGroup } from "../../../constructs/rules/props";
 import { REGISTRY_RULES } from "../../../constructs/rules/registry";
 import { userTags } from "../../../constructs/rules/tags";
@@ -177,6 +178,10 @@ const STATE_SETTINGS: RuleGroup<StateSettings & { defaultRegion: string }> = {
 
 const TAGS_RULE = { description: "Extra tags on every resource.", check: userTags, default: {} };
 
+const KEY_ADMINISTRATORS = KMS_KEY_RULES.administratorArns as PropRules<{
+  keyAdministratorArns: readonly string[];
+}>["keyAdministratorArns"];
+
 /** Every environment setting: own rules, then network, service, edge and state. */
 export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
   rules: {
@@ -189,6 +194,7 @@ export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
       description: "AWS account the environment must deploy to; the provider refuses any other.",
       check: optional(awsAccountId),
     },
+    keyAdministratorArns: KEY_ADMINISTRATORS,
     tags: TAGS_RULE,
   },
   crossChecks: ENVIRONMENT_CROSS_CHECKS,
@@ -208,6 +214,7 @@ export const REGISTRY_GROUP: RuleGroup<RegistrySettings> = {
   rules: {
     region: { description: "Region of the ECR repository.", check: awsRegion, default: "eu-west-1" },
     accountId: { description: "AWS account of the registry stack.", check: optional(awsAccountId) },
+    keyAdministratorArns: KEY_ADMINISTRATORS,
     ...(REGISTRY_RULES as PropRules<RegistrySettings>),
     tags: TAGS_RULE,
   },
