@@ -114,7 +114,14 @@ describe("EnvironmentStack", () => {
             preset: "prod",
             overrides: {
               accountId: "123456789012",
-              edge: { domainName: "api.example.com", hostedZoneName: "example.com", waf: true },
+              network: { appInternetEgress: ["0.0.0.0/0"] },
+              service: { enableExecuteCommand: true, executeCommandBreakGlass: true },
+              edge: {
+                domainName: "api.example.com",
+                hostedZoneName: "example.com",
+                waf: true,
+                accessLogObjectLockDays: 1,
+              },
             },
           },
         ],

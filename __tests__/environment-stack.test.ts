@@ -139,7 +139,11 @@ describe("EnvironmentStack", () => {
       "prod",
       {},
       {
-        network: { natStrategy: "none", interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"] },
+        network: {
+          natStrategy: "none",
+          appInternetEgress: [],
+          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
+        },
       },
     );
     const endpointGroup = ref(stack.securityGroups.groups.endpoints as never);

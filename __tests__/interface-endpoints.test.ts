@@ -1,13 +1,14 @@
 import "cdktf/lib/testing/adapters/jest";
 import { InterfaceEndpoints } from "../constructs/interface-endpoints";
 import type { InterfaceEndpointService } from "../constructs/rules/network";
-import { resources, synth, testStack } from "./support/synth";
+import { policyDocument, resources, synth, testStack } from "./support/synth";
 
 function build(services: readonly InterfaceEndpointService[]) {
   const stack = testStack();
   new InterfaceEndpoints(stack, "endpoints", {
     namePrefix: "api-test",
     region: "eu-west-1",
+    accountId: "123456789012",
     vpcId: "vpc-1",
     subnetIds: ["subnet-a", "subnet-b"],
     securityGroupId: "sg-endpoints",
@@ -36,6 +37,26 @@ describe("InterfaceEndpoints", () => {
         security_group_ids: ["sg-endpoints"],
       });
     }
+  });
+
+  test("admits only this account's principals, for the calls the tasks make, through each endpoint", () => {
+    const json = build(["ecr.api", "logs", "secretsmanager"]);
+    const endpoints = Object.values(resources(json, "aws_vpc_endpoint"));
+    const actions = endpoints.map((e) => {
+      const [statement, ...others] = policyDocument(json, e.policy).statement;
+      expect(others).toEqual([]);
+      expect(statement).toMatchObject({
+        effect: "Allow",
+        condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: ["123456789012"] }],
+      });
+      return statement.actions;
+    });
+    expect(actions).toEqual([
+      expect.arrayContaining(["ecr:GetAuthorizationToken", "ecr:BatchGetImage"]),
+      expect.arrayContaining(["logs:PutLogEvents"]),
+      ["secretsmanager:GetSecretValue"],
+    ]);
+    expect(actions.flat().some((a: string) => a.includes("*"))).toBe(false);
   });
 
   test("fails on an unknown service, a duplicate or an empty list", () => {

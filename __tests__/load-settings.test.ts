@@ -134,7 +134,9 @@ describe("loadSettings", () => {
       ],
       [
         "natStrategy none without the endpoints private tasks need",
-        { prod: { network: { natStrategy: "none", interfaceEndpoints: ["ecr.api"] } } },
+        {
+          prod: { network: { natStrategy: "none", appInternetEgress: [], interfaceEndpoints: ["ecr.api"] } },
+        },
         "[prod] network.interfaceEndpoints: got [ 'ecr.api' ] (from overrides.json:1); allowed: a list including ecr.api, ecr.dkr, logs when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs)",
       ],
       [

@@ -136,13 +136,45 @@ describe("Network", () => {
     expect(Object.values(resources(json, "aws_route"))).toHaveLength(1);
   });
 
-  test("the S3 gateway endpoint serves the private and isolated route tables, not the public one", () => {
+  test("the S3 gateway endpoint serves the private route tables only: the data tier has no route out", () => {
     const { network, json } = build();
     expect(blockOf(json, network.s3GatewayEndpoint)).toMatchObject({
       service_name: "com.amazonaws.eu-west-1.s3",
       vpc_endpoint_type: "Gateway",
-      route_table_ids: [...network.privateRouteTables.map((t) => ref(t)), ref(network.isolatedRouteTable)],
+      route_table_ids: network.privateRouteTables.map((t) => ref(t)),
     });
+    const isolatedRoutes = Object.values(resources(json, "aws_route")).filter(
+      (r) => r.route_table_id === ref(network.isolatedRouteTable),
+    );
+    expect(isolatedRoutes).toEqual([]);
+  });
+
+  test("the S3 gateway endpoint lets through ECR's image layers and the listed buckets only", () => {
+    const { network, json } = build({ s3EndpointBuckets: ["orders-api-uploads"] });
+    const statements = policyDocument(json, blockOf(json, network.s3GatewayEndpoint).policy).statement;
+    expect(statements).toEqual([
+      expect.objectContaining({
+        actions: ["s3:GetObject"],
+        resources: ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*"],
+      }),
+      expect.objectContaining({
+        resources: ["arn:aws:s3:::orders-api-uploads", "arn:aws:s3:::orders-api-uploads/*"],
+        condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: [BASE.accountId] }],
+      }),
+    ]);
+    const withoutBuckets = build();
+    expect(
+      policyDocument(
+        withoutBuckets.json,
+        blockOf(withoutBuckets.json, withoutBuckets.network.s3GatewayEndpoint).policy,
+      ).statement,
+    ).toHaveLength(1);
+  });
+
+  test("refuses a bucket name S3 would not accept", () => {
+    expect(() => build({ s3EndpointBuckets: ["Not_A_Bucket"] })).toThrow(
+      /s3EndpointBuckets\[0\]: got 'Not_A_Bucket'; allowed: an S3 bucket name/,
+    );
   });
 
   test("sends all VPC traffic to an encrypted, retained flow-log group through a scoped role", () => {

@@ -78,6 +78,7 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
       ...everyEnvironment({
         network: {
           natStrategy: "none",
+          appInternetEgress: [],
           interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
           flowLogRetentionDays: 365,
           cacheTier: true,

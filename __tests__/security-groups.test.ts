@@ -8,7 +8,7 @@ import type { Block, TerraformJson } from "./support/synth";
 
 const ALL_ON: TierFlowOptions = {
   containerPort: 8000,
-  internetEgress: true,
+  internetEgress: ["0.0.0.0/0"],
   interfaceEndpoints: true,
   cache: true,
   httpRedirect: true,
@@ -51,7 +51,7 @@ describe("tierFlows", () => {
   test("leaves out the optional flows when their feature is off", () => {
     const flows = tierFlows({
       ...ALL_ON,
-      internetEgress: false,
+      internetEgress: [],
       interfaceEndpoints: false,
       cache: false,
       httpRedirect: false,
@@ -140,11 +140,30 @@ describe("SecurityGroups", () => {
     ).toEqual([443]);
   });
 
-  test("lets the app reach the internet on tcp/443 only, and not at all without NAT", () => {
+  test("lets the app reach the internet on tcp/443 only, and not at all without destinations", () => {
     const withNat = egress(build().json).filter((r) => r.cidr_ipv4 === "0.0.0.0/0");
     expect(withNat).toEqual([expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443 })]);
-    expect(egress(build({ internetEgress: false }).json).filter((r) => r.cidr_ipv4 !== undefined)).toEqual(
-      [],
+    expect(egress(build({ internetEgress: [] }).json).filter((r) => r.cidr_ipv4 !== undefined)).toEqual([]);
+  });
+
+  test("narrows internet egress to the listed CIDRs and prefix lists, one rule each", () => {
+    const { json } = build({ internetEgress: ["203.0.113.0/24", "pl-0123456789abcdef0"] });
+    const internet = Object.entries(resources(json, "aws_vpc_security_group_egress_rule")).filter(([name]) =>
+      name.startsWith("security_groups_app_to_internet"),
+    );
+    expect(internet.map(([, r]) => [r.cidr_ipv4, r.prefix_list_id, r.from_port])).toEqual([
+      ["203.0.113.0/24", undefined, 443],
+      [undefined, "pl-0123456789abcdef0", 443],
+    ]);
+    expect(internet.map(([name]) => name.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "security_groups_app_to_internet_https_203_0_113_0_24_egress",
+      "security_groups_app_to_internet_https_pl_0123456789abcdef0_egress",
+    ]);
+  });
+
+  test("refuses an internet destination that is not an IPv4 CIDR or a prefix list", () => {
+    expect(() => build({ internetEgress: ["::/0"] })).toThrow(
+      /flows\[\d+\] \(app_to_internet_https_0\)\.destination: got '::\/0'; allowed: an IPv4 network CIDR/,
     );
   });
 

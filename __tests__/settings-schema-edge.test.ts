@@ -179,7 +179,13 @@ const CASES: SchemaCase[] = [
     "no NAT while the registry is in another region",
     {
       registry: { region: "us-east-1" },
-      dev: { network: { natStrategy: "none", interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"] } },
+      dev: {
+        network: {
+          natStrategy: "none",
+          appInternetEgress: [],
+          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
+        },
+      },
     },
     "dev",
     "network.natStrategy",

@@ -90,7 +90,7 @@ const CASES: SchemaCase[] = [
   ],
   [
     "no NAT and no endpoints",
-    { dev: { network: { natStrategy: "none" } } },
+    { dev: { network: { natStrategy: "none", appInternetEgress: [] } } },
     "dev",
     "network.interfaceEndpoints",
     "missing: ecr.api for image pulls, ecr.dkr for image pulls, logs for container logs",
@@ -99,7 +99,11 @@ const CASES: SchemaCase[] = [
     "no NAT, Secrets Manager secrets but no secretsmanager endpoint",
     {
       dev: {
-        network: { natStrategy: "none", interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"] },
+        network: {
+          natStrategy: "none",
+          appInternetEgress: [],
+          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
+        },
         service: { secrets: { DB: SECRET } },
       },
     },

@@ -1,6 +1,9 @@
 import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { checkField, listOf, oneOf, throwIfProblems } from "./rules/checks";
+import { interfaceEndpointStatements } from "./rules/endpoints";
+import { forPolicyDocument } from "./rules/iam";
 import { INTERFACE_ENDPOINT_SERVICES } from "./rules/network";
 import type { InterfaceEndpointService } from "./rules/network";
 
@@ -11,13 +14,18 @@ export interface InterfaceEndpointsProps {
   readonly vpcId: string;
   /** Subnets that get an endpoint network interface, one per AZ (the private tier). */
   readonly subnetIds: readonly string[];
+  /** Account (may be a token) whose principals alone may call through the endpoints. */
+  readonly accountId: string;
   /** Group of the endpoints; it should accept 443 from the app tier only. */
   readonly securityGroupId: string;
   /** Services to create endpoints for. */
   readonly services: readonly InterfaceEndpointService[];
 }
 
-/** Interface VPC endpoints with private DNS, so AWS API calls from the private tier stay in the VPC. */
+/**
+ * Interface VPC endpoints with private DNS, so AWS API calls from the private tier stay in the
+ * VPC; each endpoint's policy admits only this account's principals and the calls the tasks make.
+ */
 export class InterfaceEndpoints extends Construct {
   public readonly endpoints: Partial<Record<InterfaceEndpointService, VpcEndpoint>> = {};
 
@@ -31,7 +39,12 @@ export class InterfaceEndpoints extends Construct {
       ),
     ]);
     for (const service of props.services) {
-      this.endpoints[service] = new VpcEndpoint(this, service.replace(".", "_"), {
+      const id = service.replace(".", "_");
+      const policy = new DataAwsIamPolicyDocument(this, `${id}_policy`, {
+        statement: forPolicyDocument(interfaceEndpointStatements(service, props.accountId)),
+      });
+      this.endpoints[service] = new VpcEndpoint(this, id, {
+        policy: policy.json,
         vpcId: props.vpcId,
         serviceName: `com.amazonaws.${props.region}.${service}`,
         vpcEndpointType: "Interface",

@@ -16,6 +16,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { s3GatewayEndpointStatements } from "./rules/endpoints";
 import { planSubnets } from "./rules/cidr";
 import type { SubnetPlan, SubnetTier } from "./rules/cidr";
 import { forPolicyDocument, serviceTrustStatement } from "./rules/iam";
@@ -52,6 +53,8 @@ export interface NetworkProps extends NetworkOptions {
   readonly publicIpv6?: boolean;
   /** @default 365 */
   readonly flowLogRetentionDays?: number;
+  /** Buckets the tasks may use through the S3 gateway endpoint, besides ECR's image layers. @default [] */
+  readonly s3EndpointBuckets?: readonly string[];
   /**
    * KMS key that encrypts the flow-log group. Its policy must let CloudWatch Logs use it.
    *
@@ -65,8 +68,8 @@ type ResolvedProps = NetworkProps & Required<NetworkOptions>;
 /**
  * Three-tier VPC: a public, a private (app) and an isolated (data) subnet per AZ, with literal
  * CIDRs; internet gateway; NAT per the strategy; per-tier routing where only the public route
- * table has a default route to the internet gateway and the isolated tier has no default route;
- * S3 gateway endpoint; VPC flow logs; the default security group adopted with no rules; and a DB
+ * table has a default route to the internet gateway and the isolated tier no route out of the VPC;
+ * an S3 gateway endpoint for the private tier (ECR image layers and the listed buckets only); VPC flow logs; the default security group adopted with no rules; and a DB
  * subnet group over the isolated subnets.
  */
 export class Network extends Construct {
@@ -247,12 +250,23 @@ export class Network extends Construct {
     });
   }
 
+  /**
+   * S3 for the private tier only (the data tier has no route out of the VPC), limited to ECR's
+   * image layers and the configured buckets.
+   */
   private addS3GatewayEndpoint(): VpcEndpoint {
+    const { region, partition, accountId, s3EndpointBuckets } = this.props;
+    const policy = new DataAwsIamPolicyDocument(this, "s3_gateway_endpoint_policy", {
+      statement: forPolicyDocument(
+        s3GatewayEndpointStatements({ partition, region, accountId, buckets: s3EndpointBuckets }),
+      ),
+    });
     return new VpcEndpoint(this, "s3_gateway_endpoint", {
       vpcId: this.vpc.id,
-      serviceName: `com.amazonaws.${this.props.region}.s3`,
+      serviceName: `com.amazonaws.${region}.s3`,
       vpcEndpointType: "Gateway",
-      routeTableIds: [...this.privateRouteTables.map((t) => t.id), this.isolatedRouteTable.id],
+      routeTableIds: this.privateRouteTables.map((t) => t.id),
+      policy: policy.json,
       tags: this.name("s3"),
     });
   }

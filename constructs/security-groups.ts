@@ -3,7 +3,13 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { throwIfProblems } from "./rules/checks";
-import { INTERNET_CIDR, INTERNET_IPV6_CIDR, SECURITY_TIERS, flowProblems } from "./rules/security-groups";
+import {
+  INTERNET_CIDR,
+  INTERNET_IPV6_CIDR,
+  PREFIX_LIST_ID,
+  SECURITY_TIERS,
+  flowProblems,
+} from "./rules/security-groups";
 import type { SecurityTier, TierFlow } from "./rules/security-groups";
 
 export interface SecurityGroupsProps {
@@ -90,9 +96,12 @@ export class SecurityGroups extends Construct {
         }
       }
       if (flow.from !== "internet") {
+        const internet = flow.destination ?? INTERNET_CIDR;
         const destination =
           flow.to === "internet"
-            ? { cidrIpv4: INTERNET_CIDR }
+            ? PREFIX_LIST_ID.test(internet)
+              ? { prefixListId: internet }
+              : { cidrIpv4: internet }
             : flow.to === "s3"
               ? { prefixListId: props.s3PrefixListId }
               : { referencedSecurityGroupId: this.groupId(flow.to) };

@@ -187,6 +187,7 @@ export class EnvironmentStack extends ProjectStack {
       publicIpv6: edge.ipv6,
       flowLogRetentionDays: network.flowLogRetentionDays,
       flowLogKmsKeyArn: this.auditLogsKey.keyArn,
+      s3EndpointBuckets: network.s3EndpointBuckets,
     });
   }
 
@@ -199,7 +200,7 @@ export class EnvironmentStack extends ProjectStack {
       internetIpv6: edge.ipv6,
       flows: tierFlows({
         containerPort: service.containerPort,
-        internetEgress: network.natStrategy !== "none",
+        internetEgress: network.appInternetEgress,
         interfaceEndpoints: network.interfaceEndpoints.length > 0,
         cache: network.cacheTier,
         httpRedirect: edge.httpRedirect,
@@ -213,6 +214,7 @@ export class EnvironmentStack extends ProjectStack {
     return new InterfaceEndpoints(this, "interface_endpoints", {
       namePrefix: this.namePrefix,
       region: this.region,
+      accountId: this.accountId,
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
       securityGroupId: this.securityGroups.groupId("endpoints"),

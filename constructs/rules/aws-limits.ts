@@ -253,3 +253,8 @@ export const ELB_ACCOUNT_LOG_DELIVERY_REGIONS: readonly string[] = [
 export function availabilityZoneList(region: string): Check {
   return listOf(availabilityZoneOf(region), { min: 2, max: 3, unique: true });
 }
+
+export const S3_BUCKET_NAME = matches(
+  /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  "an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens",
+);

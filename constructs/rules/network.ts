@@ -4,6 +4,7 @@ import {
   SMALLEST_ALB_SUBNET_PREFIX,
   availabilityZoneList,
   defaultAvailabilityZones,
+  S3_BUCKET_NAME,
   logRetentionDays,
 } from "./aws-limits";
 import { booleanValue, integerIn, listOf, oneOf } from "./checks";
@@ -38,6 +39,8 @@ export interface NetworkOptions {
   readonly publicIpv6?: boolean;
   /** Retention of the VPC flow-log group, in days. */
   readonly flowLogRetentionDays?: number;
+  /** Buckets the tasks may use through the S3 gateway endpoint, besides ECR's image layers. */
+  readonly s3EndpointBuckets?: readonly string[];
 }
 
 export const NETWORK_RULES: PropRules<NetworkOptions> = {
@@ -82,6 +85,12 @@ export const NETWORK_RULES: PropRules<NetworkOptions> = {
     description: "Retention of the VPC flow-log group.",
     check: logRetentionDays,
     default: 365,
+  },
+  s3EndpointBuckets: {
+    description:
+      "S3 buckets the service may use through the VPC's S3 gateway endpoint (this account's principals only); ECR's image-layer bucket is always allowed, every other bucket refused.",
+    check: listOf(S3_BUCKET_NAME, { max: 20, unique: true }),
+    default: [],
   },
 };
 

@@ -1,7 +1,8 @@
 /** The declared tier-flow graph: the only connections the security groups allow. */
 import { tcpPort } from "./aws-limits";
-import { checkField } from "./checks";
+import { check, checkField, listOf } from "./checks";
 import type { Problem } from "./checks";
+import { parseIpv4Cidr } from "./cidr";
 
 /** Tiers that own a security group. */
 export const SECURITY_TIERS = ["alb", "app", "data", "cache", "endpoints"] as const;
@@ -22,16 +23,37 @@ export interface TierFlow {
   readonly id: string;
   readonly from: SecurityTier | "internet";
   readonly to: FlowPeer;
+  /** For flows to the internet: the IPv4 CIDR or prefix list id (default 0.0.0.0/0). */
+  readonly destination?: string;
   readonly port: number;
   /** Why this flow exists; becomes the description of both rules. */
   readonly description: string;
 }
 
+/** A managed prefix list, e.g. "pl-0123456789abcdef0". */
+export const PREFIX_LIST_ID = /^pl-[0-9a-f]{8,17}$/;
+
+/** Where the app tier may open HTTPS connections on the internet (through NAT). */
+export const internetEgressDestination = check(
+  'an IPv4 network CIDR such as "203.0.113.0/24" or "0.0.0.0/0" (any HTTPS), or a managed prefix list id "pl-..." (private subnets are IPv4 only)',
+  (v) => parseIpv4Cidr(v) !== undefined || (typeof v === "string" && PREFIX_LIST_ID.test(v)),
+);
+export const internetEgressDestinations = listOf(internetEgressDestination, { max: 50, unique: true });
+
+/** Terraform-address-safe name of an egress destination; 0.0.0.0/0 keeps the flow's own name. */
+export function destinationSlug(destination: string): string {
+  if (destination === INTERNET_CIDR) return "";
+  return `_${destination.replace(/[^a-z0-9]+/gi, "_").replace(/^_+|_+$/g, "")}`;
+}
+
 export interface TierFlowOptions {
   /** Port the app containers listen on. */
   readonly containerPort: number;
-  /** Whether private subnets have a NAT path to the internet. */
-  readonly internetEgress: boolean;
+  /**
+   * IPv4 CIDRs and prefix lists the app may reach on 443 through NAT; empty for none.
+   * "0.0.0.0/0" is any HTTPS destination.
+   */
+  readonly internetEgress: readonly string[];
   /** Whether interface VPC endpoints exist (they get their own group). */
   readonly interfaceEndpoints: boolean;
   /** Whether the cache tier (Redis, 6379) exists. */
@@ -95,13 +117,17 @@ export function tierFlows(options: TierFlowOptions): TierFlow[] {
       port: HTTPS_PORT,
       description: "Service to S3 through the gateway endpoint (ECR image layers)",
     },
-    options.internetEgress && {
-      id: "app_to_internet_https",
+    ...options.internetEgress.map((destination): TierFlow => ({
+      id: `app_to_internet_https${destinationSlug(destination)}`,
       from: "app",
       to: "internet",
+      destination,
       port: HTTPS_PORT,
-      description: "Service to HTTPS on the internet through NAT (AWS APIs, image pulls)",
-    },
+      description:
+        destination === INTERNET_CIDR
+          ? "Service to HTTPS on the internet through NAT (AWS APIs, image pulls)"
+          : `Service to HTTPS at ${destination} through NAT`,
+    })),
   ];
   return flows.filter((flow): flow is TierFlow => flow !== false);
 }
@@ -129,6 +155,17 @@ export function flowProblems(
             allowed: "a tier with a security group when the flow comes from the internet",
           }
         : undefined,
+      ...(flow.destination === undefined
+        ? []
+        : flow.to === "internet"
+          ? checkField(`${field}.destination`, flow.destination, internetEgressDestination)
+          : [
+              {
+                field: `${field}.destination`,
+                value: flow.destination,
+                allowed: "only on flows to the internet",
+              },
+            ]),
       flow.from === flow.to
         ? { field: `${field}.to`, value: flow.to, allowed: "a tier other than the sender" }
         : undefined,

@@ -24,8 +24,12 @@ export interface NetworkSettings {
   readonly availabilityZones: readonly string[];
   readonly subnetPrefixLength: number;
   readonly natStrategy: NatStrategy;
+  /** IPv4 CIDRs and prefix lists the app tier may reach on 443 through NAT ("0.0.0.0/0": any). */
+  readonly appInternetEgress: readonly string[];
   readonly interfaceEndpoints: readonly InterfaceEndpointService[];
   readonly flowLogRetentionDays: number;
+  /** Buckets the service may use through the S3 gateway endpoint (besides ECR's image layers). */
+  readonly s3EndpointBuckets: readonly string[];
   /** Whether the cache tier (Redis, 6379) gets a security group and a flow from the app. */
   readonly cacheTier: boolean;
 }

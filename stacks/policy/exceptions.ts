@@ -65,12 +65,12 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
   },
   {
     rules: ["AWS-0104"],
-    condition: "network.natStrategy is per-az or single",
+    condition: 'network.appInternetEgress includes "0.0.0.0/0" (any HTTPS)',
     resources: inEnvironments(
-      (env) => env.network.natStrategy !== "none",
+      (env) => env.network.appInternetEgress.includes("0.0.0.0/0"),
       () => ["security_groups/app_to_internet_https_egress"],
     ),
-    why: "Tasks reach ECR, CloudWatch Logs and Secrets Manager through NAT, on tcp/443 only. network.natStrategy=none with interface endpoints removes this rule (about $7-8 per endpoint per AZ per month).",
+    why: "An explicit choice in the configuration: tasks reach ECR, CloudWatch Logs and Secrets Manager through NAT on tcp/443 only, and AWS publishes no fixed addresses for them. List CIDRs or prefix lists in network.appInternetEgress instead (with the interface endpoints the tasks then need, about $7-8 per endpoint per AZ per month) to remove this rule.",
   },
   {
     rules: ["CKV2_AWS_28"],

@@ -9,6 +9,7 @@ import { domainIsInZone } from "../../../constructs/rules/aws-limits";
 import { deregistrationDelayProblem } from "../../../constructs/rules/load-balancer";
 import type { InterfaceEndpointService } from "../../../constructs/rules/network";
 import type { CrossCheck } from "../../../constructs/rules/props";
+import { INTERNET_CIDR } from "../../../constructs/rules/security-groups";
 import { parseSecretReference, secretPlacementProblems } from "../../../constructs/rules/secrets";
 import type { EdgeSettings, EnvironmentSettings, ProjectSettings } from "../settings";
 
@@ -108,10 +109,17 @@ const requiredEndpoints = (env: EnvironmentSettings): Array<[InterfaceEndpointSe
 export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
   {
     description:
-      "Private tasks can reach ECR, S3, CloudWatch Logs and (when secrets are used) Secrets Manager / SSM: through NAT, or with natStrategy none through interface endpoints (S3 always has its gateway endpoint).",
-    reads: ["network.natStrategy", "network.interfaceEndpoints", "service.secrets"],
+      'Private tasks can reach ECR, S3, CloudWatch Logs and (when secrets are used) Secrets Manager / SSM: through NAT with "0.0.0.0/0" in network.appInternetEgress, or through interface endpoints (S3 always has its gateway endpoint).',
+    reads: [
+      "network.natStrategy",
+      "network.appInternetEgress",
+      "network.interfaceEndpoints",
+      "service.secrets",
+    ],
     check: (env) => {
-      if (env.network.natStrategy !== "none") return [];
+      if (env.network.natStrategy !== "none" && env.network.appInternetEgress.includes(INTERNET_CIDR)) {
+        return [];
+      }
       const required = requiredEndpoints(env);
       const missing = required.filter(([service]) => !env.network.interfaceEndpoints.includes(service));
       return missing.length === 0
@@ -120,9 +128,37 @@ export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSetti
             {
               field: "network.interfaceEndpoints",
               value: env.network.interfaceEndpoints,
-              allowed: `a list including ${required.map(([s]) => s).join(", ")} when network.natStrategy is "none" (missing: ${missing.map(([s, why]) => `${s} for ${why}`).join(", ")})`,
+              allowed: `a list including ${required.map(([s]) => s).join(", ")} when ${env.network.natStrategy === "none" ? 'network.natStrategy is "none"' : 'network.appInternetEgress does not include "0.0.0.0/0"'} (missing: ${missing.map(([s, why]) => `${s} for ${why}`).join(", ")})`,
             },
           ];
+    },
+  },
+  {
+    description:
+      "Internet egress and NAT go together: destinations need a NAT gateway, and a NAT gateway needs a destination (else it costs about $32 a month for nothing).",
+    reads: ["network.natStrategy", "network.appInternetEgress"],
+    check: (env) => {
+      const { natStrategy, appInternetEgress } = env.network;
+      if (natStrategy === "none" && appInternetEgress.length > 0) {
+        return [
+          {
+            field: "network.appInternetEgress",
+            value: appInternetEgress,
+            allowed:
+              '[] while network.natStrategy is "none" (the private subnets have no route to the internet)',
+          },
+        ];
+      }
+      if (natStrategy !== "none" && appInternetEgress.length === 0) {
+        return [
+          {
+            field: "network.natStrategy",
+            value: natStrategy,
+            allowed: '"none" while network.appInternetEgress is [] (no task may use a NAT gateway)',
+          },
+        ];
+      }
+      return [];
     },
   },
   {

@@ -24,7 +24,9 @@ import {
   NETWORK_RULES,
   interfaceEndpointList,
 } from "../../../constructs/rules/network";
+import { S3_BUCKET_NAME } from "../../../constructs/rules/aws-limits";
 import { KMS_KEY_RULES } from "../../../constructs/rules/iam";
+import { internetEgressDestinations } from "../../../constructs/rules/security-groups";
 import type { PropRules, RuleGroup } from "../../../constructs/rules/props";
 import { REGISTRY_RULES } from "../../../constructs/rules/registry";
 import { userTags } from "../../../constructs/rules/tags";
@@ -39,10 +41,7 @@ import type {
 import { REGISTRY_STACK_NAME } from "../settings";
 import { EDGE_CROSS_CHECKS, ENVIRONMENT_CROSS_CHECKS } from "./cross-field";
 
-export const S3_BUCKET_NAME = matches(
-  /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-  "an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens",
-);
+export { S3_BUCKET_NAME };
 
 /** Docker tag syntax; the `image_tag` Terraform variable validates the same pattern. */
 export const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$";
@@ -78,7 +77,14 @@ const NETWORK_SETTINGS: RuleGroup<NetworkSettings & { region: string }> = {
       "subnetPrefixLength",
       "natStrategy",
       "flowLogRetentionDays",
+      "s3EndpointBuckets",
     ]),
+    appInternetEgress: {
+      description:
+        'Where the service may open HTTPS connections on the internet, through NAT: IPv4 CIDRs or managed prefix lists. "0.0.0.0/0" allows any HTTPS destination (what tasks need to reach AWS APIs without interface endpoints); [] allows none.',
+      check: internetEgressDestinations,
+      default: [],
+    },
     interfaceEndpoints: {
       description: "Interface VPC endpoints created in the private subnets.",
       check: interfaceEndpointList,

@@ -1,8 +1,54 @@
 /** Policy rules: network. */
-import type { PolicyRule } from "../stack-view";
-import { isTrue, paths } from "../stack-view";
+import type { PolicyRule, StackView } from "../stack-view";
+import { asList, isTrue, paths } from "../stack-view";
+import type { Block } from "../terraform-json";
+
+/** References (`${aws_route_table.x.id}`) of the route tables of the DB subnet groups' subnets. */
+function dataTierRouteTables(s: StackView): string[] {
+  const subnets = s.resources("aws_db_subnet_group").flatMap((g) => asList<string>(g.block.subnet_ids));
+  return s
+    .resources("aws_route_table_association")
+    .filter((a) => subnets.includes(String(a.block.subnet_id)))
+    .map((a) => String(a.block.route_table_id));
+}
 
 export const NETWORK_RULES: readonly PolicyRule[] = [
+  {
+    ids: ["PROJECT-DATA-TIER-NO-EGRESS"],
+    title: "the data tier has no route out of the VPC (no default route, no gateway endpoint)",
+    violations: (s) => {
+      const tables = dataTierRouteTables(s);
+      return paths([
+        ...s.resources("aws_route").filter((r) => tables.includes(String(r.block.route_table_id))),
+        ...s
+          .resources("aws_vpc_endpoint")
+          .filter((e) => asList<string>(e.block.route_table_ids).some((t) => tables.includes(t))),
+      ]);
+    },
+  },
+  {
+    ids: ["PROJECT-VPC-ENDPOINT-POLICY"],
+    title:
+      "VPC endpoints have a policy: interface endpoints admit only this account's principals; the S3 gateway names its buckets",
+    violations: (s) =>
+      paths(
+        s.resources("aws_vpc_endpoint").filter((e) => {
+          if (typeof e.block.policy !== "string") return true;
+          const allows = s.statements(e.block.policy).filter((st) => (st.effect ?? "Allow") === "Allow");
+          if (e.block.vpc_endpoint_type === "Gateway") {
+            return allows.some((st) =>
+              asList<string>(st.resources).some((r) => r === "*" || /^arn:[^:]+:s3:::\*/.test(r)),
+            );
+          }
+          return allows.some(
+            (st) =>
+              !asList<Block>(st.condition).some(
+                (c) => c.variable === "aws:PrincipalAccount" && c.test === "StringEquals",
+              ) || asList<string>(st.actions).some((a) => a.includes("*")),
+          );
+        }),
+      ),
+  },
   {
     ids: ["CKV2_AWS_11", "AWS-0178", "AwsSolutions-VPC7"],
     title: "every VPC sends all its traffic to a flow log with a role",
