@@ -1,6 +1,8 @@
 // npm run docs: regenerates the configuration reference in README.md from the settings schema, and
-// the security catalog (stacks/policy/CATALOG.md) from the policy rules and exceptions.
-import { readFileSync, writeFileSync } from "node:fs";
+// the override file's JSON Schema, and the security catalog (stacks/policy/CATALOG.md) from the
+// policy rules and exceptions.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { OVERRIDES_SCHEMA_PATH, overridesJsonSchemaText } from "../stacks/config/json-schema";
 import { withConfigurationReference } from "../stacks/config/reference";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
@@ -9,11 +11,12 @@ import { CATALOG_DOCUMENT_PATH, catalogDocument } from "../stacks/policy/catalog
 const project = loadSettings(PROJECT, {});
 
 function regenerate(path: string, update: (current: string) => string, what: string): void {
-  const current = readFileSync(path, "utf8");
+  const current = existsSync(path) ? readFileSync(path, "utf8") : "";
   const updated = update(current);
   writeFileSync(path, updated);
   console.log(`${path} ${what} ${updated === current ? "is up to date" : "updated"}`);
 }
 
 regenerate("README.md", (readme) => withConfigurationReference(readme, project), "configuration reference");
+regenerate(OVERRIDES_SCHEMA_PATH, () => overridesJsonSchemaText(project), "override-file JSON Schema");
 regenerate(CATALOG_DOCUMENT_PATH, () => catalogDocument(project), "security catalog");

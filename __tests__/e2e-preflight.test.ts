@@ -18,6 +18,7 @@ import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { locateProvider } from "../.ci/e2e/preflight";
+import { exampleProcessEnv } from "./support/settings";
 
 const workFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith("e2e-"));
 /** Process ids of running emulators (moto_launcher.py). */
@@ -34,7 +35,7 @@ function e2e(env: Record<string, string>) {
   const before = { folders: workFolders(), emulators: emulators() };
   const result = spawnSync("npm", ["run", "--silent", "e2e"], {
     encoding: "utf8",
-    env: { ...process.env, ...env },
+    env: { ...exampleProcessEnv(), ...env },
     timeout: 120_000,
   });
   return {

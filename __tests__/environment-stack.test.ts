@@ -85,55 +85,6 @@ describe("EnvironmentStack", () => {
     ]);
   });
 
-  test("encrypts container logs with the logs key, and flow and WAF logs with the audit-logs key", () => {
-    const keyOf = (group: object) => blockOf(prod.json, group as never).kms_key_id;
-    expect(keyOf(prod.stack.service.logGroup)).toBe(ref(prod.stack.logsKey.key, "arn"));
-    expect(keyOf(prod.stack.network.flowLogGroup)).toBe(ref(prod.stack.auditLogsKey.key, "arn"));
-    expect(keyOf(prod.stack.webAcl?.logGroup as object)).toBe(ref(prod.stack.auditLogsKey.key, "arn"));
-    expect(prod.stack.execKey).toBeUndefined();
-  });
-
-  test("with ECS Exec, logs sessions to their own group and key, the only key the task role may decrypt", () => {
-    const { stack, json } = build("dev", {}, { service: { enableExecuteCommand: true } });
-    const execKey = ref(stack.execKey?.key as never, "arn");
-    const execGroup = stack.service.execLogGroup as never;
-    expect(blockOf(json, execGroup)).toMatchObject({
-      name: "/ecs-exec/orders-api-dev/api",
-      kms_key_id: execKey,
-    });
-    expect(blockOf(json, stack.service.cluster).configuration.execute_command_configuration).toEqual({
-      kms_key_id: execKey,
-      logging: "OVERRIDE",
-      log_configuration: {
-        cloud_watch_encryption_enabled: true,
-        cloud_watch_log_group_name: ref(execGroup, "name"),
-      },
-    });
-    const taskPolicy = Object.values(dataSources(json, "aws_iam_policy_document")).find((d) =>
-      (d.statement as Block[]).some((st) => st.sid === "EcsExecSessionLogs"),
-    ) as Block;
-    const resourcesOf = (sid: string) =>
-      (taskPolicy.statement as Block[]).find((st) => st.sid === sid)?.resources;
-    expect(resourcesOf("EcsExecSessionEncryption")).toEqual([execKey]);
-    expect(resourcesOf("EcsExecSessionLogs")).toEqual([`${ref(execGroup, "arn")}:*`]);
-  });
-
-  test("names the key administrators in every key policy, without cryptographic use", () => {
-    const admin = "arn:aws:iam::123456789012:role/platform-key-admin";
-    const { json } = build("dev", {}, { keyAdministratorArns: [admin] });
-    const keys = Object.values(resources(json, "aws_kms_key"));
-    expect(keys).toHaveLength(3);
-    for (const key of keys) {
-      const name = /data\.aws_iam_policy_document\.([^.]+)\./.exec(String(key.policy))?.[1] as string;
-      const statements = dataSources(json, "aws_iam_policy_document")[name]?.statement as Block[];
-      const adminStatement = statements.find((st) => JSON.stringify(st.principals).includes(admin));
-      expect(adminStatement?.actions).toContain("kms:ScheduleKeyDeletion");
-      expect(
-        adminStatement?.actions.some((a: string) => /Decrypt|Encrypt|GenerateDataKey|kms:\*/.test(a)),
-      ).toBe(false);
-    }
-  });
-
   test("adds interface endpoints behind their own group, reachable from the app tier on 443", () => {
     const { stack, json } = build(
       "prod",
@@ -180,6 +131,12 @@ describe("EnvironmentStack", () => {
         "service_name",
         "task_definition_family",
         "log_group_name",
+        "flow_log_group_name",
+        "task_role_arn",
+        "task_role_name",
+        "execution_role_arn",
+        "execution_role_name",
+        "run_task_network_configuration",
         "vpc_id",
         "public_subnet_ids",
         "private_subnet_ids",
@@ -193,6 +150,19 @@ describe("EnvironmentStack", () => {
       expect([name, output.description]).toEqual([name, expect.stringMatching(/\S/)]),
     );
     expect(dev.json.output?.service_url?.value).toBe("https://api.dev.example.com");
+  });
+
+  test("gives one-off tasks the service's network: private subnets, the app group, no public IP", () => {
+    const value = String(dev.json.output?.run_task_network_configuration?.value);
+    expect(decodeJsonencode(value)).toEqual({
+      awsvpcConfiguration: {
+        subnets: dev.stack.network.privateSubnets.map((subnet) => ref(subnet)),
+        securityGroups: [ref(dev.stack.securityGroups.groups.app as never)],
+        assignPublicIp: "DISABLED",
+      },
+    });
+    expect(Object.keys(prod.json.output ?? {})).toEqual(expect.arrayContaining(["waf_log_group_name"]));
+    expect(Object.keys(dev.json.output ?? {})).not.toContain("exec_log_group_name");
   });
 
   test("does not set terraform.required_version (it crashes checkov's terraform_json parser)", () => {

@@ -8,9 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "@cdktf/hcl2json";
 import { loadSettings } from "../stacks/config/load";
-import { PROJECT } from "../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import { synthesizeProject } from "../stacks/app/synthesize";
 import { parseHclExpression } from "../stacks/policy/hcl-expression";
+import { exampleProcessEnv } from "./support/settings";
 
 const STACKS = ["registry", "dev", "staging", "prod"];
 const terraformOnPath = spawnSync("terraform", ["version"]).status === 0;
@@ -77,7 +78,7 @@ describe("HCL output", () => {
   // What users run, CLI included: cdktf synth --hcl.
   const cli = spawnSync("npm", ["run", "--silent", "synth:hcl", "--", "--output", hclDir], {
     encoding: "utf8",
-    env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", CI: "1" },
+    env: { ...exampleProcessEnv(), TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", CI: "1" },
     timeout: 90_000,
   });
 

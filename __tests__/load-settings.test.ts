@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
 import { SettingsError } from "../stacks/config/problems";
 import type { ProcessEnv } from "../stacks/config/load";
-import { PROJECT } from "../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import type { EnvironmentSettings, ProjectDefinition } from "../stacks/config/settings";
 
 const dir = mkdtempSync(join(tmpdir(), "settings-test-"));

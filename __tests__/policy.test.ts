@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
 import type { ProcessEnv } from "../stacks/config/load";
+import { EXAMPLE_PROJECT } from "../stacks/config/example-project";
 import { PROJECT } from "../stacks/config/project";
+import { REGISTRY_STACK_NAME } from "../stacks/config/settings";
+import type { ProjectDefinition } from "../stacks/config/settings";
 import type { ProjectSettings } from "../stacks/config/settings";
 import { synthesizeProject } from "../stacks/app/synthesize";
 import { POLICY_RULES, ruleFor } from "../stacks/policy/catalog";
@@ -24,8 +27,8 @@ interface Synthesized {
 }
 
 /** Synthesizes the project (with "//" metadata, as cdktf.out holds it) and reads every stack. */
-function synthesized(env: ProcessEnv): Synthesized {
-  const project = loadSettings(PROJECT, env);
+function synthesized(env: ProcessEnv, definition: ProjectDefinition = EXAMPLE_PROJECT): Synthesized {
+  const project = loadSettings(definition, env);
   const outdir = join(mkdtempSync(join(tmpdir(), "policy-")), "out");
   synthesizeProject(project, outdir);
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
@@ -58,17 +61,21 @@ const everyEnvironment = (settings: object) => ({ dev: settings, staging: settin
 
 const ALL_FEATURES = "every optional feature on (stacks/config/examples/all-features.json)";
 
+/** Whether the configuration in use is the built-in example (no override file, project.ts unchanged). */
+const IN_USE_IS_EXAMPLE = Object.keys(IN_USE).length === 0 && PROJECT === EXAMPLE_PROJECT;
+
 /**
- * The configuration in use (the built-in example unless STACK_CONFIG_FILE says otherwise), the
- * example with every optional feature on, and the leanest network with no redirect.
+ * The configuration in use (stacks/config/project.ts with STACK_CONFIG_FILE), the built-in
+ * example when that is something else, the example with every optional feature on, and the
+ * leanest network with no redirect.
  */
 const CONFIGURATIONS: Record<string, Synthesized> = {
-  [Object.keys(IN_USE).length === 0
+  [IN_USE_IS_EXAMPLE
     ? "the built-in configuration"
-    : `the configuration in use (${Object.entries(IN_USE)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(", ")})`]: synthesized(IN_USE),
-  ...(Object.keys(IN_USE).length === 0 ? {} : { "the built-in configuration": synthesized({}) }),
+    : `the configuration in use (stacks/config/project.ts${Object.entries(IN_USE)
+        .map(([k, v]) => `, ${k}=${v}`)
+        .join("")})`]: synthesized(IN_USE, PROJECT),
+  ...(IN_USE_IS_EXAMPLE ? {} : { "the built-in configuration": synthesized({}) }),
   [ALL_FEATURES]: synthesized({
     STACK_CONFIG_FILE: join(__dirname, "..", "stacks", "config", "examples", "all-features.json"),
   }),
@@ -100,7 +107,10 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
 
 describe.each(Object.entries(CONFIGURATIONS))("security policy with %s", (_, { project, stacks }) => {
   test("covers the registry and every environment", () => {
-    expect(stacks.map((s) => s.stack).sort()).toEqual(["dev", "prod", "registry", "staging"]);
+    expect(stacks.map((s) => s.stack).sort()).toEqual(
+      [REGISTRY_STACK_NAME, ...project.environments.map((e) => e.name)].sort(),
+    );
+    expect(stacks.length).toBeGreaterThanOrEqual(2);
   });
 
   test.each(POLICY_RULES.map((rule) => [`${rule.ids.join("/")}: ${rule.title}`, rule] as const))(

@@ -2,7 +2,7 @@ import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
 import { loadSettings } from "../stacks/config/load";
 import type { ProcessEnv } from "../stacks/config/load";
-import { PROJECT } from "../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import { RegistryStack } from "../stacks/registry-stack";
 import { blockOf, policyDocument, ref, synth } from "./support/synth";
 

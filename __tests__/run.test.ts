@@ -7,9 +7,10 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
-import { PROJECT } from "../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import { run } from "../stacks/app/run";
 import { synthesizeProject } from "../stacks/app/synthesize";
+import { exampleProcessEnv } from "./support/settings";
 
 /** Every file under dir with its content, to prove a failed synth changed nothing. */
 function snapshotTree(dir: string): Record<string, string> {
@@ -63,7 +64,7 @@ describe("run", () => {
   });
 });
 
-const cliEnv = { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", CI: "1" };
+const cliEnv = { ...exampleProcessEnv(), TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", CI: "1" };
 
 describe("npm run synth with a bad STACK_CONFIG_FILE", () => {
   // The CLI hands its --output directory to the app as CDKTF_OUTDIR.

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { containerHealthCheck } from "../constructs/rules/health-check";
 import { loadSettings } from "../stacks/config/load";
 import { SettingsError } from "../stacks/config/problems";
-import { PROJECT } from "../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import type { EnvironmentSettings, ProjectSettings } from "../stacks/config/settings";
 
 const dir = mkdtempSync(join(tmpdir(), "settings-edge-cases-"));

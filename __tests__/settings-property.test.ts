@@ -17,7 +17,7 @@ import { buildStacks } from "../stacks/app/synthesize";
 import { loadSettings } from "../stacks/config/load";
 import type { ProcessEnv } from "../stacks/config/load";
 import { SettingsError } from "../stacks/config/problems";
-import { PROJECT } from "../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import { ENVIRONMENT_GROUP, REGISTRY_GROUP } from "../stacks/config/schema/fields";
 import { REGISTRY_STACK_NAME } from "../stacks/config/settings";
 

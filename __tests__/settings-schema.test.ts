@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { ProcessEnv } from "../stacks/config/load";
-import { PROJECT } from "../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import type { ProjectDefinition } from "../stacks/config/settings";
 import { SETTINGS_TEST_DIR, expectedProblems, overrideFile, problemsOf } from "./support/settings";
 import type { SchemaCase } from "./support/settings";

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
-import { PROJECT } from "../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import type { ProjectSettings } from "../stacks/config/settings";
 import { synthesizeProject } from "../stacks/app/synthesize";
 import { findCycle, referenceGraph } from "./support/reference-graph";

@@ -1,11 +1,21 @@
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import { SECURITY_TIERS } from "../constructs/rules/security-groups";
 import type { EnvironmentStack } from "./environment-stack";
 
+type Output = (id: string, value: unknown, description: string) => void;
+
 /** The environment stack's outputs, each with a description (what pipelines and people read). */
 export function addEnvironmentOutputs(stack: EnvironmentStack): void {
-  const output = (id: string, value: unknown, description: string) =>
+  const output: Output = (id, value, description) => {
     new TerraformOutput(stack, id, { value, description });
+  };
+  addEdgeOutputs(stack, output);
+  addServiceOutputs(stack, output);
+  addNetworkOutputs(stack, output);
+}
+
+/** URL, load balancer, certificate. */
+function addEdgeOutputs(stack: EnvironmentStack, output: Output): void {
   const domain = stack.settings.edge.domainName;
   output(
     "service_url",
@@ -29,6 +39,10 @@ export function addEnvironmentOutputs(stack: EnvironmentStack): void {
     stack.certificate?.certificateArn ?? stack.settings.edge.certificateArn,
     "ARN of the certificate the HTTPS listener serves.",
   );
+}
+
+/** What deploys, one-off tasks and people on call need: registry, cluster, roles, log groups. */
+function addServiceOutputs(stack: EnvironmentStack, output: Output): void {
   output("repository_url", stack.repository.repositoryUrl, "ECR repository the service pulls from.");
   output("cluster_name", stack.service.cluster.name, "ECS cluster name.");
   output("service_name", stack.service.service.name, "ECS service name.");
@@ -38,11 +52,61 @@ export function addEnvironmentOutputs(stack: EnvironmentStack): void {
     "Task definition family; each deploy adds a revision.",
   );
   output("log_group_name", stack.service.logGroup.name, "CloudWatch log group of the containers.");
+  if (stack.service.execLogGroup) {
+    output(
+      "exec_log_group_name",
+      stack.service.execLogGroup.name,
+      "CloudWatch log group of the ECS Exec sessions (present while service.enableExecuteCommand is on).",
+    );
+  }
+  output(
+    "flow_log_group_name",
+    stack.network.flowLogGroup.name,
+    "CloudWatch log group of the VPC flow logs.",
+  );
+  if (stack.webAcl) {
+    output(
+      "waf_log_group_name",
+      stack.webAcl.logGroup.name,
+      "CloudWatch log group of the WAF (present with edge.waf).",
+    );
+  }
+  output(
+    "task_role_arn",
+    stack.service.taskRole.arn,
+    "ARN of the task role: the application's own AWS identity.",
+  );
+  output(
+    "task_role_name",
+    stack.service.taskRole.name,
+    "Name of the task role, to attach extra policies outside this stack.",
+  );
+  output(
+    "execution_role_arn",
+    stack.service.executionRole.arn,
+    "ARN of the execution role ECS uses to pull the image, write logs and read the configured secrets.",
+  );
+  output("execution_role_name", stack.service.executionRole.name, "Name of the execution role.");
+  output(
+    "run_task_network_configuration",
+    Fn.jsonencode({
+      awsvpcConfiguration: {
+        subnets: stack.network.privateSubnetIds,
+        securityGroups: [stack.securityGroups.groupId("app")],
+        assignPublicIp: "DISABLED",
+      },
+    }),
+    "JSON for `aws ecs run-task --network-configuration` (private subnets, the app group, no public IP), for one-off tasks.",
+  );
   output(
     "secrets_kms_key_arn",
     stack.secretsKey.keyArn,
     "KMS key to encrypt this environment's secrets with; the tasks may decrypt with it.",
   );
+}
+
+/** VPC, subnets, security groups. */
+function addNetworkOutputs(stack: EnvironmentStack, output: Output): void {
   output("vpc_id", stack.network.vpcId, "ID of the VPC.");
   output(
     "public_subnet_ids",

@@ -63,8 +63,14 @@ export function emulatorTool(ctx: Context, emulator: Emulator, args: readonly st
     timeout: 120_000,
   });
   if (result.status !== 0) {
+    const why =
+      result.error !== undefined
+        ? `${result.error.message}${result.signal ? ` (${result.signal})` : ""}`
+        : result.signal !== null
+          ? `killed by ${result.signal}`
+          : `exit ${result.status}`;
     throw new CheckFailed(
-      `emulator_tools.py ${args[0] ?? ""} on the ${emulator.name} emulator failed: ${result.stderr}`,
+      `emulator_tools.py ${args[0] ?? ""} on the ${emulator.name} emulator failed (${why}): ${result.stderr}`,
     );
   }
   return result.stdout;

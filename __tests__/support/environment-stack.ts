@@ -4,7 +4,7 @@ import { deepMerge } from "../../stacks/config/deep-merge";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { loadSettings } from "../../stacks/config/load";
 import type { ProcessEnv } from "../../stacks/config/load";
-import { PROJECT } from "../../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../../stacks/config/example-project";
 import type { EnvironmentOverrides, ProjectDefinition } from "../../stacks/config/settings";
 
 import { mkdtempSync, writeFileSync } from "node:fs";

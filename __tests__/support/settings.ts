@@ -6,7 +6,7 @@ import { loadSettings } from "../../stacks/config/load";
 import type { ProcessEnv } from "../../stacks/config/load";
 import { SettingsError } from "../../stacks/config/problems";
 import type { SettingsProblem } from "../../stacks/config/problems";
-import { PROJECT } from "../../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../../stacks/config/example-project";
 import type { ProjectDefinition } from "../../stacks/config/settings";
 
 export const SETTINGS_TEST_DIR = mkdtempSync(join(tmpdir(), "settings-test-"));
@@ -44,3 +44,15 @@ export const expectedProblems = (scope: string, field: string | string[], allowe
   (Array.isArray(field) ? field : [field]).map((f) =>
     expect.objectContaining({ scope, field: f, allowed: expect.stringContaining(allowed) }),
   );
+
+/**
+ * The process environment without the variables that choose a configuration, for tests that run
+ * the CLI on the built-in example (CI also runs the suite with an adopter's STACK_CONFIG_FILE).
+ */
+export function exampleProcessEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ["STACK_CONFIG_FILE", "STACK_ENVIRONMENTS", "TF_STATE_BUCKET", "TF_STATE_REGION"]) {
+    delete env[name];
+  }
+  return env;
+}

@@ -13,9 +13,11 @@ import type { Check } from "../../constructs/rules/checks";
 import { checkGroup, fillDerivedDefaults, mergeDefaults, touchesFailed } from "../../constructs/rules/props";
 import type { CrossCheck, RuleGroup } from "../../constructs/rules/props";
 import { mergeLayers, sourceOf } from "./deep-merge";
+import { EXAMPLE_PROJECT } from "./example-project";
 import type { Layer } from "./deep-merge";
 import type { OverrideFile } from "./override-file";
 import { parseOverrideFile } from "./override-file";
+import { PROJECT_SECTION, SCHEMA_KEY, withProjectSection } from "./project-section";
 import { knownSettings, overrideProblems } from "./overrides";
 import { REGISTRY_DEFAULTS, presetDefaults } from "./presets";
 import { SettingsError } from "./problems";
@@ -46,8 +48,14 @@ export const SETTINGS_ENV_VARS = {
   stateRegion: "TF_STATE_REGION",
 } as const;
 
-/** Where the built-in definition lives, for problem sources. */
+/** Where a definition written in code lives, for problem sources. */
 export const PROJECT_SOURCE = "stacks/config/project.ts";
+export const EXAMPLE_SOURCE = "stacks/config/example-project.ts";
+
+/** The file a definition comes from: the built-in example's own file, or project.ts. */
+function codeSource(definition: ProjectDefinition): string {
+  return definition === EXAMPLE_PROJECT ? EXAMPLE_SOURCE : PROJECT_SOURCE;
+}
 
 export type ProcessEnv = Readonly<Record<string, string | undefined>>;
 
@@ -61,22 +69,24 @@ interface Resolved<T> {
 }
 
 /** Resolves and validates; throws SettingsError listing every problem. */
-export function loadSettings(definition: ProjectDefinition, env: ProcessEnv = {}): ProjectSettings {
+export function loadSettings(builtIn: ProjectDefinition, env: ProcessEnv = {}): ProjectSettings {
   const problems: SettingsProblem[] = [];
   const file = readOverrideFile(env[SETTINGS_ENV_VARS.configFile], problems);
   const outside = readEnvironmentVariables(env, problems);
-  problems.push(...projectProblems(definition));
+  const code = codeSource(builtIn);
+  problems.push(...projectProblems(builtIn, code));
+  const definition = withProjectSection(builtIn, file, problems);
   // Every name derives from the project name; a bad one would be reported again everywhere.
   if (!SHORT_NAME.test(definition.project)) throw new SettingsError(problems);
   problems.push(...unknownEnvironments(definition, file.value));
 
-  const registry = resolveRegistry(definition, outside, file);
+  const registry = resolveRegistry(definition, outside, file, code);
   problems.push(
     ...validate(
       REGISTRY_STACK_NAME,
       REGISTRY_GROUP as RuleGroup<unknown>,
       registry,
-      shaped(definition.registry, file, REGISTRY_STACK_NAME),
+      shaped(definition.registry, file, REGISTRY_STACK_NAME, code),
       REGISTRY_SETTINGS,
     ),
   );
@@ -91,13 +101,13 @@ export function loadSettings(definition: ProjectDefinition, env: ProcessEnv = {}
   for (const def of definition.environments) {
     // An environment whose name is already reported (malformed or taken) is not validated further.
     if (!named.delete(def.name)) continue;
-    const resolved = resolveEnvironment(definition.project, def, outside, file);
+    const resolved = resolveEnvironment(definition.project, def, outside, file, code);
     const failed = new Set<string>();
     const envProblems = validate(
       def.name,
       ENVIRONMENT_GROUP as RuleGroup<unknown>,
       resolved,
-      shaped(def.overrides, file, def.name),
+      shaped(def.overrides, file, def.name, code),
       ENVIRONMENT_SETTINGS,
       failed,
     );
@@ -149,9 +159,9 @@ function validate<T>(
 }
 
 /** The override layers of a stack as written in code and in the file, for shape checks. */
-function shaped(code: unknown, file: OverrideFile, key: string): Shaped[] {
+function shaped(code: unknown, file: OverrideFile, key: string, source: string): Shaped[] {
   return [
-    { override: code, sourceOf: () => PROJECT_SOURCE },
+    { override: code, sourceOf: () => source },
     {
       override: file.value[key],
       sourceOf: (field) => file.sourceOf(`${key}.${field}`) ?? SETTINGS_ENV_VARS.configFile,
@@ -219,10 +229,10 @@ function readEnvironmentVariables(env: ProcessEnv, problems: SettingsProblem[]):
   };
 }
 
-function projectProblems(definition: ProjectDefinition): SettingsProblem[] {
+function projectProblems(definition: ProjectDefinition, source: string): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   const add = (field: string, value: unknown, allowed: string) =>
-    problems.push({ scope: "project", field, value, allowed, source: PROJECT_SOURCE });
+    problems.push({ scope: "project", field, value, allowed, source });
   if (!SHORT_NAME.test(definition.project)) add("project", definition.project, SHORT_NAME.allowed);
   if (typeof definition.repository !== "string" || definition.repository.trim() === "") {
     add("repository", definition.repository, "a non-empty string");
@@ -246,7 +256,9 @@ function unknownEnvironments(
 ): SettingsProblem[] {
   const known = definition.environments.map((e) => e.name);
   return Object.keys(file)
-    .filter((key) => key !== REGISTRY_STACK_NAME && !known.includes(key))
+    .filter(
+      (key) => ![REGISTRY_STACK_NAME, PROJECT_SECTION, SCHEMA_KEY].includes(key) && !known.includes(key),
+    )
     .map((key) => ({
       scope: "config-file",
       field: key,
@@ -278,10 +290,16 @@ function selectEnvironments(
 }
 
 /** The layers of a stack above its defaults: project.ts, environment variables, the file. */
-function layers(code: unknown, outside: OutsideSettings, file: OverrideFile, key: string): Layer[] {
+function layers(
+  code: unknown,
+  outside: OutsideSettings,
+  file: OverrideFile,
+  key: string,
+  source: string,
+): Layer[] {
   const state = { bucket: outside.stateBucket, region: outside.stateRegion };
   return [
-    { source: PROJECT_SOURCE, value: code },
+    { source, value: code },
     { source: "TF_STATE_BUCKET/TF_STATE_REGION", value: { state } },
     {
       source: "STACK_CONFIG_FILE",
@@ -317,8 +335,9 @@ function resolveRegistry(
   definition: ProjectDefinition,
   outside: OutsideSettings,
   file: OverrideFile,
+  source: string,
 ): Resolved<RegistrySettings> {
-  const merged = mergeLayers(layers(definition.registry, outside, file, REGISTRY_STACK_NAME));
+  const merged = mergeLayers(layers(definition.registry, outside, file, REGISTRY_STACK_NAME, source));
   const defaults = { ...REGISTRY_DEFAULTS, repositoryName: definition.project };
   return resolve(REGISTRY_GROUP as RuleGroup<unknown>, merged, defaults, "the registry defaults", {});
 }
@@ -328,8 +347,9 @@ function resolveEnvironment(
   def: EnvironmentDefinition,
   outside: OutsideSettings,
   file: OverrideFile,
+  source: string,
 ): Resolved<EnvironmentSettings> {
-  const merged = mergeLayers(layers(def.overrides, outside, file, def.name));
+  const merged = mergeLayers(layers(def.overrides, outside, file, def.name, source));
   const extra = { name: def.name, preset: def.preset, namePrefix: `${project}-${def.name}` };
   return resolve(
     ENVIRONMENT_GROUP as RuleGroup<unknown>,

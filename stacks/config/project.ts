@@ -1,53 +1,11 @@
 /**
- * The built-in example configuration: one HTTP API in three environments, each with its own
- * domain in its own hosted zone. Edit this file (or override from outside with
- * STACK_CONFIG_FILE) to describe your own service.
+ * The project's definition: its name, repository, registry and environments. It is the built-in
+ * example (stacks/config/example-project.ts) until you replace it: write your own definition here,
+ * or keep this line and describe your service in an override file (STACK_CONFIG_FILE), whose
+ * "project" section renames the project and lists its environments. Tests about the example
+ * build the example itself, so changing this file breaks none of them.
  */
+import { EXAMPLE_PROJECT } from "./example-project";
 import type { ProjectDefinition } from "./settings";
 
-/**
- * The example's tasks reach AWS APIs (ECR, CloudWatch Logs) through NAT, so they may open HTTPS
- * connections to any address. To narrow it, list CIDRs or prefix lists instead and add the
- * interface endpoints the tasks then need (network.interfaceEndpoints).
- */
-const ANY_HTTPS = ["0.0.0.0/0"];
-
-export const PROJECT: ProjectDefinition = {
-  project: "orders-api",
-  repository: "github.com/example/orders-api",
-  registry: { region: "eu-west-1" },
-  environments: [
-    {
-      name: "dev",
-      preset: "dev",
-      overrides: {
-        region: "eu-west-1",
-        network: { vpcCidr: "10.10.0.0/16", appInternetEgress: ANY_HTTPS },
-        service: { environment: { LOG_LEVEL: "debug" } },
-        edge: { domainName: "api.dev.example.com", hostedZoneName: "dev.example.com" },
-      },
-    },
-    {
-      name: "staging",
-      preset: "staging",
-      overrides: {
-        region: "eu-west-1",
-        network: { vpcCidr: "10.20.0.0/16", appInternetEgress: ANY_HTTPS },
-        service: { environment: { LOG_LEVEL: "info" } },
-        edge: { domainName: "api.staging.example.com", hostedZoneName: "staging.example.com" },
-      },
-    },
-    {
-      name: "prod",
-      preset: "prod",
-      overrides: {
-        // A placeholder: put the account prod deploys to here (a prod invariant requires one).
-        accountId: "123456789012",
-        region: "eu-west-1",
-        network: { vpcCidr: "10.30.0.0/16", appInternetEgress: ANY_HTTPS },
-        service: { environment: { LOG_LEVEL: "info" } },
-        edge: { domainName: "api.example.com", hostedZoneName: "example.com" },
-      },
-    },
-  ],
-};
+export const PROJECT: ProjectDefinition = EXAMPLE_PROJECT;

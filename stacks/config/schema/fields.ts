@@ -60,10 +60,11 @@ export const SHORT_NAME = matches(
   16,
 );
 /** Stack names that environments may not take. */
-export const RESERVED_STACK_NAMES = [REGISTRY_STACK_NAME] as const;
+export const RESERVED_STACK_NAMES = [REGISTRY_STACK_NAME, "project"] as const;
 export const environmentName = check(
   `${SHORT_NAME.allowed}, other than ${RESERVED_STACK_NAMES.join(", ")}`,
   (v) => SHORT_NAME.test(v) && !(RESERVED_STACK_NAMES as readonly unknown[]).includes(v),
+  { ...SHORT_NAME.schema, not: { enum: [...RESERVED_STACK_NAMES] } },
 );
 
 const pick = <P, K extends keyof P>(rules: PropRules<P>, keys: readonly K[]) =>

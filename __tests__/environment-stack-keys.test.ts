@@ -1,0 +1,57 @@
+import "cdktf/lib/testing/adapters/jest";
+import { blockOf, dataSources, ref, resources } from "./support/synth";
+import type { Block } from "./support/synth";
+import { build } from "./support/environment-stack";
+
+describe("EnvironmentStack keys", () => {
+  const prod = build("prod");
+
+  test("encrypts container logs with the logs key, and flow and WAF logs with the audit-logs key", () => {
+    const keyOf = (group: object) => blockOf(prod.json, group as never).kms_key_id;
+    expect(keyOf(prod.stack.service.logGroup)).toBe(ref(prod.stack.logsKey.key, "arn"));
+    expect(keyOf(prod.stack.network.flowLogGroup)).toBe(ref(prod.stack.auditLogsKey.key, "arn"));
+    expect(keyOf(prod.stack.webAcl?.logGroup as object)).toBe(ref(prod.stack.auditLogsKey.key, "arn"));
+    expect(prod.stack.execKey).toBeUndefined();
+  });
+
+  test("with ECS Exec, logs sessions to their own group and key, the only key the task role may decrypt", () => {
+    const { stack, json } = build("dev", {}, { service: { enableExecuteCommand: true } });
+    const execKey = ref(stack.execKey?.key as never, "arn");
+    const execGroup = stack.service.execLogGroup as never;
+    expect(blockOf(json, execGroup)).toMatchObject({
+      name: "/ecs-exec/orders-api-dev/api",
+      kms_key_id: execKey,
+    });
+    expect(blockOf(json, stack.service.cluster).configuration.execute_command_configuration).toEqual({
+      kms_key_id: execKey,
+      logging: "OVERRIDE",
+      log_configuration: {
+        cloud_watch_encryption_enabled: true,
+        cloud_watch_log_group_name: ref(execGroup, "name"),
+      },
+    });
+    const taskPolicy = Object.values(dataSources(json, "aws_iam_policy_document")).find((d) =>
+      (d.statement as Block[]).some((st) => st.sid === "EcsExecSessionLogs"),
+    ) as Block;
+    const resourcesOf = (sid: string) =>
+      (taskPolicy.statement as Block[]).find((st) => st.sid === sid)?.resources;
+    expect(resourcesOf("EcsExecSessionEncryption")).toEqual([execKey]);
+    expect(resourcesOf("EcsExecSessionLogs")).toEqual([`${ref(execGroup, "arn")}:*`]);
+  });
+
+  test("names the key administrators in every key policy, without cryptographic use", () => {
+    const admin = "arn:aws:iam::123456789012:role/platform-key-admin";
+    const { json } = build("dev", {}, { keyAdministratorArns: [admin] });
+    const keys = Object.values(resources(json, "aws_kms_key"));
+    expect(keys).toHaveLength(3);
+    for (const key of keys) {
+      const name = /data\.aws_iam_policy_document\.([^.]+)\./.exec(String(key.policy))?.[1] as string;
+      const statements = dataSources(json, "aws_iam_policy_document")[name]?.statement as Block[];
+      const adminStatement = statements.find((st) => JSON.stringify(st.principals).includes(admin));
+      expect(adminStatement?.actions).toContain("kms:ScheduleKeyDeletion");
+      expect(
+        adminStatement?.actions.some((a: string) => /Decrypt|Encrypt|GenerateDataKey|kms:\*/.test(a)),
+      ).toBe(false);
+    }
+  });
+});
