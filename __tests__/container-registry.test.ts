@@ -8,6 +8,8 @@ import type { Block } from "./support/synth";
 const BASE: ContainerRegistryProps = {
   repositoryName: "orders-api",
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/ecr",
+  project: "orders-api",
+  partition: "aws",
 };
 
 function build(overrides: Partial<ContainerRegistryProps> = {}) {
@@ -113,5 +115,42 @@ describe("ContainerRegistry", () => {
     ["a fractional count", { taggedImagesToKeep: 2.5 }, /taggedImagesToKeep: got 2\.5/],
   ])("fails on %s", (_, overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
+  });
+
+  test("has no repository policy while every environment is in its own account", () => {
+    const { json } = build();
+    expect(json.resource?.aws_ecr_repository_policy).toBeUndefined();
+  });
+
+  test("lets the execution roles of the listed accounts pull, and nothing else", () => {
+    const { json } = build({ pullAccountIds: ["210987654321", "345678901234"] });
+    const [policy] = Object.values<Block>(json.resource?.aws_ecr_repository_policy ?? {});
+    const [statement, ...others] = Object.values(dataSources(json, "aws_iam_policy_document")).find((d) =>
+      JSON.stringify(d).includes("EnvironmentAccountsPull"),
+    )?.statement as Block[];
+    expect(others).toEqual([]);
+    expect(policy?.policy).toMatch(/^\$\{data\.aws_iam_policy_document\./);
+    expect(statement).toEqual({
+      sid: "EnvironmentAccountsPull",
+      effect: "Allow",
+      principals: [
+        { type: "AWS", identifiers: ["arn:aws:iam::210987654321:root", "arn:aws:iam::345678901234:root"] },
+      ],
+      actions: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+      condition: [
+        {
+          test: "ArnLike",
+          variable: "aws:PrincipalArn",
+          values: [
+            "arn:aws:iam::210987654321:role/orders-api-*-execution",
+            "arn:aws:iam::345678901234:role/orders-api-*-execution",
+          ],
+        },
+      ],
+    });
+  });
+
+  test("refuses an account id that is not 12 digits", () => {
+    expect(() => build({ pullAccountIds: ["12345"] })).toThrow(/pullAccountIds\[0\]: got '12345'/);
   });
 });

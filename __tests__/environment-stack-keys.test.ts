@@ -1,7 +1,8 @@
 import "cdktf/lib/testing/adapters/jest";
 import { blockOf, dataSources, ref, resources } from "./support/synth";
 import type { Block } from "./support/synth";
-import { build } from "./support/environment-stack";
+import { decodeJsonencode } from "../stacks/policy/hcl-expression";
+import { build, writeConfig } from "./support/environment-stack";
 
 describe("EnvironmentStack keys", () => {
   const prod = build("prod");
@@ -53,5 +54,26 @@ describe("EnvironmentStack keys", () => {
         adminStatement?.actions.some((a: string) => /Decrypt|Encrypt|GenerateDataKey|kms:\*/.test(a)),
       ).toBe(false);
     }
+  });
+});
+
+describe("EnvironmentStack with the registry in another account", () => {
+  test("addresses the repository by ARN and URL instead of looking it up, and pulls only from it", () => {
+    const env = {
+      STACK_CONFIG_FILE: writeConfig({
+        registry: { accountId: "111111111111", pullAccountIds: ["123456789012"] },
+        prod: { accountId: "123456789012" },
+      }),
+    };
+    const { stack, json } = build("prod", env);
+    expect(json.data?.aws_ecr_repository).toBeUndefined();
+    const [container] = decodeJsonencode(
+      blockOf(json, stack.service.taskDefinition).container_definitions,
+    ) as Block[];
+    expect(container?.image).toBe("111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders-api:${var.image_tag}");
+    const pull = Object.values(dataSources(json, "aws_iam_policy_document"))
+      .flatMap((d) => d.statement as Block[])
+      .find((st) => st.sid === "PullFromThisRepository");
+    expect(pull?.resources).toEqual(["arn:aws:ecr:eu-west-1:111111111111:repository/orders-api"]);
   });
 });

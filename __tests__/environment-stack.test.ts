@@ -347,7 +347,7 @@ describe("EnvironmentStack", () => {
         blockOf(json, stack.service.taskDefinition).container_definitions,
       ) as Block[];
       expect(container?.image).toBe(
-        `\${data.aws_ecr_repository.${nameOf(stack.repository)}.repository_url}:\${var.image_tag}`,
+        `\${data.aws_ecr_repository.${nameOf(stack.repository as never)}.repository_url}:\${var.image_tag}`,
       );
     });
 

@@ -70,3 +70,15 @@ describe("the override file's project section", () => {
 });
 
 const CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234";
+
+describe("a problem of a check across settings", () => {
+  test("says what the other settings were and where they came from, when inherited", () => {
+    const [problem, ...others] = problemsOf(overrideFile({ dev: { edge: { domainName: "api.acme.com" } } }));
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({
+      field: "edge.domainName",
+      source: expect.stringMatching(/^override-\d+\.json:1$/),
+      context: "edge.hostedZoneName 'dev.example.com' (from stacks/config/example-project.ts)",
+    });
+  });
+});

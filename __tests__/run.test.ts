@@ -102,8 +102,39 @@ describe("npm run synth with a bad STACK_CONFIG_FILE", () => {
     const result = synth(outdir, { STACK_CONFIG_FILE: badConfig(config) });
     expect(result.status).not.toBe(0);
     for (const message of messages) expect(result.stderr).toContain(message);
+    // Each problem once, and nothing else: no build command, no stack trace.
+    const output = `${result.stdout}${result.stderr}`;
+    for (const message of messages) expect(output.split(message)).toHaveLength(2);
+    expect(output).not.toMatch(/esbuild|at .*\.js:\d+/);
     expect(result.stderr).toContain("nothing was synthesized");
     expect(snapshotTree(outdir)).toEqual(before);
+  });
+});
+
+describe("npm run synth, which runs the app directly, and the cdktf CLI", () => {
+  test.each([
+    ["synth", ["synth"]],
+    ["synth:hcl", ["synth", "--hcl"]],
+  ])("npm run %s writes what cdktf %s writes, byte for byte", (script, cdktfArgs) => {
+    const root = mkdtempSync(join(tmpdir(), "run-same-"));
+    const direct = spawnSync("npm", ["run", "--silent", script, "--", "--output", join(root, "direct")], {
+      encoding: "utf8",
+      env: cliEnv,
+      timeout: 60_000,
+    });
+    const viaCli = spawnSync(
+      "npm",
+      ["run", "--silent", "cdktf", "--", ...cdktfArgs, "--output", join(root, "cli")],
+      {
+        encoding: "utf8",
+        env: cliEnv,
+        timeout: 120_000,
+      },
+    );
+    expect([direct.status, viaCli.status]).toEqual([0, 0]);
+    const tree = snapshotTree(join(root, "direct"));
+    expect(Object.keys(tree).length).toBeGreaterThanOrEqual(5);
+    expect(snapshotTree(join(root, "cli"))).toEqual(tree);
   });
 });
 

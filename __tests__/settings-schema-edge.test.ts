@@ -168,12 +168,12 @@ const CASES: SchemaCase[] = [
     "an AWS region name",
   ],
   [
-    "environment and registry pinned to different accounts",
+    "an environment in another account than the registry's, not listed in registry.pullAccountIds",
     // prod is pinned to 123456789012 in the example, so only dev differs.
     { registry: { accountId: "123456789012" }, dev: { accountId: "222222222222" } },
     "dev",
     "accountId",
-    "the registry's account 123456789012",
+    "the registry's account 123456789012, or an account listed in registry.pullAccountIds (none yet)",
   ],
   [
     "no NAT while the registry is in another region",

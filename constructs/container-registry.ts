@@ -1,9 +1,12 @@
 import { Construct } from "constructs";
 import { DataAwsEcrLifecyclePolicyDocument } from "@cdktf/provider-aws/lib/data-aws-ecr-lifecycle-policy-document";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
+import { forPolicyDocument } from "./rules/iam";
 import { validProps } from "./rules/props";
-import { ECR_MAX_IMAGES_PER_REPOSITORY, REGISTRY_RULES } from "./rules/registry";
+import { ECR_MAX_IMAGES_PER_REPOSITORY, REGISTRY_RULES, crossAccountPullStatement } from "./rules/registry";
 import type { RegistryOptions } from "./rules/registry";
 
 export interface ContainerRegistryProps extends RegistryOptions {
@@ -35,6 +38,16 @@ export interface ContainerRegistryProps extends RegistryOptions {
    * @default false
    */
   readonly forceDelete?: boolean;
+  /**
+   * Other accounts whose environments pull images: their execution roles get pull access.
+   *
+   * @default []
+   */
+  readonly pullAccountIds?: readonly string[];
+  /** Project name: execution roles that may pull are named `<project>-<environment>-execution`. */
+  readonly project: string;
+  /** ARN partition (may be a token). */
+  readonly partition: string;
 }
 
 /**
@@ -48,8 +61,11 @@ export class ContainerRegistry extends Construct {
   public readonly repositoryUrl: string;
   public readonly repositoryArn: string;
 
+  private readonly props: ContainerRegistryProps;
+
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
+    this.props = props;
     const { untaggedImageExpiryDays, taggedImagesToKeep, protectedTagPatterns, forceDelete } = validProps(
       this.node.path,
       { rules: REGISTRY_RULES },
@@ -117,6 +133,20 @@ export class ContainerRegistry extends Construct {
     this.lifecyclePolicy = new EcrLifecyclePolicy(this, "lifecycle_policy", {
       repository: this.repository.name,
       policy: policy.json,
+    });
+    this.addPullAccess(props.pullAccountIds ?? []);
+  }
+
+  /** A repository policy for environments in other accounts; none when all are in this one. */
+  private addPullAccess(accountIds: readonly string[]): void {
+    if (accountIds.length === 0) return;
+    new EcrRepositoryPolicy(this, "repository_policy", {
+      repository: this.repository.name,
+      policy: new DataAwsIamPolicyDocument(this, "repository_policy_document", {
+        statement: forPolicyDocument([
+          crossAccountPullStatement(this.props.partition, accountIds, this.props.project),
+        ]),
+      }).json,
     });
   }
 }

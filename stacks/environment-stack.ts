@@ -15,6 +15,8 @@ import { targetGroupNamePrefixFor } from "../constructs/rules/load-balancer";
 import { tierFlows } from "../constructs/rules/security-groups";
 import { SecurityGroups } from "../constructs/security-groups";
 import { WAF_LOG_GROUP_PREFIX, WebAcl } from "../constructs/web-acl";
+import { partitionOf } from "../constructs/rules/aws-limits";
+import { crossAccountRepository } from "../constructs/rules/registry";
 import { IMAGE_TAG_PATTERN } from "./config/schema/fields";
 import type { EnvironmentSettings, ProjectSettings } from "./config/settings";
 import { addEnvironmentOutputs } from "./environment-outputs";
@@ -42,7 +44,7 @@ export class EnvironmentStack extends ProjectStack {
   public readonly network: Network;
   public readonly securityGroups: SecurityGroups;
   public readonly interfaceEndpoints?: InterfaceEndpoints;
-  public readonly repository: DataAwsEcrRepository;
+  public readonly repository: { readonly arn: string; readonly repositoryUrl: string };
   public readonly hostedZone?: HostedZoneLookup;
   public readonly certificate?: DnsValidatedCertificate;
   public readonly accessLogs?: AccessLogBucket;
@@ -222,11 +224,26 @@ export class EnvironmentStack extends ProjectStack {
     });
   }
 
-  /** The shared repository, looked up by name (in its own region through an aliased provider). */
-  private findRepository(project: ProjectSettings): DataAwsEcrRepository {
+  /**
+   * The shared repository: looked up by name in its own region (through an aliased provider), or,
+   * when the registry is pinned to another account, addressed by ARN and URL (its policy lets this
+   * environment's execution role pull).
+   */
+  private findRepository(project: ProjectSettings): { arn: string; repositoryUrl: string } {
+    const { registry } = project;
+    const accountId = this.settings.accountId;
+    if (registry.accountId !== undefined && accountId !== undefined && registry.accountId !== accountId) {
+      const found = crossAccountRepository(
+        partitionOf(registry.region),
+        registry.region,
+        registry.accountId,
+        registry.repositoryName,
+      );
+      return { arn: found.arn, repositoryUrl: found.url };
+    }
     return new DataAwsEcrRepository(this, "repository", {
-      name: project.registry.repositoryName,
-      provider: this.providerFor(project.registry.region),
+      name: registry.repositoryName,
+      provider: this.providerFor(registry.region),
     });
   }
 
@@ -354,6 +371,11 @@ export class EnvironmentStack extends ProjectStack {
       capacity: svc.capacity,
       enableExecuteCommand: svc.enableExecuteCommand,
       circuitBreakerRollback: svc.circuitBreakerRollback,
+      command: svc.command,
+      entryPoint: svc.entryPoint,
+      taskRoleStatements: svc.taskRoleStatements,
+      taskRoleManagedPolicyArns: svc.taskRoleManagedPolicyArns,
+      taskRoleBroadAccessAcknowledged: svc.taskRoleBroadAccessAcknowledged,
     });
   }
 }

@@ -45,6 +45,14 @@ export class RegistryStack extends ProjectStack {
           this.accountId,
           this.partition,
         ),
+        ...settings.pullAccountIds.map((account) =>
+          viaServiceKeyStatement(
+            `Account${account}PullsThroughEcr`,
+            [`ecr.${this.region}.amazonaws.com`],
+            account,
+            this.partition,
+          ),
+        ),
       ],
     });
     this.registry = new ContainerRegistry(this, "registry", {
@@ -54,6 +62,9 @@ export class RegistryStack extends ProjectStack {
       taggedImagesToKeep: settings.taggedImagesToKeep,
       protectedTagPatterns: settings.protectedTagPatterns,
       forceDelete: settings.forceDelete,
+      pullAccountIds: settings.pullAccountIds,
+      project: project.project,
+      partition: this.partition,
     });
 
     new TerraformOutput(this, "repository_url", {

@@ -60,7 +60,7 @@ export function emulatorTool(ctx: Context, emulator: Emulator, args: readonly st
   const result = spawnSync(ctx.venvPython, [join(PROJECT_DIR, ".ci", "e2e", "emulator_tools.py"), ...args], {
     encoding: "utf8",
     env: emulator.env,
-    timeout: 120_000,
+    timeout: 300_000,
   });
   if (result.status !== 0) {
     const why =

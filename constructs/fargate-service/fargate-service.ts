@@ -10,11 +10,18 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { CONTAINER_NAME, DEPLOYMENT, SCRATCH_VOLUME, SERVICE_GROUP } from "../rules/fargate-service";
 import type { ServiceOptions } from "../rules/fargate-service";
 import { containerHealthCheck } from "../rules/health-check";
 import type { ContainerHealthCheck } from "../rules/health-check";
-import { forPolicyDocument, serviceTrustStatement } from "../rules/iam";
+import {
+  APPLICATION_POLICY_NAME,
+  applicationPolicyStatements,
+  forPolicyDocument,
+  managedPolicyAttachmentId,
+  serviceTrustStatement,
+} from "../rules/iam";
 import type { PolicyStatement } from "../rules/iam";
 import { jsonencode } from "../rules/json-encode";
 import { validProps } from "../rules/props";
@@ -113,6 +120,7 @@ export class FargateService extends Construct {
       this.executionStatements(),
     );
     this.taskRole = this.createRole("task", this.taskDescription(), this.taskStatements());
+    this.addApplicationPermissions();
     this.taskDefinition = this.createTaskDefinition();
     this.service = this.createService();
     this.scalableTarget = this.addAutoscaling();
@@ -200,6 +208,26 @@ export class FargateService extends Construct {
     return this.execLogGroup ? execStatements(this.execLogGroup.arn, this.props.execKmsKeyArn) : [];
   }
 
+  /** The application's own permissions on the task role: its statements and managed policies. */
+  private addApplicationPermissions(): void {
+    const { taskRoleStatements, taskRoleManagedPolicyArns } = this.props;
+    if (taskRoleStatements.length > 0) {
+      new IamRolePolicy(this, "task_role_application_policy", {
+        name: APPLICATION_POLICY_NAME,
+        role: this.taskRole.id,
+        policy: new DataAwsIamPolicyDocument(this, "task_application_policy", {
+          statement: forPolicyDocument(applicationPolicyStatements(taskRoleStatements)),
+        }).json,
+      });
+    }
+    for (const arn of taskRoleManagedPolicyArns) {
+      new IamRolePolicyAttachment(this, managedPolicyAttachmentId(arn), {
+        role: this.taskRole.name,
+        policyArn: arn,
+      });
+    }
+  }
+
   /** A role only this account's ECS tasks can assume, with an inline policy when it has statements. */
   private createRole(
     kind: "execution" | "task",
@@ -259,6 +287,8 @@ export class FargateService extends Construct {
           stopTimeoutSeconds: p.stopTimeoutSeconds,
           logGroupName: this.logGroup.name,
           region: p.region,
+          command: p.command,
+          entryPoint: p.entryPoint,
         }),
       ]),
     });

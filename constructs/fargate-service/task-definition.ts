@@ -18,6 +18,10 @@ export interface ContainerDefinitionInput {
   readonly stopTimeoutSeconds: number;
   readonly logGroupName: string;
   readonly region: string;
+  /** Replaces the image's CMD when not empty. */
+  readonly command: readonly string[];
+  /** Replaces the image's ENTRYPOINT when not empty. */
+  readonly entryPoint: readonly string[];
 }
 
 /** The one container of the task, with variables and secrets sorted by name. */
@@ -28,6 +32,8 @@ export function containerDefinition(input: ContainerDefinitionInput): Record<str
     image: input.image,
     essential: true,
     cpu: 0,
+    ...(input.entryPoint.length > 0 ? { entryPoint: [...input.entryPoint] } : {}),
+    ...(input.command.length > 0 ? { command: [...input.command] } : {}),
     user: input.user,
     readonlyRootFilesystem: input.readonlyRootFilesystem,
     portMappings: [{ containerPort: input.containerPort, hostPort: input.containerPort, protocol: "tcp" }],

@@ -213,13 +213,18 @@ export interface Problem {
   readonly allowed: string;
   /** Where the value came from, e.g. "overrides.json:12" or "the prod preset". */
   readonly source?: string;
+  /** For a check across settings: the other settings it read (dotted paths). */
+  readonly reads?: readonly string[];
+  /** The other settings' values and where they came from, as a phrase. */
+  readonly context?: string;
 }
 
 /** `[scope] field: got <value> (from <source>); allowed: <allowed>`, without the parts that are unset. */
 export function formatProblem(p: Problem): string {
   const scope = p.scope === undefined ? "" : `[${p.scope}] `;
   const source = p.source === undefined ? "" : ` (from ${p.source})`;
-  return `${scope}${p.field}: got ${describeValue(p.value)}${source}; allowed: ${p.allowed}`;
+  const context = p.context === undefined ? "" : `; given ${p.context}`;
+  return `${scope}${p.field}: got ${describeValue(p.value)}${source}; allowed: ${p.allowed}${context}`;
 }
 
 /** Runs a check: the problem, or undefined when the value passes. */

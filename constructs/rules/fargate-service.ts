@@ -21,6 +21,8 @@ import {
 } from "./checks";
 import type { Problem } from "./checks";
 import type { HealthCheckContract } from "./health-check";
+import { applicationStatement, broadStatements, managedPolicyArn } from "./iam";
+import type { ApplicationStatement } from "./iam";
 import { HEALTH_CHECK_GROUP } from "./health-check";
 import type { CrossCheck, PropRules, RuleGroup } from "./props";
 import { environmentSecretProblems, environmentVariableName, secretArn } from "./secrets";
@@ -88,9 +90,30 @@ export interface ServiceOptions {
   readonly enableExecuteCommand?: boolean;
   /** Whether the deployment circuit breaker rolls a failed deployment back. @default true */
   readonly circuitBreakerRollback?: boolean;
+  /** The container's command (CMD), replacing the image's. @default [] */
+  readonly command?: readonly string[];
+  /** The container's entry point (ENTRYPOINT), replacing the image's. @default [] */
+  readonly entryPoint?: readonly string[];
+  /** The application's own permissions, as statements of the task role's inline policy. @default [] */
+  readonly taskRoleStatements?: readonly ApplicationStatement[];
+  /** Managed policies attached to the task role. @default [] */
+  readonly taskRoleManagedPolicyArns?: readonly string[];
+  /** Accepts statements granting every action of a service or every resource ("*"). @default false */
+  readonly taskRoleBroadAccessAcknowledged?: boolean;
 }
 
 const taskCount = integerIn(1, 1000, "tasks");
+/** AWS-managed policies that grant (nearly) everything. */
+const BROAD_MANAGED_POLICIES = /:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+/** Command or entry point: up to 100 arguments, each a non-empty string. */
+const containerArguments = listOf(
+  check("a non-empty string", (v) => typeof v === "string" && v.length > 0 && v.length <= 4096, {
+    type: "string",
+    minLength: 1,
+    maxLength: 4096,
+  }),
+  { max: 100 },
+);
 const percent = integerIn(10, 95, "percent");
 const cooldown = integerIn(0, 3600, "seconds");
 const weight = integerIn(0, 1000);
@@ -222,6 +245,35 @@ export const SERVICE_RULES: PropRules<ServiceOptions> = {
     check: booleanValue,
     default: true,
   },
+  command: {
+    description:
+      'The container\'s command, replacing the image\'s CMD, e.g. ["gunicorn", "app:wsgi"]; [] keeps the image\'s.',
+    check: containerArguments,
+    default: [],
+  },
+  entryPoint: {
+    description: "The container's entry point, replacing the image's ENTRYPOINT; [] keeps the image's.",
+    check: containerArguments,
+    default: [],
+  },
+  taskRoleStatements: {
+    description:
+      'The application\'s own AWS permissions: IAM statements (actions, resources, optional conditions) of the task role\'s inline policy named application. A service-wide action ("s3:*", "*") or Resource "*" needs taskRoleBroadAccessAcknowledged.',
+    check: listOf(applicationStatement, { max: 50 }),
+    default: [],
+  },
+  taskRoleManagedPolicyArns: {
+    description:
+      "Managed policies attached to the task role (your own, or AWS's: those change without notice).",
+    check: listOf(managedPolicyArn, { max: 10, unique: true }),
+    default: [],
+  },
+  taskRoleBroadAccessAcknowledged: {
+    description:
+      "Accepts task-role statements that grant every action of a service or every resource: an explicit, reviewed choice.",
+    check: booleanValue,
+    default: false,
+  },
 };
 
 /**
@@ -249,6 +301,38 @@ export function approximateTaskDefinitionBytes(o: ServiceOptions): number {
 }
 
 export const SERVICE_CROSS_CHECKS: ReadonlyArray<CrossCheck<ServiceOptions>> = [
+  {
+    description:
+      'Task-role statements name their actions and resources: a service-wide action ("s3:*", "*") or Resource "*" needs service.taskRoleBroadAccessAcknowledged.',
+    reads: ["taskRoleStatements", "taskRoleManagedPolicyArns", "taskRoleBroadAccessAcknowledged"],
+    check: (o, prefix) =>
+      o.taskRoleBroadAccessAcknowledged
+        ? []
+        : [
+            ...(o.taskRoleManagedPolicyArns ?? []).flatMap((arn, index) =>
+              BROAD_MANAGED_POLICIES.test(arn)
+                ? [
+                    {
+                      field: `taskRoleManagedPolicyArns[${index}]`,
+                      value: arn,
+                      allowed: `a policy narrower than AdministratorAccess, PowerUserAccess or IAMFullAccess, or ${prefix}taskRoleBroadAccessAcknowledged: true`,
+                    },
+                  ]
+                : [],
+            ),
+            ...(o.taskRoleStatements ?? []).flatMap((statement, index) =>
+              broadStatements([statement]).length === 0
+                ? []
+                : [
+                    {
+                      field: `taskRoleStatements[${index}]`,
+                      value: statement,
+                      allowed: `named actions and resources, or ${prefix}taskRoleBroadAccessAcknowledged: true (a reviewed exception)`,
+                    },
+                  ],
+            ),
+          ],
+  },
   {
     description: "Every desired and autoscaling count is consistent: minCount ≤ desiredCount ≤ maxCount.",
     reads: ["desiredCount", "autoscaling"],

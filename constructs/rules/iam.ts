@@ -4,7 +4,7 @@
  * scanners and tests read them as structured data.
  */
 import { iamRoleArn } from "./arns";
-import { integerIn, listOf } from "./checks";
+import { check, integerIn, listOf } from "./checks";
 import type { PropRules } from "./props";
 
 /** One statement, in the shape of `aws_iam_policy_document` (snake_case becomes camelCase). */
@@ -180,4 +180,124 @@ export function forPolicyDocument(statements: readonly PolicyStatement[]) {
     principals: s.principals?.map((p) => ({ type: p.type, identifiers: [...p.identifiers] })),
     condition: s.condition?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
   }));
+}
+
+/** Name of the task role's inline policy that holds service.taskRoleStatements. */
+export const APPLICATION_POLICY_NAME = "application";
+
+/** A statement of the application's own permissions, as a setting (task role). */
+export interface ApplicationStatement {
+  readonly sid?: string;
+  readonly effect?: "Allow" | "Deny";
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly conditions?: ReadonlyArray<{
+    readonly test: string;
+    readonly variable: string;
+    readonly values: readonly string[];
+  }>;
+}
+
+const IAM_ACTION = /^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/;
+const IAM_RESOURCE = /^(\*|arn:(aws|aws-us-gov|aws-cn):[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*|):.+)$/;
+const SID = /^[A-Za-z0-9]{1,100}$/;
+const CONDITION_OPERATOR = /^(ForAllValues:|ForAnyValue:)?[A-Za-z]+(IfExists)?$/;
+
+function isStringList(value: unknown, pattern: RegExp): value is string[] {
+  return (
+    Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string" && pattern.test(v))
+  );
+}
+
+/** Shape of one application statement; the wildcard policy is a separate check. */
+export const applicationStatement = check(
+  'a statement {"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::bucket/*"]} with optional "sid" (letters and digits), "effect" ("Allow" or "Deny") and "conditions" ([{"test", "variable", "values"}])',
+  (v) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+    const s = v as Record<string, unknown>;
+    const known = ["sid", "effect", "actions", "resources", "conditions"];
+    if (Object.keys(s).some((k) => !known.includes(k))) return false;
+    if (s.sid !== undefined && !(typeof s.sid === "string" && SID.test(s.sid))) return false;
+    if (s.effect !== undefined && s.effect !== "Allow" && s.effect !== "Deny") return false;
+    if (!isStringList(s.actions, IAM_ACTION) || !isStringList(s.resources, IAM_RESOURCE)) return false;
+    return (
+      s.conditions === undefined ||
+      (Array.isArray(s.conditions) &&
+        s.conditions.every(
+          (c: unknown) =>
+            typeof c === "object" &&
+            c !== null &&
+            typeof (c as Record<string, unknown>).test === "string" &&
+            CONDITION_OPERATOR.test(String((c as Record<string, unknown>).test)) &&
+            typeof (c as Record<string, unknown>).variable === "string" &&
+            isStringList((c as Record<string, unknown>).values, /^[\s\S]+$/),
+        ))
+    );
+  },
+  {
+    type: "object",
+    additionalProperties: false,
+    required: ["actions", "resources"],
+    properties: {
+      sid: { type: "string", pattern: SID.source },
+      effect: { enum: ["Allow", "Deny"] },
+      actions: { type: "array", minItems: 1, items: { type: "string", pattern: IAM_ACTION.source } },
+      resources: { type: "array", minItems: 1, items: { type: "string", pattern: IAM_RESOURCE.source } },
+      conditions: {
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["test", "variable", "values"],
+          properties: {
+            test: { type: "string" },
+            variable: { type: "string" },
+            values: { type: "array", minItems: 1, items: { type: "string" } },
+          },
+        },
+      },
+    },
+  },
+);
+
+/** An IAM managed policy: AWS's own (account "aws") or one of an account. */
+export const managedPolicyArn = check(
+  "an IAM managed policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<path/name>)",
+  (v) =>
+    typeof v === "string" &&
+    /^arn:(aws|aws-us-gov|aws-cn):iam::(aws|\d{12}):policy\/[\w+=,.@/-]{1,512}$/.test(v),
+);
+
+/** Whether a managed policy is AWS's own (AWS changes it; checkov CKV_AWS_274 and cdk-nag IAM4 flag it). */
+export const isAwsManagedPolicy = (arn: string) => /^arn:[^:]+:iam::aws:policy\//.test(arn);
+
+/** Allow statements granting every action of a service ("*", "s3:*") or on every resource ("*"). */
+export function broadStatements(statements: readonly ApplicationStatement[]): ApplicationStatement[] {
+  return statements.filter(
+    (s) =>
+      (s.effect ?? "Allow") === "Allow" &&
+      (s.actions.some((a) => a === "*" || a.endsWith(":*")) || s.resources.includes("*")),
+  );
+}
+
+/** The application statements in the shape of `aws_iam_policy_document`. */
+export function applicationPolicyStatements(statements: readonly ApplicationStatement[]): PolicyStatement[] {
+  return statements.map((s) => ({
+    ...(s.sid === undefined ? {} : { sid: s.sid }),
+    effect: s.effect ?? "Allow",
+    actions: s.actions,
+    resources: s.resources,
+    ...(s.conditions === undefined ? {} : { condition: s.conditions }),
+  }));
+}
+
+/** Construct id of a managed-policy attachment, from the policy's account and name (stable). */
+export function managedPolicyAttachmentId(arn: string): string {
+  const [, account = "", name = ""] = /^arn:[^:]+:iam::([^:]+):policy\/(.+)$/.exec(arn) ?? [];
+  return `task_role_managed_${account}_${name}`.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** A wildcard as tfsec/trivy read it: any "*", except an S3 object pattern ("arn:aws:s3:::bucket/*"). */
+export function isWildcardResource(resource: string): boolean {
+  return resource.includes("*") && !(resource.startsWith("arn:aws:s3") && resource.endsWith("/*"));
 }

@@ -145,7 +145,9 @@ export function checkGroup<P>(
   }
   for (const cross of group.crossChecks ?? []) {
     if (cross.reads.some((read) => touchesFailed(failed, `${prefix}${read}`))) continue;
-    for (const p of cross.check(values as P, prefix)) report({ ...p, field: `${prefix}${p.field}` });
+    for (const p of cross.check(values as P, prefix)) {
+      report({ ...p, field: `${prefix}${p.field}`, reads: cross.reads.map((read) => `${prefix}${read}`) });
+    }
   }
   return problems;
 }

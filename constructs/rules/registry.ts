@@ -1,5 +1,7 @@
 /** The shared ECR repository's options, declared once. */
+import { awsAccountId } from "./aws-limits";
 import { booleanValue, check, integerIn, listOf } from "./checks";
+import type { PolicyStatement } from "./iam";
 import type { PropRules } from "./props";
 
 /** ECR repository names: 2-256 characters, lowercase, with `/`-separated path components. */
@@ -36,6 +38,8 @@ export interface RegistryOptions {
   readonly taggedImagesToKeep?: number;
   readonly protectedTagPatterns?: readonly string[];
   readonly forceDelete?: boolean;
+  /** Other accounts whose environments pull images from this repository. */
+  readonly pullAccountIds?: readonly string[];
 }
 
 export const REGISTRY_RULES: PropRules<RegistryOptions> = {
@@ -61,4 +65,50 @@ export const REGISTRY_RULES: PropRules<RegistryOptions> = {
     check: booleanValue,
     default: false,
   },
+  pullAccountIds: {
+    description:
+      "Other AWS accounts whose environments pull from this repository: its policy lets their ECS execution roles pull (and ECR decrypt the images for them), nothing else.",
+    check: listOf(awsAccountId, { max: 50, unique: true }),
+    default: [],
+  },
 };
+
+/** Execution roles of the project's environments are named `<project>-<environment>-execution`. */
+export function executionRolePattern(partition: string, accountId: string, project: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${project}-*-execution`;
+}
+
+/** Repository policy statement: the listed accounts' execution roles may pull, nothing more. */
+export function crossAccountPullStatement(
+  partition: string,
+  accountIds: readonly string[],
+  project: string,
+): PolicyStatement {
+  return {
+    sid: "EnvironmentAccountsPull",
+    effect: "Allow",
+    principals: [{ type: "AWS", identifiers: accountIds.map((a) => `arn:${partition}:iam::${a}:root`) }],
+    actions: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+    condition: [
+      {
+        test: "ArnLike",
+        variable: "aws:PrincipalArn",
+        values: accountIds.map((a) => executionRolePattern(partition, a, project)),
+      },
+    ],
+  };
+}
+
+/** Where an environment finds the repository when the registry is in another account. */
+export function crossAccountRepository(
+  partition: string,
+  region: string,
+  accountId: string,
+  repositoryName: string,
+): { arn: string; url: string } {
+  const domain = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return {
+    arn: `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`,
+    url: `${accountId}.dkr.ecr.${region}.${domain}/${repositoryName}`,
+  };
+}

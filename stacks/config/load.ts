@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { awsRegion } from "../../constructs/rules/aws-limits";
-import { dottedPath } from "../../constructs/rules/checks";
+import { describeValue, dottedPath, getPath } from "../../constructs/rules/checks";
 import type { Check } from "../../constructs/rules/checks";
 import { checkGroup, fillDerivedDefaults, mergeDefaults, touchesFailed } from "../../constructs/rules/props";
 import type { CrossCheck, RuleGroup } from "../../constructs/rules/props";
@@ -129,7 +129,8 @@ export function loadSettings(builtIn: ProjectDefinition, env: ProcessEnv = {}): 
     if (!isSelected) continue;
     for (const rule of PROJECT_CHECKS) {
       if (rule.reads.some((read) => touchesFailed(failed, read))) continue;
-      problems.push(...attach(resolved.value.name, rule.check(resolved.value, project), resolved.sources));
+      const found = rule.check(resolved.value, project).map((p) => ({ ...p, reads: rule.reads }));
+      problems.push(...attach(resolved.value.name, found, resolved));
     }
   }
   if (problems.length > 0) throw new SettingsError(problems);
@@ -155,7 +156,7 @@ function validate<T>(
     overrideProblems(override, known).map((p) => ({ ...p, source: layerSource(p.field) })),
   );
   for (const p of shape) failed.add(p.field);
-  return attach(scope, [...shape, ...checkGroup(group, resolved.value, "", failed)], resolved.sources);
+  return attach(scope, [...shape, ...checkGroup(group, resolved.value, "", failed)], resolved);
 }
 
 /** The override layers of a stack as written in code and in the file, for shape checks. */
@@ -177,21 +178,43 @@ function crossProblems(
 ): SettingsProblem[] {
   const found = checks
     .filter((c) => !c.reads.some((read) => touchesFailed(failed, read)))
-    .flatMap((c) => c.check(resolved.value, ""));
-  return attach(scope, found, resolved.sources);
+    .flatMap((c) => c.check(resolved.value, "").map((p) => ({ ...p, reads: c.reads })));
+  return attach(scope, found, resolved);
 }
 
-/** Scope and source for each problem (sources are looked up without list indexes). */
-function attach(
+const isEmpty = (value: unknown) =>
+  value === undefined ||
+  (Array.isArray(value) && value.length === 0) ||
+  (typeof value === "object" && value !== null && Object.keys(value).length === 0);
+
+/**
+ * Scope and source for each problem (sources are looked up without list indexes). A problem of a
+ * check across settings also says what the other settings it read were, and where they came from:
+ * the value in error is often fine, and the one to change is inherited.
+ */
+function attach<T>(
   scope: string,
   problems: ReadonlyArray<Omit<SettingsProblem, "scope">>,
-  sources: ReadonlyMap<string, string>,
+  resolved: Resolved<T>,
 ): SettingsProblem[] {
-  return problems.map((p) => ({
-    ...p,
-    scope,
-    source: p.source ?? sourceOf(sources, dottedPath(p.field)),
-  }));
+  return problems.map(({ reads, ...p }) => {
+    const field = dottedPath(p.field);
+    const others = (reads ?? []).filter((read) => read !== field && !field.startsWith(`${read}.`));
+    const context = others
+      .map((read) => [read, getPath(resolved.value, read)] as const)
+      .filter(([, value]) => !isEmpty(value))
+      .map(([read, value]) => {
+        const from = sourceOf(resolved.sources, read);
+        return `${read} ${describeValue(value)}${from === undefined ? "" : ` (from ${from})`}`;
+      })
+      .join(", ");
+    return {
+      ...p,
+      scope,
+      source: p.source ?? sourceOf(resolved.sources, field),
+      ...(context === "" ? {} : { context }),
+    };
+  });
 }
 
 function readOverrideFile(path: string | undefined, problems: SettingsProblem[]): OverrideFile {

@@ -4,6 +4,7 @@
  * is filled in. The option types come from the rules in constructs/rules/, so a setting and the
  * construct prop it feeds are one declaration.
  */
+import type { ApplicationStatement } from "../../constructs/rules/iam";
 import type {
   AutoscalingOptions,
   CapacityStrategy,
@@ -49,6 +50,11 @@ export interface ServiceSettings {
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, string>>;
   readonly secretsKmsKeyArns: readonly string[];
+  readonly command: readonly string[];
+  readonly entryPoint: readonly string[];
+  readonly taskRoleStatements: readonly ApplicationStatement[];
+  readonly taskRoleManagedPolicyArns: readonly string[];
+  readonly taskRoleBroadAccessAcknowledged: boolean;
   readonly healthCheck: HealthCheckContract;
   readonly stopTimeoutSeconds: number;
   readonly user: string;
@@ -120,6 +126,8 @@ export interface RegistrySettings {
   readonly taggedImagesToKeep: number;
   readonly protectedTagPatterns: readonly string[];
   readonly forceDelete: boolean;
+  /** Other accounts whose environments pull from the repository. */
+  readonly pullAccountIds: readonly string[];
   readonly state: StateSettings;
   readonly tags: Readonly<Record<string, string>>;
 }

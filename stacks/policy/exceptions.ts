@@ -4,6 +4,11 @@
  * configuration the policy tests and npm run scan expect exactly these findings: one not covered
  * fails, and so does an exception whose finding no longer occurs.
  */
+import {
+  isAwsManagedPolicy,
+  isWildcardResource,
+  managedPolicyAttachmentId,
+} from "../../constructs/rules/iam";
 import { REGISTRY_STACK_NAME } from "../config/settings";
 import type { EnvironmentSettings, ProjectSettings, RegistrySettings } from "../config/settings";
 import { findingKey } from "./findings";
@@ -157,13 +162,19 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
   },
   {
     rules: ["AWS-0057"],
-    condition: "always (and for the task role's policy while service.enableExecuteCommand is on)",
+    condition:
+      "always for the log-stream patterns (and the ECS Exec policy while service.enableExecuteCommand is on); for the application's policy while service.taskRoleStatements use a wildcard",
     resources: inEnvironments(always, (env) => [
       "network/flow_log_policy",
       "service/execution_policy",
       ...(env.service.enableExecuteCommand ? ["service/task_exec_policy"] : []),
+      ...(env.service.taskRoleStatements.some(
+        (st) => st.actions.some((a) => a.includes("*")) || st.resources.some((r) => isWildcardResource(r)),
+      )
+        ? ["service/task_application_policy"]
+        : []),
     ]),
-    why: 'The only wildcards are the log streams of one log group (flow logs, container logs, ECS Exec sessions) (`<log group ARN>:*`): stream names carry the task ID, unknown until a task starts. Actions are listed one by one; `Resource: "*"` appears only for actions IAM cannot scope (ecr:GetAuthorizationToken, the Session Manager channels).',
+    why: 'The project\'s only wildcards are the log streams of one log group (flow logs, container logs, ECS Exec sessions: `<log group ARN>:*`): stream names carry the task ID, unknown until a task starts. Actions are listed one by one; `Resource: "*"` appears only for actions IAM cannot scope (ecr:GetAuthorizationToken, the Session Manager channels). The application\'s policy holds what its team wrote in service.taskRoleStatements; service-wide actions and Resource "*" there are refused at synth unless service.taskRoleBroadAccessAcknowledged is on (and then the broad-access checks report them). S3 object patterns (arn:aws:s3:::bucket/*) do not count.',
   },
   {
     rules: ["CKV_AWS_336", "ECS.5"],
@@ -174,6 +185,17 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     ),
     why: "ECS Exec does not work with a read-only root filesystem (its agent writes inside the container), so the container's root filesystem is writable while ECS Exec is on, and read-only again when it is turned off.",
   },
+  {
+    rules: ["AwsSolutions-IAM4"],
+    condition: "service.taskRoleManagedPolicyArns lists AWS-managed policies",
+    resources: inEnvironments(always, (env) =>
+      env.service.taskRoleManagedPolicyArns
+        .filter((arn) => isAwsManagedPolicy(arn))
+        .map((arn) => `service/${managedPolicyAttachmentId(arn)}`),
+    ),
+    why: "The team chose an AWS-managed policy for its application's task role; AWS may widen it without notice. Only the task role gets it; the project's own roles use inline policies.",
+  },
+
   {
     rules: ["AwsSolutions-ECS2"],
     condition: "always",

@@ -3,6 +3,7 @@
  * construct paths, and the lookups rules share (policy documents, decoded container definitions,
  * security-group rules...). Works on cdk.tf.json as cdktf writes it ("//" metadata included).
  */
+import { isWildcardResource } from "../../constructs/rules/iam";
 import { decodeJsonencode } from "./hcl-expression";
 import type { Block, TerraformJson } from "./terraform-json";
 
@@ -131,7 +132,7 @@ export function wildcardStatements(document: Entry): Block[] {
     (st) =>
       (st.effect ?? "Allow") === "Allow" &&
       (asList<string>(st.actions).some((a) => a.includes("*")) ||
-        (asList<string>(st.resources).some((r) => r.includes("*")) &&
+        (asList<string>(st.resources).some((r) => isWildcardResource(r)) &&
           asList<string>(st.actions).some((a) => !UNRESTRICTABLE_ACTIONS.includes(a)))),
   );
 }

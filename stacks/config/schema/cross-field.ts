@@ -212,17 +212,19 @@ export const PROJECT_CHECKS: readonly ProjectCheck[] = [
         : [],
   },
   {
-    description: "The environment and the registry are in the same account when both are pinned.",
+    description:
+      "An environment pinned to another account than the registry's is listed in registry.pullAccountIds (the repository policy lets its execution roles pull).",
     reads: ["accountId"],
     check: (env, project) =>
       env.accountId !== undefined &&
       project.registry.accountId !== undefined &&
-      env.accountId !== project.registry.accountId
+      env.accountId !== project.registry.accountId &&
+      !project.registry.pullAccountIds.includes(env.accountId)
         ? [
             {
               field: "accountId",
               value: env.accountId,
-              allowed: `the registry's account ${project.registry.accountId} (the environment finds the repository by name in its own account)`,
+              allowed: `the registry's account ${project.registry.accountId}, or an account listed in registry.pullAccountIds (${project.registry.pullAccountIds.join(", ") || "none yet"})`,
             },
           ]
         : [],

@@ -1,4 +1,5 @@
 /** Policy rules: IAM. */
+import { isAwsManagedPolicy } from "../../../constructs/rules/iam";
 import type { PolicyRule } from "../stack-view";
 import {
   asList,
@@ -47,11 +48,27 @@ export const IAM_RULES: readonly PolicyRule[] = [
       ),
   },
   {
-    ids: ["CKV_AWS_274", "CKV2_AWS_56", "AwsSolutions-IAM4"],
-    title: "no AWS-managed policy is attached to a role",
+    ids: ["CKV_AWS_274", "CKV2_AWS_56"],
+    title: "no role has AdministratorAccess or IAMFullAccess",
+    violations: (s) =>
+      paths(
+        s
+          .resources("aws_iam_role_policy_attachment")
+          .filter((a) => /:policy\/(AdministratorAccess|IAMFullAccess)$/.test(String(a.block.policy_arn))),
+      ),
+  },
+  {
+    ids: ["AwsSolutions-IAM4"],
+    title: "no AWS-managed policy (which AWS changes without notice) is attached to a role",
     violations: (s) =>
       paths([
-        ...s.resources("aws_iam_role_policy_attachment"),
+        ...s
+          .resources("aws_iam_role_policy_attachment")
+          .filter(
+            (a) =>
+              !String(a.block.policy_arn).startsWith("arn:") ||
+              isAwsManagedPolicy(String(a.block.policy_arn)),
+          ),
         ...roles(s).filter((r) => asList(r.block.managed_policy_arns).length > 0),
       ]),
   },

@@ -1,4 +1,5 @@
 /** Policy rules: KMS and logs. */
+import { APPLICATION_POLICY_NAME } from "../../../constructs/rules/iam";
 import type { Entry, PolicyRule, StackView } from "../stack-view";
 import { asList, isTrue, logGroups, paths, rolePolicies, taskDefinitions } from "../stack-view";
 import type { Block } from "../terraform-json";
@@ -73,7 +74,8 @@ export const KMS_AND_LOG_RULES: readonly PolicyRule[] = [
   },
   {
     ids: ["PROJECT-IAM-TASK-ROLE-SCOPE"],
-    title: "the task role writes no container log group and decrypts no key but the ECS Exec key",
+    title:
+      "the project's task-role permissions write no container log group and decrypt no key but the ECS Exec key",
     violations: (s) => {
       const taskRoles = new Set(taskDefinitions(s).map((td) => String(td.block.task_role_arn)));
       const appGroups = containerLogGroups(s).map((g) => `aws_cloudwatch_log_group.${g.name}.`);
@@ -81,6 +83,8 @@ export const KMS_AND_LOG_RULES: readonly PolicyRule[] = [
       return paths(
         rolePolicies(s)
           .filter((p) => taskRoles.has(String(p.block.role).replace(/\.id\}$/, ".arn}")))
+          // The adopter's own statements (service.taskRoleStatements) are theirs to scope.
+          .filter((p) => p.block.name !== APPLICATION_POLICY_NAME)
           .filter((p) =>
             s.statements(p.block.policy).some((st) => {
               const actions = asList<string>(st.actions);
