@@ -115,6 +115,7 @@ describe("EnvironmentStack", () => {
             overrides: {
               accountId: "123456789012",
               network: { appInternetEgress: ["0.0.0.0/0"] },
+              alarms: { subscriptions: [{ protocol: "email", endpoint: "oncall@example.com" }] },
               service: { enableExecuteCommand: true, executeCommandBreakGlass: true },
               edge: {
                 domainName: "api.example.com",

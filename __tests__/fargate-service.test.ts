@@ -197,7 +197,20 @@ describe("FargateService", () => {
 
     test("lets autoscaling own the task count: desired_count changes are ignored", () => {
       const { serviceBlock } = build();
-      expect(serviceBlock.lifecycle).toEqual({ ignore_changes: ["desired_count"] });
+      expect(serviceBlock.lifecycle.ignore_changes).toEqual(["desired_count"]);
+    });
+
+    test("waits for the deployment and fails unless the new task definition is what runs", () => {
+      const { service, serviceBlock } = build();
+      expect(serviceBlock.wait_for_steady_state).toBe(true);
+      expect(serviceBlock.lifecycle.postcondition).toEqual([
+        {
+          condition: `\${self.task_definition == aws_ecs_task_definition.${service.taskDefinition.friendlyUniqueId}.arn}`,
+          error_message: expect.stringContaining("the circuit breaker rolled it back"),
+        },
+      ]);
+      const unwaited = build({ waitForDeployment: false }).serviceBlock;
+      expect([unwaited.wait_for_steady_state, unwaited.lifecycle.postcondition]).toEqual([false, undefined]);
     });
   });
 

@@ -16,6 +16,7 @@ describe("the override file's project section", () => {
         live: {
           accountId: "123456789012",
           network: { appInternetEgress: ["0.0.0.0/0"] },
+          alarms: { subscriptions: [{ protocol: "email", endpoint: "oncall@acme.example" }] },
           edge: { certificateArn: CERTIFICATE },
         },
       }),

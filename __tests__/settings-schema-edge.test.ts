@@ -211,7 +211,7 @@ const CASES: SchemaCase[] = [
     { dev: { servce: {} } },
     "dev",
     "servce",
-    "a known setting; settings here: region, accountId, keyAdministratorArns, tags, network, service, edge, state",
+    "a known setting; settings here: region, accountId, keyAdministratorArns, tags, network, service, edge, alarms, state",
   ],
   [
     "a scalar where a group belongs",

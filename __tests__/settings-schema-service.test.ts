@@ -218,6 +218,20 @@ const CASES: SchemaCase[] = [
     "service.name",
     "lowercase letters",
   ],
+  [
+    "an alarm threshold out of range",
+    { staging: { alarms: { target5xxRate: { threshold: 0 } } } },
+    "staging",
+    "alarms.target5xxRate.threshold",
+    "a number from 1 to 100 (percent of requests)",
+  ],
+  [
+    "an alarm subscription over plain HTTP",
+    { staging: { alarms: { subscriptions: [{ protocol: "https", endpoint: "http://hooks.example.com" }] } } },
+    "staging",
+    "alarms.subscriptions[0]",
+    "a subscription",
+  ],
 ];
 
 test.each(CASES)("rejects %s", (_, override, scope, field, allowed) => {

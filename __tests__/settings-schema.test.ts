@@ -63,6 +63,14 @@ const PROD_CASES: SchemaCase[] = [
   ],
   ["no access logs", { prod: { edge: { accessLogs: false } } }, "prod", "edge.accessLogs", "true in prod"],
   ["no WAF", { prod: { edge: { waf: false } } }, "prod", "edge.waf", "true in prod"],
+  ["alarms off", { prod: { alarms: { enabled: false } } }, "prod", "alarms.enabled", "true in prod"],
+  [
+    "alarms nobody hears",
+    { prod: { alarms: { subscriptions: [] } } },
+    "prod",
+    "alarms.subscriptions",
+    "at least one email address or HTTPS endpoint in prod",
+  ],
   ["no pinned account", { prod: { accountId: null } }, "prod", "accountId", "required in prod"],
   [
     "ECS Exec without the break-glass setting",

@@ -12,6 +12,19 @@ export function addEnvironmentOutputs(stack: EnvironmentStack): void {
   addEdgeOutputs(stack, output);
   addServiceOutputs(stack, output);
   addNetworkOutputs(stack, output);
+  addOperationsOutputs(stack, output);
+}
+
+/** Where alarms go and where to look. */
+function addOperationsOutputs(stack: EnvironmentStack, output: Output): void {
+  const { topic, dashboard } = stack.operations;
+  if (topic)
+    {output("alarm_topic_arn", topic.topicArn, "SNS topic the alarms notify; subscribe more endpoints to it.");}
+  output(
+    "dashboard_url",
+    `https://${stack.region}.console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards/dashboard/${dashboard.dashboard.dashboardName}`,
+    "CloudWatch dashboard of this environment (traffic, latency, errors, tasks, alarms).",
+  );
 }
 
 /** URL, load balancer, certificate. */

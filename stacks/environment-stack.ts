@@ -19,6 +19,8 @@ import { partitionOf } from "../constructs/rules/aws-limits";
 import { crossAccountRepository } from "../constructs/rules/registry";
 import { IMAGE_TAG_PATTERN } from "./config/schema/fields";
 import type { EnvironmentSettings, ProjectSettings } from "./config/settings";
+import { addEnvironmentOperations } from "./environment-operations";
+import type { EnvironmentOperations } from "./environment-operations";
 import { addEnvironmentOutputs } from "./environment-outputs";
 import { ProjectStack } from "./project-stack";
 
@@ -52,6 +54,7 @@ export class EnvironmentStack extends ProjectStack {
   public readonly webAcl?: WebAcl;
   public readonly aliasRecords?: AliasRecords;
   public readonly service: FargateService;
+  public readonly operations: EnvironmentOperations;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     const { settings, project } = props;
@@ -82,6 +85,7 @@ export class EnvironmentStack extends ProjectStack {
     this.webAcl = this.addWebAcl();
     this.aliasRecords = this.addAliasRecords();
     this.service = this.addService();
+    this.operations = addEnvironmentOperations(this);
     addEnvironmentOutputs(this);
   }
 
@@ -376,6 +380,7 @@ export class EnvironmentStack extends ProjectStack {
       taskRoleStatements: svc.taskRoleStatements,
       taskRoleManagedPolicyArns: svc.taskRoleManagedPolicyArns,
       taskRoleBroadAccessAcknowledged: svc.taskRoleBroadAccessAcknowledged,
+      waitForDeployment: svc.waitForDeployment,
     });
   }
 }

@@ -220,6 +220,59 @@ def _check_dns_validation(self):
 CertBundle.check = _check_dns_validation
 
 
+# 7. ECS deployments.
+#    moto: a service's tasks never start: runningCount stays 0 and its deployment IN_PROGRESS
+#    (unless MOTO_ECS_SERVICE_RUNNING fixes one count for every service).
+#    AWS: starts the tasks; the deployment completes with runningCount == desiredCount.
+#    Without it an apply that waits for steady state (service.waitForDeployment) never ends.
+#    The run's own fault: a task definition whose image tag is E2E_ROLLED_BACK_TAG fails, and the
+#    service goes back to the task definition it ran before, as the deployment circuit breaker
+#    does. npm run e2e deploys that tag once to show that the apply then fails.
+E2E_ROLLED_BACK_TAG = "e2e-rolled-back"
+
+
+def _settle(service, task_definition_arn):
+    service.task_definition = task_definition_arn
+    service.running_count = service.desired_count
+    service.pending_count = 0
+    for deployment in service.deployments:
+        deployment.update(
+            taskDefinition=task_definition_arn,
+            runningCount=service.desired_count,
+            pendingCount=0,
+            desiredCount=service.desired_count,
+            rolloutState="COMPLETED",
+        )
+    service.deployments = service.deployments[:1]
+
+
+def _image_tag(backend, task_definition_arn):
+    definition = backend.describe_task_definition(task_definition_arn)
+    images = [c.get("image", "") for c in definition.container_definitions]
+    return images[0].rsplit(":", 1)[-1] if images else ""
+
+
+def _create_service_settled(self):
+    result = _create_service_keeping_settings(self)
+    service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
+    _settle(service, service.task_definition)
+    return result
+
+
+def _update_service_settled(self):
+    name = self._get_param("service").split("/")[-1]
+    service = self.ecs_backend._get_service(self._get_param("cluster", "default"), name)
+    before = service.task_definition
+    result = _update_service_keeping_settings(self)
+    rolled_back = _image_tag(self.ecs_backend, service.task_definition) == E2E_ROLLED_BACK_TAG
+    _settle(service, before if rolled_back else service.task_definition)
+    return result
+
+
+EC2ContainerServiceResponse.create_service = _create_service_settled
+EC2ContainerServiceResponse.update_service = _update_service_settled
+
+
 # The run's own control: a safe instant to interrupt Terraform.
 # Terraform cancels the provider's calls in flight when it stops, and a create that AWS completed
 # just as it was cancelled never reaches the state (Terraform's hazard, documented in the README).

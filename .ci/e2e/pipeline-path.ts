@@ -1,4 +1,4 @@
-/** The pipeline path: the README's pipeline blocks, S3 state in the emulator, and two faults. */
+/** The pipeline path: the README's pipeline blocks, S3 state in the emulator, and three faults. */
 import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
@@ -9,6 +9,8 @@ import { CheckFailed, TERRAFORM_MARKS, bash, mustSucceed, processNamed, runStep 
 
 /** Resources created before the dev apply may be interrupted. */
 const INTERRUPT_AFTER = 20;
+/** The image tag the emulator's ECS rolls back, as the deployment circuit breaker would (moto_launcher.py). */
+const ROLLED_BACK_TAG = "e2e-rolled-back";
 
 /** README blocks pipeline-synth and pipeline-stack, S3 state, with the two faults. */
 export function pipelinePath(ctx: Context, emulator: Emulator, bucket: string): Promise<StackReport[]> {
@@ -48,6 +50,7 @@ class PipelinePath {
         await secondPlan(this.ctx, this.env, this.stackDir(stack), this.report(stack));
       }),
     );
+    await this.rolledBackDeployment("dev");
     await Promise.all(ENVIRONMENTS.map((stack) => this.destroy(stack)));
     await this.destroy(REGISTRY);
     checkNothingLeft(this.ctx, this.emulator, STACKS, this.reports);
@@ -144,6 +147,29 @@ class PipelinePath {
       throw new CheckFailed("prod: the state lock is still held after the apply finished");
     }
     this.report("prod").notes.push("a second run during the apply was refused (state lock); state intact");
+  }
+
+  /**
+   * Fault (c): a deployment the circuit breaker rolls back. The README's block deploys an image tag
+   * the emulator's ECS rolls back; the apply must fail (the service's postcondition) instead of
+   * reporting success while the previous version keeps running.
+   */
+  private async rolledBackDeployment(stack: string): Promise<void> {
+    const result = await runStep(bash(blockOf(this.ctx, "pipeline-stack")), {
+      cwd: this.dir,
+      env: { ...this.env, STACK: stack, IMAGE_TAG: ROLLED_BACK_TAG },
+      log: this.log(`${stack}-rolled-back`),
+    });
+    if (result.code === 0 || !/circuit breaker rolled it back/.test(result.output)) {
+      throw new CheckFailed(
+        `${stack}: an apply whose deployment was rolled back did not fail with the service's postcondition`,
+        this.log(`${stack}-rolled-back`),
+      );
+    }
+    if (this.lockHeld(stack)) throw new CheckFailed(`${stack}: the failed apply left its state lock behind`);
+    this.report(stack).notes.push(
+      `a deployment rolled back by the circuit breaker failed the apply (postcondition), after ${result.seconds.toFixed(0)} s`,
+    );
   }
 
   /** terraform destroy; a protected environment must refuse until the documented break-glass step. */

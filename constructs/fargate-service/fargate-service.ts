@@ -320,9 +320,26 @@ export class FargateService extends Construct {
       enableEcsManagedTags: true,
       enableExecuteCommand: p.enableExecuteCommand,
       dependsOn: [this.capacityProviders, ...(p.dependsOn ?? [])],
-      // Autoscaling owns the task count once the service exists; desiredCount is only the start.
-      lifecycle: { ignoreChanges: ["desired_count"] },
+      waitForSteadyState: p.waitForDeployment,
+      lifecycle: {
+        // Autoscaling owns the task count once the service exists; desiredCount is only the start.
+        ignoreChanges: ["desired_count"],
+        postcondition: p.waitForDeployment ? [this.runsTheNewTaskDefinition()] : undefined,
+      },
     });
+  }
+
+  /**
+   * After a waited-for deployment the service must run the task definition just registered: when
+   * the circuit breaker rolls a failed deployment back, ECS puts the previous one back and the
+   * apply fails here instead of reporting success.
+   */
+  private runsTheNewTaskDefinition() {
+    const applied = `${this.taskDefinition.terraformResourceType}.${this.taskDefinition.friendlyUniqueId}.arn`;
+    return {
+      condition: `\${self.task_definition == ${applied}}`,
+      errorMessage: `The service does not run the task definition just applied: its deployment failed and the circuit breaker rolled it back. Read the service's events (aws ecs describe-services) and the stopped tasks' reasons.`,
+    };
   }
 
   /** CPU target tracking, plus memory and request-count policies when they are set. */

@@ -100,6 +100,8 @@ export interface ServiceOptions {
   readonly taskRoleManagedPolicyArns?: readonly string[];
   /** Accepts statements granting every action of a service or every resource ("*"). @default false */
   readonly taskRoleBroadAccessAcknowledged?: boolean;
+  /** Apply waits for the deployment and fails unless the new task definition is what runs. @default true */
+  readonly waitForDeployment?: boolean;
 }
 
 const taskCount = integerIn(1, 1000, "tasks");
@@ -267,6 +269,12 @@ export const SERVICE_RULES: PropRules<ServiceOptions> = {
       "Managed policies attached to the task role (your own, or AWS's: those change without notice).",
     check: listOf(managedPolicyArn, { max: 10, unique: true }),
     default: [],
+  },
+  waitForDeployment: {
+    description:
+      "terraform apply (and cdktf deploy) waits until the deployment reaches steady state, and fails when the service does not run the task definition just applied (the circuit breaker rolled it back).",
+    check: booleanValue,
+    default: true,
   },
   taskRoleBroadAccessAcknowledged: {
     description:

@@ -84,6 +84,17 @@ export function cloudWatchLogsKeyStatement(
   };
 }
 
+/** Key-policy statement letting CloudWatch alarms publish to a topic encrypted with the key. */
+export function cloudWatchAlarmsKeyStatement(): PolicyStatement {
+  return {
+    sid: "CloudWatchAlarmsPublishToEncryptedTopic",
+    effect: "Allow",
+    principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+    actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    resources: ["*"],
+  };
+}
+
 /**
  * Key-policy statement letting principals of the account use the key through the given AWS
  * services (`kms:ViaService`, e.g. "ecr.eu-west-1.amazonaws.com"): what services that encrypt on

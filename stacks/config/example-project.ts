@@ -47,6 +47,8 @@ export const EXAMPLE_PROJECT: ProjectDefinition = {
         network: { vpcCidr: "10.30.0.0/16", appInternetEgress: ANY_HTTPS },
         service: { environment: { LOG_LEVEL: "info" } },
         edge: { domainName: "api.example.com", hostedZoneName: "example.com" },
+        // A placeholder: who is paged when a prod alarm fires (email, or an HTTPS endpoint).
+        alarms: { subscriptions: [{ protocol: "email", endpoint: "oncall@example.com" }] },
       },
     },
   ],

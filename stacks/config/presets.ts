@@ -15,6 +15,7 @@ const PROJECT_CHOICES: EnvironmentOverrides = { edge: { ipv6: true } };
 const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
   dev: {
     network: { natStrategy: "single", flowLogRetentionDays: 14 },
+    alarms: { enabled: false },
     service: {
       desiredCount: 1,
       autoscaling: { minCount: 1, maxCount: 2 },

@@ -4,6 +4,7 @@
  * is filled in. The option types come from the rules in constructs/rules/, so a setting and the
  * construct prop it feeds are one declaration.
  */
+import type { AlarmSettings } from "../../constructs/rules/alarms";
 import type { ApplicationStatement } from "../../constructs/rules/iam";
 import type {
   AutoscalingOptions,
@@ -55,6 +56,7 @@ export interface ServiceSettings {
   readonly taskRoleStatements: readonly ApplicationStatement[];
   readonly taskRoleManagedPolicyArns: readonly string[];
   readonly taskRoleBroadAccessAcknowledged: boolean;
+  readonly waitForDeployment: boolean;
   readonly healthCheck: HealthCheckContract;
   readonly stopTimeoutSeconds: number;
   readonly user: string;
@@ -110,6 +112,7 @@ export interface EnvironmentSettings {
   readonly network: NetworkSettings;
   readonly service: ServiceSettings;
   readonly edge: EdgeSettings;
+  readonly alarms: AlarmSettings;
   readonly state: StateSettings;
   /** Extra tags on every resource, on top of the default project/environment tags. */
   readonly tags: Readonly<Record<string, string>>;

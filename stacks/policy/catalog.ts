@@ -11,6 +11,7 @@ import { KMS_AND_LOG_RULES } from "./rules/kms-logs";
 import { ECR_RULES } from "./rules/ecr";
 import { ECS_RULES } from "./rules/ecs";
 import { S3_RULES } from "./rules/s3";
+import { OPERATIONS_RULES } from "./rules/operations";
 import type { PolicyRule } from "./stack-view";
 
 export interface CatalogSection {
@@ -28,6 +29,7 @@ export const CATALOG_SECTIONS: readonly CatalogSection[] = [
   { title: "ECR", rules: ECR_RULES },
   { title: "ECS", rules: ECS_RULES },
   { title: "S3", rules: S3_RULES },
+  { title: "Alarms and notifications", rules: OPERATIONS_RULES },
 ];
 
 export const POLICY_RULES: readonly PolicyRule[] = CATALOG_SECTIONS.flatMap((section) => section.rules);

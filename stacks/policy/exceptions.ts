@@ -107,6 +107,7 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
             "audit_logs_key/policy",
             "secrets_key/policy",
             ...(stack.settings.service.enableExecuteCommand ? ["exec_key/policy"] : []),
+            ...(stack.settings.alarms.enabled ? ["notifications_key/policy"] : []),
           ],
     why: 'KMS key policies, not IAM identity policies: Resource "*" means the key itself. The account-root statement (kms:*) is AWS\'s default key policy: it hands access control to IAM, so any principal of the account whose IAM policy allows a kms action on the key may use it, directly or through a service; without it the key can become unmanageable. The ViaService statements name the intended path (ECR, Secrets Manager and SSM) and narrow nothing beyond that.',
   },
@@ -196,6 +197,15 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     why: "The team chose an AWS-managed policy for its application's task role; AWS may widen it without notice. Only the task role gets it; the project's own roles use inline policies.",
   },
 
+  {
+    rules: ["PROJECT-SERVICE-ALARMS"],
+    condition: "alarms.enabled is off (a prod invariant keeps it on in prod)",
+    resources: inEnvironments(
+      (env) => !env.alarms.enabled,
+      () => ["service/service"],
+    ),
+    why: "A throw-away environment nobody is paged for (the dev preset): no alarms and no topic, only the dashboard. alarms.enabled=true turns them on.",
+  },
   {
     rules: ["AwsSolutions-ECS2"],
     condition: "always",

@@ -27,7 +27,8 @@ export const EDGE_CROSS_CHECKS: ReadonlyArray<CrossCheck<EdgeView>> = [
         problems.push({
           field: "hostedZoneName",
           value: zoneName,
-          allowed: "unset when edge.hostedZoneId is set (give one of them)",
+          allowed:
+            "unset when edge.hostedZoneId is set (give one of them; null in the override file drops an inherited one)",
         });
       }
       const hasZone = zoneId !== undefined || zoneName !== undefined;

@@ -24,6 +24,7 @@ import {
   NETWORK_RULES,
   interfaceEndpointList,
 } from "../../../constructs/rules/network";
+import { ALARM_GROUP } from "../../../constructs/rules/alarms";
 import { S3_BUCKET_NAME } from "../../../constructs/rules/aws-limits";
 import { KMS_KEY_RULES } from "../../../constructs/rules/iam";
 import { internetEgressDestinations } from "../../../constructs/rules/security-groups";
@@ -212,6 +213,7 @@ export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
       group: EDGE_SETTINGS,
       context: { namePrefix: "namePrefix", region: "region", account: "accountId" },
     },
+    alarms: { group: ALARM_GROUP as RuleGroup<unknown> },
     state: { group: STATE_SETTINGS, context: { defaultRegion: "region" } },
   },
 };

@@ -68,6 +68,22 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
       env.edge.accessLogs ? [] : [{ field: "edge.accessLogs", value: false, allowed: "true in prod" }],
   },
   {
+    description: "prod alarms notify someone: alarms on, with at least one subscription.",
+    reads: ["alarms.enabled", "alarms.subscriptions"],
+    check: (env) => [
+      ...(env.alarms.enabled ? [] : [{ field: "alarms.enabled", value: false, allowed: "true in prod" }]),
+      ...(env.alarms.enabled && env.alarms.subscriptions.length === 0
+        ? [
+            {
+              field: "alarms.subscriptions",
+              value: [],
+              allowed: "at least one email address or HTTPS endpoint in prod (someone must hear the alarms)",
+            },
+          ]
+        : []),
+    ],
+  },
+  {
     description: "prod is an internet API behind a WAF (rate limit and managed rule groups).",
     reads: ["edge.waf"],
     check: (env) => (env.edge.waf ? [] : [{ field: "edge.waf", value: false, allowed: "true in prod" }]),

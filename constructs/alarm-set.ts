@@ -1,0 +1,187 @@
+import { Construct } from "constructs";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type {
+  CloudwatchMetricAlarmConfig,
+  CloudwatchMetricAlarmMetricQuery,
+} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { ALARM_GROUP, ALARM_IDS, ALARMS } from "./rules/alarms";
+import type { AlarmId, AlarmSettings, AlarmThreshold } from "./rules/alarms";
+import { validProps } from "./rules/props";
+
+export interface AlarmSetProps {
+  /** Prefix of the alarm names, e.g. "orders-api-prod". */
+  readonly namePrefix: string;
+  /** SNS topic every alarm notifies, on alarm and on recovery. */
+  readonly topicArn: string;
+  /** `arn_suffix` of the load balancer ("app/<name>/<id>"). */
+  readonly loadBalancerArnSuffix: string;
+  /** `arn_suffix` of the target group ("targetgroup/<name>/<id>"). */
+  readonly targetGroupArnSuffix: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  /** Region of the web ACL (a WAFv2 metric dimension). */
+  readonly region: string;
+  /**
+   * Name of the WAF web ACL in front of the load balancer.
+   *
+   * @default - no WAF alarm
+   */
+  readonly webAclName?: string;
+  /**
+   * Threshold, period and evaluation periods per alarm.
+   *
+   * @default - each alarm's own defaults (constructs/rules/alarms.ts)
+   */
+  readonly thresholds?: Partial<Record<AlarmId, Partial<AlarmThreshold>>>;
+}
+
+/** "targetResponseTimeP99" → ["target", "response", "time", "p99"]; "loadBalancer5xx" → [..., "5xx"]. */
+const words = (id: string) =>
+  id
+    .replace(/([a-z])([A-Z0-9])/g, "$1 $2")
+    .toLowerCase()
+    .split(" ");
+
+type Metric = Pick<
+  CloudwatchMetricAlarmConfig,
+  "namespace" | "metricName" | "statistic" | "extendedStatistic" | "dimensions" | "period"
+> & { readonly metricQuery?: CloudwatchMetricAlarmMetricQuery[] };
+
+/**
+ * The service's CloudWatch alarms, one per entry of the alarm table: each notifies the topic
+ * when it fires and when it recovers, and its description says what to do.
+ */
+export class AlarmSet extends Construct {
+  public readonly alarms: Partial<Record<AlarmId, CloudwatchMetricAlarm>> = {};
+
+  constructor(scope: Construct, id: string, props: AlarmSetProps) {
+    super(scope, id);
+    const thresholds = validProps(
+      this.node.path,
+      ALARM_GROUP as never,
+      {
+        enabled: true,
+        subscriptions: [],
+        ...props.thresholds,
+      } as AlarmSettings,
+    );
+    for (const alarmId of ALARM_IDS) {
+      const metric = this.metricFor(alarmId, props, thresholds[alarmId].periodSeconds);
+      if (metric === undefined) continue;
+      this.alarms[alarmId] = this.addAlarm(alarmId, metric, thresholds[alarmId], props);
+    }
+  }
+
+  private addAlarm(
+    alarmId: AlarmId,
+    metric: Metric,
+    threshold: AlarmThreshold,
+    props: AlarmSetProps,
+  ): CloudwatchMetricAlarm {
+    const definition = ALARMS[alarmId];
+    return new CloudwatchMetricAlarm(this, words(alarmId).join("_"), {
+      alarmName: `${props.namePrefix}-${words(alarmId).join("-")}`,
+      alarmDescription: definition.description,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: threshold.threshold,
+      evaluationPeriods: threshold.evaluationPeriods,
+      ...metric,
+      treatMissingData: definition.treatMissingData,
+      actionsEnabled: true,
+      alarmActions: [props.topicArn],
+      okActions: [props.topicArn],
+    });
+  }
+
+  /** What an alarm watches: one metric with its period, or metric math over metrics of that period. */
+  private metricFor(alarmId: AlarmId, p: AlarmSetProps, period: number): Metric | undefined {
+    return loadBalancerMetric(alarmId, p, period) ?? serviceMetric(alarmId, p, period);
+  }
+}
+
+function query(
+  id: string,
+  namespace: string,
+  metricName: string,
+  dimensions: Record<string, string>,
+  stat: string,
+  period: number,
+): CloudwatchMetricAlarmMetricQuery {
+  return { id, returnData: false, metric: { namespace, metricName, dimensions, stat, period } };
+}
+
+/** The load balancer's and the WAF's metrics. */
+function loadBalancerMetric(alarmId: AlarmId, p: AlarmSetProps, period: number): Metric | undefined {
+  const alb = { LoadBalancer: p.loadBalancerArnSuffix };
+  const target = { LoadBalancer: p.loadBalancerArnSuffix, TargetGroup: p.targetGroupArnSuffix };
+  const elb = (metricName: string, dimensions: Record<string, string>, statistic = "Sum"): Metric => ({
+    namespace: "AWS/ApplicationELB",
+    metricName,
+    statistic,
+    dimensions,
+    period,
+  });
+  switch (alarmId) {
+    case "loadBalancer5xx":
+      return elb("HTTPCode_ELB_5XX_Count", alb);
+    case "target5xxRate":
+      return {
+        metricQuery: [
+          query("errors", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", target, "Sum", period),
+          query("requests", "AWS/ApplicationELB", "RequestCount", target, "Sum", period),
+          {
+            id: "rate",
+            expression: "IF(requests > 0, 100 * errors / requests, 0)",
+            label: "5xx %",
+            returnData: true,
+          },
+        ],
+      };
+    case "targetResponseTimeP99":
+      return { ...elb("TargetResponseTime", target), statistic: undefined, extendedStatistic: "p99" };
+    case "unhealthyHosts":
+      return elb("UnHealthyHostCount", target, "Maximum");
+    case "rejectedConnections":
+      return elb("RejectedConnectionCount", alb);
+    case "wafBlockedRequests":
+      return p.webAclName === undefined
+        ? undefined
+        : {
+            namespace: "AWS/WAFV2",
+            metricName: "BlockedRequests",
+            statistic: "Sum",
+            dimensions: { WebACL: p.webAclName, Region: p.region, Rule: "ALL" },
+            period,
+          };
+    default:
+      return undefined;
+  }
+}
+
+/** The ECS service's metrics. */
+function serviceMetric(alarmId: AlarmId, p: AlarmSetProps, period: number): Metric | undefined {
+  const service = { ClusterName: p.clusterName, ServiceName: p.serviceName };
+  const ecs = (metricName: string): Metric => ({
+    namespace: "AWS/ECS",
+    metricName,
+    statistic: "Average",
+    dimensions: service,
+    period,
+  });
+  switch (alarmId) {
+    case "runningTasksBelowDesired":
+      return {
+        metricQuery: [
+          query("desired", "ECS/ContainerInsights", "DesiredTaskCount", service, "Average", period),
+          query("running", "ECS/ContainerInsights", "RunningTaskCount", service, "Average", period),
+          { id: "missing", expression: "desired - running", label: "tasks missing", returnData: true },
+        ],
+      };
+    case "serviceCpu":
+      return ecs("CPUUtilization");
+    case "serviceMemory":
+      return ecs("MemoryUtilization");
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,144 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+
+export interface OperationsDashboardProps {
+  /** Dashboard name, e.g. "orders-api-prod". */
+  readonly name: string;
+  readonly region: string;
+  readonly loadBalancerArnSuffix: string;
+  readonly targetGroupArnSuffix: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  /** @default - no WAF widget */
+  readonly webAclName?: string;
+  /**
+   * Alarm ARNs for the alarm-status widget.
+   *
+   * @default [] (no alarm widget)
+   */
+  readonly alarmArns?: readonly string[];
+}
+
+type MetricLine = readonly unknown[];
+interface Widget {
+  readonly title: string;
+  readonly metrics: readonly MetricLine[];
+  readonly stat?: string;
+}
+
+const WIDTH = 8;
+const HEIGHT = 6;
+
+/**
+ * A CloudWatch dashboard for the person on call, top to bottom: traffic and latency, errors,
+ * tasks, CPU and memory, target health, the WAF, and the alarms' states.
+ */
+export class OperationsDashboard extends Construct {
+  public readonly dashboard: CloudwatchDashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
+    super(scope, id);
+    const widgets: Array<Record<string, unknown>> = this.metricWidgets(props).map((w, i) =>
+      this.place(w, i, props.region),
+    );
+    const alarmArns = props.alarmArns ?? [];
+    if (alarmArns.length > 0) {
+      widgets.push({
+        type: "alarm",
+        x: 0,
+        y: Math.ceil(widgets.length / 3) * HEIGHT,
+        width: 3 * WIDTH,
+        height: HEIGHT / 2,
+        properties: { title: "Alarms", alarms: [...alarmArns] },
+      });
+    }
+    this.dashboard = new CloudwatchDashboard(this, "dashboard", {
+      dashboardName: props.name,
+      dashboardBody: Fn.jsonencode({ widgets }),
+    });
+  }
+
+  private metricWidgets(p: OperationsDashboardProps): Widget[] {
+    const alb = ["LoadBalancer", p.loadBalancerArnSuffix];
+    const target = [...alb, "TargetGroup", p.targetGroupArnSuffix];
+    const service = ["ClusterName", p.clusterName, "ServiceName", p.serviceName];
+    const elb = "AWS/ApplicationELB";
+    return [
+      { title: "Requests", stat: "Sum", metrics: [[elb, "RequestCount", ...target]] },
+      {
+        title: "Latency (seconds)",
+        metrics: ["p50", "p90", "p99"].map((stat) => [elb, "TargetResponseTime", ...target, { stat }]),
+      },
+      {
+        title: "Errors",
+        stat: "Sum",
+        metrics: [
+          [elb, "HTTPCode_ELB_5XX_Count", ...alb],
+          [elb, "HTTPCode_Target_5XX_Count", ...target],
+          [elb, "HTTPCode_Target_4XX_Count", ...target],
+        ],
+      },
+      {
+        title: "Tasks",
+        stat: "Average",
+        metrics: [
+          ["ECS/ContainerInsights", "RunningTaskCount", ...service],
+          ["ECS/ContainerInsights", "DesiredTaskCount", ...service],
+        ],
+      },
+      {
+        title: "CPU and memory (%)",
+        stat: "Average",
+        metrics: [
+          ["AWS/ECS", "CPUUtilization", ...service],
+          ["AWS/ECS", "MemoryUtilization", ...service],
+        ],
+      },
+      {
+        title: "Targets",
+        stat: "Maximum",
+        metrics: [
+          [elb, "HealthyHostCount", ...target],
+          [elb, "UnHealthyHostCount", ...target],
+        ],
+      },
+      ...(p.webAclName === undefined
+        ? []
+        : [
+            {
+              title: "WAF",
+              stat: "Sum",
+              metrics: ["AllowedRequests", "BlockedRequests"].map((name) => [
+                "AWS/WAFV2",
+                name,
+                "WebACL",
+                p.webAclName,
+                "Region",
+                p.region,
+                "Rule",
+                "ALL",
+              ]),
+            },
+          ]),
+    ];
+  }
+
+  private place(widget: Widget, index: number, region: string) {
+    return {
+      type: "metric",
+      x: (index % 3) * WIDTH,
+      y: Math.floor(index / 3) * HEIGHT,
+      width: WIDTH,
+      height: HEIGHT,
+      properties: {
+        title: widget.title,
+        region,
+        view: "timeSeries",
+        period: 60,
+        ...(widget.stat === undefined ? {} : { stat: widget.stat }),
+        metrics: widget.metrics,
+      },
+    };
+  }
+}
