@@ -17,13 +17,14 @@ describe("EnvironmentStack operations", () => {
     const alarms = Object.values(resources(prod.json, "aws_cloudwatch_metric_alarm"));
     expect(alarms).toHaveLength(ALARM_IDS.length);
     const topicArn = ref(operations.topic?.topic as never, "arn");
-    for (const alarm of alarms)
-      {expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[topicArn], [topicArn]]);}
+    for (const alarm of alarms) {
+      expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[topicArn], [topicArn]]);
+    }
     expect(resources(prod.json, "aws_cloudwatch_dashboard")).not.toEqual({});
     expect(prod.json.output?.alarm_topic_arn?.value).toBe(topicArn);
   });
 
-  test("prod: each alarm watches this environment's load balancer, target group, service and web ACL", () => {
+  describe("prod: each alarm watches this environment's resources", () => {
     const { stack, json } = prod;
     const alarm = (id: (typeof ALARM_IDS)[number]) =>
       blockOf(json, stack.operations.alarms?.alarms[id] as never);
@@ -33,11 +34,32 @@ describe("EnvironmentStack operations", () => {
       ClusterName: ref(stack.service.cluster, "name"),
       ServiceName: ref(stack.service.service, "name"),
     };
-    expect(alarm("loadBalancer5xx").dimensions).toEqual({ LoadBalancer: lb });
-    expect(alarm("unhealthyHosts").dimensions).toEqual({ LoadBalancer: lb, TargetGroup: tg });
-    expect(alarm("serviceCpu").dimensions).toEqual(service);
-    expect(alarm("runningTasksBelowDesired").metric_query[0].metric.dimensions).toEqual(service);
-    expect(alarm("wafBlockedRequests").dimensions.WebACL).toBe(ref(stack.webAcl?.webAcl as never, "name"));
+    const dimensionsOf = (id: (typeof ALARM_IDS)[number]) => {
+      const block = alarm(id);
+      return block.metric_query === undefined
+        ? [block.dimensions]
+        : (block.metric_query as Array<{ metric?: { dimensions: unknown } }>)
+            .filter((q) => q.metric !== undefined)
+            .map((q) => q.metric?.dimensions);
+    };
+    test.each<[(typeof ALARM_IDS)[number], () => unknown]>([
+      ["loadBalancer5xx", () => ({ LoadBalancer: lb })],
+      ["target5xxRate", () => ({ LoadBalancer: lb, TargetGroup: tg })],
+      ["targetResponseTimeP99", () => ({ LoadBalancer: lb, TargetGroup: tg })],
+      ["unhealthyHosts", () => ({ LoadBalancer: lb, TargetGroup: tg })],
+      ["rejectedConnections", () => ({ LoadBalancer: lb })],
+      ["runningTasksBelowDesired", () => service],
+      ["serviceCpu", () => service],
+      ["serviceMemory", () => service],
+      [
+        "wafBlockedRequests",
+        () => ({ WebACL: ref(stack.webAcl?.webAcl as never, "name"), Region: "eu-west-1", Rule: "ALL" }),
+      ],
+    ])("%s", (id, expected) => {
+      const dimensions = dimensionsOf(id);
+      expect(dimensions.length).toBeGreaterThan(0);
+      for (const d of dimensions) expect(d).toEqual(expected());
+    });
   });
 
   test("dev (alarms off by preset): the dashboard, no topic, no alarm, no notifications key", () => {

@@ -1,6 +1,6 @@
 /** The AWS API emulators (moto, started through moto_launcher.py) and what the run asks of them. */
 import { spawn, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
 import { PROJECT_DIR, REGISTRY, stateIdentifiers } from "./context";
@@ -10,21 +10,26 @@ import { CheckFailed, children } from "./process";
 export async function startEmulator(ctx: Context, name: string, port: number): Promise<Emulator> {
   const launcher = join(PROJECT_DIR, ".ci", "e2e", "moto_launcher.py");
   const log = join(ctx.work, "logs", `emulator-${name}.log`);
+  // The request log goes straight to a file: through a pipe, it would block the emulator whenever
+  // this process is busy in a synchronous call (an emulator tool) and cannot drain it.
+  const logFd = openSync(log, "a");
   const child = spawn(ctx.venvPython, [launcher, String(port)], {
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", logFd],
     env: { ...process.env, PYTHONUNBUFFERED: "1" },
   });
+  closeSync(logFd);
   children.add(child);
   let output = "";
+  const lastLines = () => readFileSync(log, "utf8").trim().split("\n").slice(-3).join(" / ");
   const listening = await new Promise<number>((done, fail) => {
     const timer = setTimeout(
       () => fail(new SetupError(`the ${name} emulator did not start within 60 s`, `see ${log}`)),
       60_000,
     );
-    const take = (chunk: Buffer) => {
+    // stdout carries only the launcher's own LISTENING / PORT_IN_USE line.
+    child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      writeFileSync(log, output);
       const ready = /LISTENING (\d+)/.exec(output);
       if (ready) {
         clearTimeout(timer);
@@ -38,14 +43,12 @@ export async function startEmulator(ctx: Context, name: string, port: number): P
           ),
         );
       }
-    };
-    child.stdout?.on("data", take);
-    child.stderr?.on("data", take);
+    });
     child.on("exit", (code) => {
       clearTimeout(timer);
       fail(
         new SetupError(
-          `the ${name} emulator exited (${String(code)}): ${output.trim().split("\n").slice(-3).join(" / ")}`,
+          `the ${name} emulator exited (${String(code)}): ${lastLines()}`,
           "see the message above; delete .venv/e2e to reinstall moto",
         ),
       );
