@@ -1,7 +1,7 @@
 // Synthesizes the registry plus N environments that copy the dev settings (separate VPC CIDRs),
 // for npm run bench's growth measurement. Usage: CDKTF_OUTDIR=<dir> node dist/bench-growth.js <N>
 import { loadSettings } from "../stacks/config/load";
-import { PROJECT } from "../stacks/config/project";
+import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import type { ProjectDefinition } from "../stacks/config/settings";
 import { synthesizeProject } from "../stacks/app/synthesize";
 
@@ -15,7 +15,10 @@ const definition: ProjectDefinition = {
   environments: Array.from({ length: count }, (_, i) => ({
     ...dev,
     name: `dev${i + 1}`,
-    overrides: { ...dev.overrides, network: { vpcCidr: `10.${(i + 1) % 256}.0.0/16` } },
+    overrides: {
+      ...dev.overrides,
+      network: { ...dev.overrides?.network, vpcCidr: `10.${(i + 1) % 256}.0.0/16` },
+    },
   })),
 };
 synthesizeProject(loadSettings(definition, {}), process.env.CDKTF_OUTDIR ?? "cdktf.out");

@@ -18,8 +18,9 @@ export function addEnvironmentOutputs(stack: EnvironmentStack): void {
 /** Where alarms go and where to look. */
 function addOperationsOutputs(stack: EnvironmentStack, output: Output): void {
   const { topic, dashboard } = stack.operations;
-  if (topic)
-    {output("alarm_topic_arn", topic.topicArn, "SNS topic the alarms notify; subscribe more endpoints to it.");}
+  if (topic) {
+    output("alarm_topic_arn", topic.topicArn, "SNS topic the alarms notify; subscribe more endpoints to it.");
+  }
   output(
     "dashboard_url",
     `https://${stack.region}.console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards/dashboard/${dashboard.dashboard.dashboardName}`,
