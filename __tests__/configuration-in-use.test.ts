@@ -11,9 +11,10 @@ import { synthesizeProject } from "../stacks/app/synthesize";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
 import { REGISTRY_STACK_NAME } from "../stacks/config/settings";
+import { inUseEnv } from "./support/settings";
 import type { TerraformJson } from "./support/synth";
 
-const project = loadSettings(PROJECT, process.env);
+const project = loadSettings(PROJECT, inUseEnv());
 const outdir = join(mkdtempSync(join(tmpdir(), "in-use-")), "out");
 synthesizeProject(project, outdir, { warn: () => undefined });
 const stack = (name: string) =>

@@ -19,6 +19,7 @@ import { POLICY_RULES, ruleFor } from "../stacks/policy/catalog";
 import { POLICY_EXCEPTIONS, acceptedFindings, stackSettings } from "../stacks/policy/exceptions";
 import { ruleFindings } from "../stacks/policy/findings";
 import { StackView } from "../stacks/policy/stack-view";
+import { inUseEnv } from "./support/settings";
 import type { TerraformJson } from "./support/synth";
 
 interface Synthesized {
@@ -51,11 +52,8 @@ function withOverrides(overrides: object): Synthesized {
   return synthesized({ STACK_CONFIG_FILE: file });
 }
 
-/** What npm run synth would use here: STACK_CONFIG_FILE and STACK_ENVIRONMENTS when set. */
-const IN_USE: ProcessEnv = {
-  ...(process.env.STACK_CONFIG_FILE ? { STACK_CONFIG_FILE: process.env.STACK_CONFIG_FILE } : {}),
-  ...(process.env.STACK_ENVIRONMENTS ? { STACK_ENVIRONMENTS: process.env.STACK_ENVIRONMENTS } : {}),
-};
+/** What npm run synth would use here. */
+const IN_USE: ProcessEnv = inUseEnv();
 
 const everyEnvironment = (settings: object) => ({ dev: settings, staging: settings, prod: settings });
 

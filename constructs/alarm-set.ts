@@ -4,8 +4,8 @@ import type {
   CloudwatchMetricAlarmConfig,
   CloudwatchMetricAlarmMetricQuery,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { ALARM_GROUP, ALARM_IDS, ALARMS } from "./rules/alarms";
-import type { AlarmId, AlarmSettings, AlarmThreshold } from "./rules/alarms";
+import { ALARM_IDS, ALARM_THRESHOLD_GROUP, ALARMS } from "./rules/alarms";
+import type { AlarmId, AlarmThreshold, AlarmThresholds } from "./rules/alarms";
 import { validProps } from "./rules/props";
 
 export interface AlarmSetProps {
@@ -58,12 +58,8 @@ export class AlarmSet extends Construct {
     super(scope, id);
     const thresholds = validProps(
       this.node.path,
-      ALARM_GROUP as never,
-      {
-        enabled: true,
-        subscriptions: [],
-        ...props.thresholds,
-      } as AlarmSettings,
+      ALARM_THRESHOLD_GROUP,
+      (props.thresholds ?? {}) as AlarmThresholds,
     );
     for (const alarmId of ALARM_IDS) {
       const metric = this.metricFor(alarmId, props, thresholds[alarmId].periodSeconds);

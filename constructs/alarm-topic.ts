@@ -3,7 +3,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { ALARM_RULES } from "./rules/alarms";
+import { SUBSCRIPTION_RULES } from "./rules/alarms";
 import type { AlarmSubscription } from "./rules/alarms";
 import { forPolicyDocument } from "./rules/iam";
 import { validProps } from "./rules/props";
@@ -33,11 +33,7 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    const { subscriptions = [] } = validProps<AlarmTopicProps>(
-      this.node.path,
-      { rules: { subscriptions: ALARM_RULES.subscriptions } } as never,
-      props,
-    );
+    const { subscriptions = [] } = validProps(this.node.path, { rules: SUBSCRIPTION_RULES }, props);
     this.topic = new SnsTopic(this, "topic", {
       name: props.name,
       kmsMasterKeyId: props.kmsKeyArn,

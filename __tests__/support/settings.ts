@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadSettings } from "../../stacks/config/load";
+import { SETTINGS_ENV_VARS, loadSettings } from "../../stacks/config/load";
 import type { ProcessEnv } from "../../stacks/config/load";
 import { SettingsError } from "../../stacks/config/problems";
 import type { SettingsProblem } from "../../stacks/config/problems";
@@ -45,14 +45,22 @@ export const expectedProblems = (scope: string, field: string | string[], allowe
     expect.objectContaining({ scope, field: f, allowed: expect.stringContaining(allowed) }),
   );
 
+/** Variables that choose the configuration npm run synth builds (STACK_CONFIG_FILE, TF_STATE_BUCKET...). */
+const CONFIGURATION_VARIABLES: readonly string[] = Object.values(SETTINGS_ENV_VARS);
+
+/** Those variables as this process has them: the configuration in use. */
+export function inUseEnv(): ProcessEnv {
+  return Object.fromEntries(
+    CONFIGURATION_VARIABLES.filter((n) => process.env[n]).map((n) => [n, process.env[n]]),
+  );
+}
+
 /**
- * The process environment without the variables that choose a configuration, for tests that run
- * the CLI on the built-in example (CI also runs the suite with an adopter's STACK_CONFIG_FILE).
+ * The process environment without them, for tests that run the CLI on the built-in example (CI
+ * also runs the suite with an adopter's STACK_CONFIG_FILE).
  */
 export function exampleProcessEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ["STACK_CONFIG_FILE", "STACK_ENVIRONMENTS", "TF_STATE_BUCKET", "TF_STATE_REGION"]) {
-    delete env[name];
-  }
+  for (const name of CONFIGURATION_VARIABLES) delete env[name];
   return env;
 }

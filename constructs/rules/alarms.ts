@@ -5,7 +5,7 @@
  * `alarms.<id>.*` from it.
  */
 import { booleanValue, check, integerIn, listOf, oneOf } from "./checks";
-import type { CrossCheck, PropRules, RuleGroup } from "./props";
+import type { PropRules, RuleGroup } from "./props";
 
 export const ALARM_IDS = [
   "loadBalancer5xx",
@@ -177,18 +177,15 @@ export const alarmSubscription = check(
   },
 );
 
+export type AlarmThresholds = { readonly [K in AlarmId]: AlarmThreshold };
+
 export type AlarmSettings = {
   readonly enabled: boolean;
   readonly subscriptions: readonly AlarmSubscription[];
-} & { readonly [K in AlarmId]: AlarmThreshold };
+} & AlarmThresholds;
 
-export const ALARM_RULES: PropRules<Pick<AlarmSettings, "enabled" | "subscriptions">> = {
-  enabled: {
-    description:
-      "CloudWatch alarms on the load balancer, the service and the WAF, notifying an encrypted SNS topic (required in prod).",
-    check: booleanValue,
-    default: true,
-  },
+/** Who the alarm topic notifies (AlarmTopic's prop and `alarms.subscriptions`). */
+export const SUBSCRIPTION_RULES: PropRules<{ subscriptions?: readonly AlarmSubscription[] }> = {
   subscriptions: {
     description: "Who the alarm topic notifies: email addresses and HTTPS endpoints (at least one in prod).",
     check: listOf(alarmSubscription, { max: 20 }),
@@ -196,15 +193,27 @@ export const ALARM_RULES: PropRules<Pick<AlarmSettings, "enabled" | "subscriptio
   },
 };
 
-export const ALARM_CROSS_CHECKS: ReadonlyArray<CrossCheck<AlarmSettings>> = [];
-
-export const ALARM_GROUP: RuleGroup<AlarmSettings> = {
-  rules: ALARM_RULES,
-  crossChecks: ALARM_CROSS_CHECKS,
+/** Threshold, period and evaluation periods of every alarm (AlarmSet's prop and `alarms.<alarm>`). */
+export const ALARM_THRESHOLD_GROUP: RuleGroup<AlarmThresholds> = {
+  rules: {},
   nested: Object.fromEntries(
     ALARM_IDS.map((id) => [
       id,
       { group: { rules: thresholdRules(id) }, description: ALARMS[id].description },
     ]),
   ),
+};
+
+/** The `alarms` settings: on or off, who hears them, and each alarm's threshold. */
+export const ALARM_GROUP: RuleGroup<AlarmSettings> = {
+  rules: {
+    enabled: {
+      description:
+        "CloudWatch alarms on the load balancer, the service and the WAF, notifying an encrypted SNS topic (required in prod).",
+      check: booleanValue,
+      default: true,
+    },
+    ...SUBSCRIPTION_RULES,
+  },
+  nested: ALARM_THRESHOLD_GROUP.nested,
 };
