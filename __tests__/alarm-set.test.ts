@@ -14,6 +14,8 @@ const BASE: AlarmSetProps = {
   serviceName: "api",
   region: "eu-west-1",
   webAclName: "orders-api-prod-alb",
+  databaseIdentifier: "orders-api-prod-postgres",
+  cacheClusterIds: ["orders-api-prod-redis-001", "orders-api-prod-redis-002"],
 };
 
 function build(overrides: Partial<AlarmSetProps> = {}) {
@@ -127,6 +129,57 @@ describe("AlarmSet", () => {
     expect((rate.metric_query as Block[]).filter((q) => q.metric).map((q) => q.metric.period)).toEqual([
       300, 300,
     ]);
+  });
+
+  test.each<[(typeof ALARM_IDS)[number], string, string]>([
+    ["databaseCpu", "CPUUtilization", "GreaterThanOrEqualToThreshold"],
+    ["databaseConnections", "DatabaseConnections", "GreaterThanOrEqualToThreshold"],
+  ])("%s watches %s of this environment's database", (id, metric, comparison) => {
+    expect(build().alarm(id)).toMatchObject({
+      namespace: "AWS/RDS",
+      metric_name: metric,
+      dimensions: { DBInstanceIdentifier: BASE.databaseIdentifier },
+      comparison_operator: comparison,
+    });
+  });
+
+  test.each<[(typeof ALARM_IDS)[number], string, string]>([
+    ["databaseFreeStorage", "FreeStorageSpace", `raw / ${1024 ** 3}`],
+    ["databaseFreeMemory", "FreeableMemory", `raw / ${1024 ** 2}`],
+  ])(
+    "%s fires when the database's %s falls to the threshold, in the threshold's unit",
+    (id, metric, expression) => {
+      const alarm = build().alarm(id);
+      expect(alarm.comparison_operator).toBe("LessThanOrEqualToThreshold");
+      const [raw, scaled] = alarm.metric_query as Block[];
+      expect(raw?.metric).toMatchObject({
+        namespace: "AWS/RDS",
+        metric_name: metric,
+        dimensions: { DBInstanceIdentifier: BASE.databaseIdentifier },
+      });
+      expect(scaled).toMatchObject({ expression, return_data: true });
+    },
+  );
+
+  test.each<[(typeof ALARM_IDS)[number], string]>([
+    ["cacheCpu", "EngineCPUUtilization"],
+    ["cacheMemory", "DatabaseMemoryUsagePercentage"],
+    ["cacheEvictions", "Evictions"],
+    ["cacheReplicationLag", "ReplicationLag"],
+  ])("%s watches %s on every cache node and fires on the worst", (id, metric) => {
+    const queries = build().alarm(id).metric_query as Block[];
+    expect(queries.filter((q) => q.metric).map((q) => [q.metric.metric_name, q.metric.dimensions])).toEqual(
+      (BASE.cacheClusterIds ?? []).map((node) => [metric, { CacheClusterId: node }]),
+    );
+    expect(queries.at(-1)).toMatchObject({ expression: "MAX([node1, node2])", return_data: true });
+  });
+
+  test("has no database or cache alarms without them, and no replication-lag alarm on a single node", () => {
+    const none = build({ databaseIdentifier: undefined, cacheClusterIds: undefined }).set.alarms;
+    expect(Object.keys(none).filter((id) => /^(database|cache)/.test(id))).toEqual([]);
+    const single = build({ cacheClusterIds: ["orders-api-dev-redis-001"] }).set.alarms;
+    expect(single.cacheCpu).toBeDefined();
+    expect(single.cacheReplicationLag).toBeUndefined();
   });
 
   test("has no WAF alarm without a web ACL", () => {

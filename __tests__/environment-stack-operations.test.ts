@@ -4,7 +4,7 @@ import { blockOf, ref, resources } from "./support/synth";
 import { build } from "./support/environment-stack";
 
 describe("EnvironmentStack operations", () => {
-  const prod = build("prod");
+  const prod = build("prod", {}, { database: { enabled: true }, cache: { enabled: true } });
   const dev = build("dev");
 
   test("prod: an encrypted topic with the on-call subscription, every alarm wired to it, a dashboard", () => {

@@ -93,7 +93,7 @@ describe("EnvironmentStack", () => {
         network: {
           natStrategy: "none",
           appInternetEgress: [],
-          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
+          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
         },
       },
     );
@@ -101,7 +101,7 @@ describe("EnvironmentStack", () => {
     const endpoints = Object.values(resources(json, "aws_vpc_endpoint")).filter(
       (e) => e.vpc_endpoint_type === "Interface",
     );
-    expect(endpoints).toHaveLength(3);
+    expect(endpoints).toHaveLength(4);
     endpoints.forEach((e) => expect(e.security_group_ids).toEqual([endpointGroup]));
     expect(Object.values(resources(json, "aws_vpc_security_group_ingress_rule"))).toContainEqual(
       expect.objectContaining({
@@ -143,7 +143,6 @@ describe("EnvironmentStack", () => {
         "isolated_subnet_ids",
         "alb_security_group_id",
         "app_security_group_id",
-        "data_security_group_id",
       ]),
     );
     outputs.forEach(([name, output]) =>

@@ -10,6 +10,7 @@ const ALL_ON: TierFlowOptions = {
   containerPort: 8000,
   internetEgress: ["0.0.0.0/0"],
   interfaceEndpoints: true,
+  database: true,
   cache: true,
   httpRedirect: true,
 };

@@ -183,7 +183,7 @@ const CASES: SchemaCase[] = [
         network: {
           natStrategy: "none",
           appInternetEgress: [],
-          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
+          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
         },
       },
     },
@@ -211,7 +211,7 @@ const CASES: SchemaCase[] = [
     { dev: { servce: {} } },
     "dev",
     "servce",
-    "a known setting; settings here: region, accountId, keyAdministratorArns, tags, network, service, edge, alarms, state",
+    "a known setting; settings here: region, accountId, keyAdministratorArns, tags, network, service, edge, database, cache, alarms, state",
   ],
   [
     "a scalar where a group belongs",

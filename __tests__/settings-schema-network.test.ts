@@ -119,10 +119,10 @@ const CASES: SchemaCase[] = [
     "CloudWatch Logs retention",
   ],
   [
-    "a cache tier that is not a boolean",
-    { dev: { network: { cacheTier: "yes" } } },
+    "a cache switch that is not a boolean",
+    { dev: { cache: { enabled: "yes" } } },
     "dev",
-    "network.cacheTier",
+    "cache.enabled",
     "true or false",
   ],
   ["an unknown region", { dev: { region: "eu-west-9" } }, "dev", "region", "an AWS region name"],

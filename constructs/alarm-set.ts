@@ -28,6 +28,19 @@ export interface AlarmSetProps {
    */
   readonly webAclName?: string;
   /**
+   * RDS instance identifier of the database.
+   *
+   * @default - no database alarms
+   */
+  readonly databaseIdentifier?: string;
+  /**
+   * Member cluster ids of the Redis replication group (`<group>-001`, ...): the alarms watch the
+   * busiest node, whichever is primary.
+   *
+   * @default - no cache alarms
+   */
+  readonly cacheClusterIds?: readonly string[];
+  /**
    * Threshold, period and evaluation periods per alarm.
    *
    * @default - each alarm's own defaults (constructs/rules/alarms.ts)
@@ -78,7 +91,7 @@ export class AlarmSet extends Construct {
     return new CloudwatchMetricAlarm(this, words(alarmId).join("_"), {
       alarmName: `${props.namePrefix}-${words(alarmId).join("-")}`,
       alarmDescription: definition.description,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      comparisonOperator: definition.below ? "LessThanOrEqualToThreshold" : "GreaterThanOrEqualToThreshold",
       threshold: threshold.threshold,
       evaluationPeriods: threshold.evaluationPeriods,
       ...metric,
@@ -91,7 +104,12 @@ export class AlarmSet extends Construct {
 
   /** What an alarm watches: one metric with its period, or metric math over metrics of that period. */
   private metricFor(alarmId: AlarmId, p: AlarmSetProps, period: number): Metric | undefined {
-    return loadBalancerMetric(alarmId, p, period) ?? serviceMetric(alarmId, p, period);
+    return (
+      loadBalancerMetric(alarmId, p, period) ??
+      serviceMetric(alarmId, p, period) ??
+      databaseMetric(alarmId, p, period) ??
+      cacheMetric(alarmId, p, period)
+    );
   }
 }
 
@@ -177,6 +195,70 @@ function serviceMetric(alarmId: AlarmId, p: AlarmSetProps, period: number): Metr
       return ecs("CPUUtilization");
     case "serviceMemory":
       return ecs("MemoryUtilization");
+    default:
+      return undefined;
+  }
+}
+
+/** The RDS instance's metrics; storage and memory in GiB and MiB, as their thresholds are. */
+function databaseMetric(alarmId: AlarmId, p: AlarmSetProps, period: number): Metric | undefined {
+  if (p.databaseIdentifier === undefined) return undefined;
+  const instance = { DBInstanceIdentifier: p.databaseIdentifier };
+  const rds = (metricName: string): Metric => ({
+    namespace: "AWS/RDS",
+    metricName,
+    statistic: "Average",
+    dimensions: instance,
+    period,
+  });
+  const scaled = (metricName: string, divisor: number, label: string): Metric => ({
+    metricQuery: [
+      query("raw", "AWS/RDS", metricName, instance, "Minimum", period),
+      { id: "scaled", expression: `raw / ${divisor}`, label, returnData: true },
+    ],
+  });
+  switch (alarmId) {
+    case "databaseCpu":
+      return rds("CPUUtilization");
+    case "databaseFreeStorage":
+      return scaled("FreeStorageSpace", 1024 ** 3, "free storage (GiB)");
+    case "databaseFreeMemory":
+      return scaled("FreeableMemory", 1024 ** 2, "freeable memory (MiB)");
+    case "databaseConnections":
+      return { ...rds("DatabaseConnections"), statistic: "Maximum" };
+    default:
+      return undefined;
+  }
+}
+
+/** The cache nodes' metrics: the worst node counts, whichever is primary after a failover. */
+function cacheMetric(alarmId: AlarmId, p: AlarmSetProps, period: number): Metric | undefined {
+  const nodes = p.cacheClusterIds ?? [];
+  if (nodes.length === 0) return undefined;
+  const worst = (metricName: string, stat: string, label: string): Metric => ({
+    metricQuery: [
+      ...nodes.map((id, i) =>
+        query(`node${i + 1}`, "AWS/ElastiCache", metricName, { CacheClusterId: id }, stat, period),
+      ),
+      {
+        id: "worst",
+        expression: nodes.length === 1 ? "node1" : `MAX([${nodes.map((_, i) => `node${i + 1}`).join(", ")}])`,
+        label,
+        returnData: true,
+      },
+    ],
+  });
+  switch (alarmId) {
+    case "cacheCpu":
+      return worst("EngineCPUUtilization", "Average", "engine CPU % (busiest node)");
+    case "cacheMemory":
+      return worst("DatabaseMemoryUsagePercentage", "Average", "memory used % (fullest node)");
+    case "cacheEvictions":
+      return worst("Evictions", "Sum", "evictions (most on one node)");
+    case "cacheReplicationLag":
+      return nodes.length < 2
+        ? undefined
+        : worst("ReplicationLag", "Maximum", "replication lag s (slowest replica)");
     default:
       return undefined;
   }

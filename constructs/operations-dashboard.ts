@@ -12,6 +12,10 @@ export interface OperationsDashboardProps {
   readonly serviceName: string;
   /** @default - no WAF widget */
   readonly webAclName?: string;
+  /** @default - no database widget */
+  readonly databaseIdentifier?: string;
+  /** @default - no cache widget */
+  readonly cacheClusterIds?: readonly string[];
   /**
    * Alarm ARNs for the alarm-status widget.
    *
@@ -119,6 +123,64 @@ export class OperationsDashboard extends Construct {
                 "Rule",
                 "ALL",
               ]),
+            },
+          ]),
+      ...this.dataTierWidgets(p),
+    ];
+  }
+
+  private dataTierWidgets(p: OperationsDashboardProps): Widget[] {
+    return [
+      ...(p.databaseIdentifier === undefined
+        ? []
+        : [
+            {
+              title: "Database: CPU %, connections",
+              stat: "Average",
+              metrics: [
+                ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", p.databaseIdentifier],
+                [
+                  "AWS/RDS",
+                  "DatabaseConnections",
+                  "DBInstanceIdentifier",
+                  p.databaseIdentifier,
+                  { yAxis: "right" },
+                ],
+              ],
+            },
+            {
+              title: "Database: free storage and memory (bytes)",
+              stat: "Minimum",
+              metrics: ["FreeStorageSpace", "FreeableMemory"].map((name) => [
+                "AWS/RDS",
+                name,
+                "DBInstanceIdentifier",
+                p.databaseIdentifier,
+              ]),
+            },
+          ]),
+      ...((p.cacheClusterIds ?? []).length === 0
+        ? []
+        : [
+            {
+              title: "Cache: engine CPU %, memory %",
+              stat: "Average",
+              metrics: (p.cacheClusterIds ?? []).flatMap((id) => [
+                ["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", id],
+                ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", id],
+              ]),
+            },
+            {
+              title: "Cache: hits, misses, evictions",
+              stat: "Sum",
+              metrics: (p.cacheClusterIds ?? []).flatMap((id) =>
+                ["CacheHits", "CacheMisses", "Evictions"].map((name) => [
+                  "AWS/ElastiCache",
+                  name,
+                  "CacheClusterId",
+                  id,
+                ]),
+              ),
             },
           ]),
     ];

@@ -26,6 +26,8 @@ export function addEnvironmentOperations(stack: EnvironmentStack): EnvironmentOp
     serviceName: stack.service.service.name,
     region: stack.region,
     webAclName: stack.webAcl?.webAcl.name,
+    databaseIdentifier: stack.database?.instance.identifier,
+    cacheClusterIds: stack.cache?.memberClusterIds,
   };
   if (!settings.enabled) {
     return { dashboard: new OperationsDashboard(stack, "dashboard", { name: stack.namePrefix, ...watched }) };

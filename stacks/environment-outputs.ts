@@ -13,6 +13,51 @@ export function addEnvironmentOutputs(stack: EnvironmentStack): void {
   addServiceOutputs(stack, output);
   addNetworkOutputs(stack, output);
   addOperationsOutputs(stack, output);
+  addDataTierOutputs(stack, output);
+}
+
+/** Where the database and cache are, and the one-off tasks' command lines. */
+function addDataTierOutputs(stack: EnvironmentStack, output: Output): void {
+  const { database, cache } = stack;
+  if (database) {
+    output("database_address", database.address, "Host name of the PostgreSQL instance (DATABASE_HOST).");
+    output("database_port", database.port, "Port of the PostgreSQL instance.");
+    output("database_name", database.databaseName, "Database the service uses.");
+    output(
+      "database_secret_arn",
+      database.masterUserSecretArn,
+      "Secrets Manager secret RDS keeps the master user name and password in (it rotates the password); the service reads its password key.",
+    );
+  }
+  if (cache) {
+    output(
+      "cache_address",
+      cache.primaryEndpointAddress,
+      "Primary endpoint of the Redis replication group (REDIS_HOST; TLS).",
+    );
+    output(
+      "cache_user",
+      cache.userName,
+      "Redis user the service logs in as, with an IAM token signed by its task role.",
+    );
+  }
+  const tasks = Object.entries(stack.service.oneOffTaskDefinitions);
+  if (tasks.length === 0) return;
+  // The CLI's shorthand syntax: no double quotes, which cdktf's HCL output would not escape.
+  const network = `awsvpcConfiguration={subnets=[${stack.network.privateSubnetIds.join(",")}],securityGroups=[${stack.securityGroups.groupId("app")}],assignPublicIp=DISABLED}`;
+  output(
+    "one_off_tasks",
+    Object.fromEntries(
+      tasks.map(([name, definition]) => [
+        name,
+        {
+          task_definition_arn: definition.arn,
+          run_task_command: `aws ecs run-task --region ${stack.region} --cluster ${stack.service.cluster.name} --task-definition ${definition.arn} --launch-type FARGATE --network-configuration '${network}' --started-by ${name} --query 'tasks[0].taskArn' --output text`,
+        },
+      ]),
+    ),
+    "Per one-off task (service.oneOffTasks): its task definition, at the image tag of this apply, and the aws ecs run-task command line that starts it in the private subnets with the service's group and no public IP.",
+  );
 }
 
 /** Where alarms go and where to look. */

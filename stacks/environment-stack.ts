@@ -10,6 +10,9 @@ import { InterfaceEndpoints } from "../constructs/interface-endpoints";
 import { KmsKey } from "../constructs/kms-key";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { Network } from "../constructs/network";
+import { RDS_LOG_GROUP_PREFIX } from "../constructs/postgres-database";
+import type { PostgresDatabase } from "../constructs/postgres-database";
+import type { RedisCache } from "../constructs/redis-cache";
 import { cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/rules/iam";
 import { targetGroupNamePrefixFor } from "../constructs/rules/load-balancer";
 import { tierFlows } from "../constructs/rules/security-groups";
@@ -22,6 +25,7 @@ import type { EnvironmentSettings, ProjectSettings } from "./config/settings";
 import { addEnvironmentOperations } from "./environment-operations";
 import type { EnvironmentOperations } from "./environment-operations";
 import { addEnvironmentOutputs } from "./environment-outputs";
+import * as dataTier from "./environment-data-tier";
 import { ProjectStack } from "./project-stack";
 
 export const IMAGE_TAG_VARIABLE = "image_tag";
@@ -43,9 +47,12 @@ export class EnvironmentStack extends ProjectStack {
   public readonly auditLogsKey: KmsKey;
   public readonly execKey?: KmsKey;
   public readonly secretsKey: KmsKey;
+  public readonly dataKey?: KmsKey;
   public readonly network: Network;
   public readonly securityGroups: SecurityGroups;
   public readonly interfaceEndpoints?: InterfaceEndpoints;
+  public readonly database?: PostgresDatabase;
+  public readonly cache?: RedisCache;
   public readonly repository: { readonly arn: string; readonly repositoryUrl: string };
   public readonly hostedZone?: HostedZoneLookup;
   public readonly certificate?: DnsValidatedCertificate;
@@ -74,9 +81,12 @@ export class EnvironmentStack extends ProjectStack {
     this.auditLogsKey = this.addAuditLogsKey();
     this.execKey = this.addExecKey();
     this.secretsKey = this.addSecretsKey();
+    this.dataKey = dataTier.addDataKey(this);
     this.network = this.addNetwork();
     this.securityGroups = this.addSecurityGroups();
     this.interfaceEndpoints = this.addInterfaceEndpoints();
+    this.database = dataTier.addDatabase(this);
+    this.cache = dataTier.addCache(this);
     this.repository = this.findRepository(project);
     this.hostedZone = this.findHostedZone();
     this.certificate = this.addCertificate();
@@ -133,11 +143,14 @@ export class EnvironmentStack extends ProjectStack {
     });
   }
 
-  /** What the application writes (through the awslogs driver): read by the team running it. */
+  /** What the application and its database write: read by the team running it. */
   private addLogsKey(): KmsKey {
-    return this.addLogKey("logs_key", "logs", `Encrypts the container log groups of ${this.namePrefix}`, [
-      `/ecs/${this.namePrefix}/*`,
-    ]);
+    return this.addLogKey(
+      "logs_key",
+      "logs",
+      `Encrypts the container and database log groups of ${this.namePrefix}`,
+      [`/ecs/${this.namePrefix}/*`, `${RDS_LOG_GROUP_PREFIX}${this.namePrefix}-*`],
+    );
   }
 
   /** What AWS records about the environment (flow logs, WAF logs): an audit trail the app never writes. */
@@ -208,7 +221,8 @@ export class EnvironmentStack extends ProjectStack {
         containerPort: service.containerPort,
         internetEgress: network.appInternetEgress,
         interfaceEndpoints: network.interfaceEndpoints.length > 0,
-        cache: network.cacheTier,
+        database: this.settings.database.enabled,
+        cache: this.settings.cache.enabled,
         httpRedirect: edge.httpRedirect,
       }),
     });
@@ -360,8 +374,11 @@ export class EnvironmentStack extends ProjectStack {
       cpu: svc.cpu,
       memory: svc.memory,
       cpuArchitecture: svc.cpuArchitecture,
-      environment: svc.environment,
+      environment: { ...svc.environment, ...dataTier.dataTierEnvironment(this.database, this.cache) },
       secrets: svc.secrets,
+      referencedSecrets: dataTier.dataTierSecrets(this.database),
+      dataAccessStatements: dataTier.dataTierStatements(this.cache),
+      oneOffTasks: svc.oneOffTasks,
       secretsKmsKeyArns: [this.secretsKey.keyArn, ...svc.secretsKmsKeyArns],
       healthCheck: svc.healthCheck,
       stopTimeoutSeconds: svc.stopTimeoutSeconds,

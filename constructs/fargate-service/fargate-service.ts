@@ -28,6 +28,7 @@ import { validProps } from "../rules/props";
 import type { RuleGroup } from "../rules/props";
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { containerDefinition } from "./task-definition";
+import type { ContainerDefinitionInput } from "./task-definition";
 
 /** ECS Exec session log groups are named `<prefix><namePrefix>/<service>`. */
 export const EXEC_LOG_GROUP_PREFIX = "/ecs-exec/";
@@ -76,6 +77,27 @@ export interface FargateServiceProps extends ServiceOptions {
    * @default - CloudWatch Logs' own encryption
    */
   readonly logKmsKeyArn?: string;
+  /**
+   * Secrets of resources this stack creates (their ARNs are references, e.g. the database's
+   * managed secret): variable name → secret ARN and the JSON key to inject. The execution role
+   * may read exactly these secrets.
+   *
+   * @default {}
+   */
+  readonly referencedSecrets?: Readonly<Record<string, ReferencedSecret>>;
+  /**
+   * Statements of the task role's inline policy "data-tier": what the application needs to reach
+   * the stack's data stores (e.g. `elasticache:Connect` for IAM authentication).
+   *
+   * @default []
+   */
+  readonly dataAccessStatements?: readonly PolicyStatement[];
+}
+
+/** A key of a JSON secret whose ARN is a reference. */
+export interface ReferencedSecret {
+  readonly secretArn: string;
+  readonly jsonKey: string;
 }
 
 type ResolvedProps = FargateServiceProps & Required<ServiceOptions>;
@@ -95,6 +117,8 @@ export class FargateService extends Construct {
   public readonly executionRole: IamRole;
   public readonly taskRole: IamRole;
   public readonly taskDefinition: EcsTaskDefinition;
+  /** One task definition per one-off task, by name. */
+  public readonly oneOffTaskDefinitions: Readonly<Record<string, EcsTaskDefinition>>;
   public readonly service: EcsService;
   public readonly scalableTarget: AppautoscalingTarget;
   public readonly containerPort: number;
@@ -121,7 +145,9 @@ export class FargateService extends Construct {
     );
     this.taskRole = this.createRole("task", this.taskDescription(), this.taskStatements());
     this.addApplicationPermissions();
+    this.addDataAccessPermissions();
     this.taskDefinition = this.createTaskDefinition();
+    this.oneOffTaskDefinitions = this.createOneOffTaskDefinitions();
     this.service = this.createService();
     this.scalableTarget = this.addAutoscaling();
   }
@@ -194,14 +220,23 @@ export class FargateService extends Construct {
   }
 
   private executionStatements(): PolicyStatement[] {
-    const { region, repositoryArn, secrets, secretsKmsKeyArns } = this.props;
+    const { region, repositoryArn, secrets, secretsKmsKeyArns, referencedSecrets } = this.props;
     return executionRoleStatements({
       region,
       repositoryArn,
       logGroupArn: this.logGroup.arn,
       secrets,
+      referencedSecretArns: Object.values(referencedSecrets ?? {}).map((r) => r.secretArn),
       secretsKmsKeyArns,
     });
+  }
+
+  /** Every secret of the container: configured ARNs, and keys of the stack's own JSON secrets. */
+  private containerSecrets(): Record<string, string> {
+    const referenced = Object.entries(this.props.referencedSecrets ?? {}).map(
+      ([name, r]) => [name, `${r.secretArn}:${r.jsonKey}::`] as const,
+    );
+    return { ...this.props.secrets, ...Object.fromEntries(referenced) };
   }
 
   private taskStatements(): PolicyStatement[] {
@@ -226,6 +261,18 @@ export class FargateService extends Construct {
         policyArn: arn,
       });
     }
+  }
+
+  private addDataAccessPermissions(): void {
+    const statements = this.props.dataAccessStatements ?? [];
+    if (statements.length === 0) return;
+    new IamRolePolicy(this, "task_role_data_tier_policy", {
+      name: "data-tier",
+      role: this.taskRole.id,
+      policy: new DataAwsIamPolicyDocument(this, "task_data_tier_policy", {
+        statement: forPolicyDocument(statements),
+      }).json,
+    });
   }
 
   /** A role only this account's ECS tasks can assume, with an inline policy when it has statements. */
@@ -265,8 +312,41 @@ export class FargateService extends Construct {
 
   private createTaskDefinition(): EcsTaskDefinition {
     const p = this.props;
-    return new EcsTaskDefinition(this, "task_definition", {
-      family: this.name(p.serviceName),
+    return this.taskDefinitionFor("task_definition", p.serviceName, {
+      containerPort: p.containerPort,
+      healthCheck: this.healthCheck,
+      command: p.command,
+    });
+  }
+
+  /** The service's container with another command, no port and no health check, logging under its own prefix. */
+  private createOneOffTaskDefinitions(): Record<string, EcsTaskDefinition> {
+    return Object.fromEntries(
+      Object.entries(this.props.oneOffTasks).map(([name, command]) => [
+        name,
+        this.taskDefinitionFor(
+          `${name.replace(/-/g, "_")}_task_definition`,
+          `${this.props.serviceName}-${name}`,
+          {
+            command,
+            logStreamPrefix: name,
+          },
+        ),
+      ]),
+    );
+  }
+
+  private taskDefinitionFor(
+    id: string,
+    family: string,
+    container: Pick<
+      ContainerDefinitionInput,
+      "containerPort" | "healthCheck" | "command" | "logStreamPrefix"
+    >,
+  ): EcsTaskDefinition {
+    const p = this.props;
+    return new EcsTaskDefinition(this, id, {
+      family: this.name(family),
       networkMode: "awsvpc",
       requiresCompatibilities: ["FARGATE"],
       cpu: String(p.cpu),
@@ -278,17 +358,15 @@ export class FargateService extends Construct {
       containerDefinitions: jsonencode([
         containerDefinition({
           image: `${p.repositoryUrl}:${p.imageTag}`,
-          containerPort: p.containerPort,
           user: p.user,
           readonlyRootFilesystem: !p.enableExecuteCommand,
           environment: p.environment,
-          secrets: p.secrets,
-          healthCheck: this.healthCheck,
+          secrets: this.containerSecrets(),
           stopTimeoutSeconds: p.stopTimeoutSeconds,
           logGroupName: this.logGroup.name,
           region: p.region,
-          command: p.command,
           entryPoint: p.entryPoint,
+          ...container,
         }),
       ]),
     });

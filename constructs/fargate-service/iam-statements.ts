@@ -13,6 +13,8 @@ export interface ExecutionRoleInput {
   readonly logGroupArn: string;
   /** Variable name → Secrets Manager or SSM ARN. */
   readonly secrets: Readonly<Record<string, string>>;
+  /** Secrets Manager secrets whose ARNs are references (the stack's own, e.g. the database's). */
+  readonly referencedSecretArns?: readonly string[];
   /** Keys the secrets are encrypted with; decrypt is allowed only through Secrets Manager and SSM. */
   readonly secretsKmsKeyArns: readonly string[];
 }
@@ -22,7 +24,8 @@ export function executionRoleStatements(input: ExecutionRoleInput): PolicyStatem
   const resourcesOf = (kind: "secretsmanager" | "ssm") => [
     ...new Set(references.filter((r) => r?.kind === kind).map((r) => r?.iamResource as string)),
   ];
-  const secretArns = resourcesOf("secretsmanager");
+  const referenced = input.referencedSecretArns ?? [];
+  const secretArns = [...resourcesOf("secretsmanager"), ...referenced];
   const parameterArns = resourcesOf("ssm");
   return [
     // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
@@ -59,7 +62,7 @@ export function executionRoleStatements(input: ExecutionRoleInput): PolicyStatem
           },
         ]
       : []),
-    ...(input.secretsKmsKeyArns.length > 0 && references.length > 0
+    ...(input.secretsKmsKeyArns.length > 0 && references.length + referenced.length > 0
       ? [
           {
             sid: "DecryptSecretsThroughTheirServices",

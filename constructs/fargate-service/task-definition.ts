@@ -8,13 +8,15 @@ import { CONTAINER_NAME, SCRATCH_VOLUME } from "../rules/fargate-service";
 export interface ContainerDefinitionInput {
   /** `<repository url>:<tag>`; may hold references. */
   readonly image: string;
-  readonly containerPort: number;
+  /** The port the service's container listens on; one-off tasks have none. */
+  readonly containerPort?: number;
   readonly user: string;
   /** A writable root filesystem only while ECS Exec needs one. */
   readonly readonlyRootFilesystem: boolean;
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, string>>;
-  readonly healthCheck: ContainerHealthCheck;
+  /** The service's container health check; one-off tasks have none. */
+  readonly healthCheck?: ContainerHealthCheck;
   readonly stopTimeoutSeconds: number;
   readonly logGroupName: string;
   readonly region: string;
@@ -22,6 +24,8 @@ export interface ContainerDefinitionInput {
   readonly command: readonly string[];
   /** Replaces the image's ENTRYPOINT when not empty. */
   readonly entryPoint: readonly string[];
+  /** Prefix of the log streams. @default "app" (the container name) */
+  readonly logStreamPrefix?: string;
 }
 
 /** The one container of the task, with variables and secrets sorted by name. */
@@ -36,7 +40,10 @@ export function containerDefinition(input: ContainerDefinitionInput): Record<str
     ...(input.command.length > 0 ? { command: [...input.command] } : {}),
     user: input.user,
     readonlyRootFilesystem: input.readonlyRootFilesystem,
-    portMappings: [{ containerPort: input.containerPort, hostPort: input.containerPort, protocol: "tcp" }],
+    portMappings:
+      input.containerPort === undefined
+        ? []
+        : [{ containerPort: input.containerPort, hostPort: input.containerPort, protocol: "tcp" }],
     environment: sorted(input.environment).map((name) => ({ name, value: input.environment[name] })),
     ...(Object.keys(input.secrets).length > 0
       ? { secrets: sorted(input.secrets).map((name) => ({ name, valueFrom: input.secrets[name] })) }
@@ -46,20 +53,24 @@ export function containerDefinition(input: ContainerDefinitionInput): Record<str
     ],
     volumesFrom: [],
     systemControls: [],
-    healthCheck: {
-      command: [...input.healthCheck.command],
-      interval: input.healthCheck.intervalSeconds,
-      timeout: input.healthCheck.timeoutSeconds,
-      retries: input.healthCheck.retries,
-      startPeriod: input.healthCheck.startPeriodSeconds,
-    },
+    ...(input.healthCheck === undefined
+      ? {}
+      : {
+          healthCheck: {
+            command: [...input.healthCheck.command],
+            interval: input.healthCheck.intervalSeconds,
+            timeout: input.healthCheck.timeoutSeconds,
+            retries: input.healthCheck.retries,
+            startPeriod: input.healthCheck.startPeriodSeconds,
+          },
+        }),
     stopTimeout: input.stopTimeoutSeconds,
     logConfiguration: {
       logDriver: "awslogs",
       options: {
         "awslogs-group": input.logGroupName,
         "awslogs-region": input.region,
-        "awslogs-stream-prefix": CONTAINER_NAME,
+        "awslogs-stream-prefix": input.logStreamPrefix ?? CONTAINER_NAME,
       },
     },
   };

@@ -17,6 +17,14 @@ export const ALARM_IDS = [
   "serviceCpu",
   "serviceMemory",
   "wafBlockedRequests",
+  "databaseCpu",
+  "databaseFreeStorage",
+  "databaseFreeMemory",
+  "databaseConnections",
+  "cacheCpu",
+  "cacheMemory",
+  "cacheEvictions",
+  "cacheReplicationLag",
 ] as const;
 export type AlarmId = (typeof ALARM_IDS)[number];
 
@@ -39,8 +47,10 @@ export interface AlarmDefinition {
    * goes wrong; "breaching" where silence is itself the failure.
    */
   readonly treatMissingData: "breaching" | "notBreaching" | "missing" | "ignore";
-  /** Only when the environment has this feature. */
-  readonly requires?: "waf";
+  /** Only when the environment has this feature ("cacheReplicas": a cache of 2 nodes or more). */
+  readonly requires?: "waf" | "database" | "cache" | "cacheReplicas";
+  /** The alarm fires at or below the threshold (free space, free memory) instead of at or above. */
+  readonly below?: boolean;
 }
 
 export const ALARMS: Readonly<Record<AlarmId, AlarmDefinition>> = {
@@ -117,6 +127,80 @@ export const ALARMS: Readonly<Record<AlarmId, AlarmDefinition>> = {
     defaults: { threshold: 1000, periodSeconds: 300, evaluationPeriods: 1 },
     treatMissingData: "notBreaching",
     requires: "waf",
+  },
+  databaseCpu: {
+    description:
+      "The database's CPU stays above this (percent). Find the expensive statements (Performance Insights, the slow-statement log); a larger database.instanceClass is the last resort.",
+    unit: "percent",
+    thresholdRange: [10, 100],
+    defaults: { threshold: 80, periodSeconds: 300, evaluationPeriods: 3 },
+    treatMissingData: "missing",
+    requires: "database",
+  },
+  databaseFreeStorage: {
+    description:
+      "The database has this little free storage left (GiB) although storage autoscaling should grow it: it may have reached database.maxAllocatedStorageGb. Raise that, or find what grows.",
+    unit: "GiB",
+    thresholdRange: [1, 10_000],
+    defaults: { threshold: 2, periodSeconds: 300, evaluationPeriods: 1 },
+    treatMissingData: "breaching",
+    requires: "database",
+    below: true,
+  },
+  databaseFreeMemory: {
+    description:
+      "The database has this little freeable memory left (MiB): it swaps and slows down. Check connections and work_mem-heavy queries; a larger instance class adds memory.",
+    unit: "MiB",
+    thresholdRange: [16, 1_000_000],
+    defaults: { threshold: 64, periodSeconds: 300, evaluationPeriods: 3 },
+    treatMissingData: "missing",
+    requires: "database",
+    below: true,
+  },
+  databaseConnections: {
+    description:
+      "The database holds this many connections: close to max_connections new ones fail. Check the tasks' connection pools (count × pool size) and for leaked connections.",
+    unit: "connections",
+    thresholdRange: [1, 100_000],
+    defaults: { threshold: 80, periodSeconds: 300, evaluationPeriods: 2 },
+    treatMissingData: "missing",
+    requires: "database",
+  },
+  cacheCpu: {
+    description:
+      "Redis' engine thread is this busy (percent, the busiest node). Look for slow commands (SLOWLOG) and hot keys; a larger cache.nodeType is faster.",
+    unit: "percent",
+    thresholdRange: [10, 100],
+    defaults: { threshold: 80, periodSeconds: 300, evaluationPeriods: 3 },
+    treatMissingData: "missing",
+    requires: "cache",
+  },
+  cacheMemory: {
+    description:
+      "Redis uses this share of its memory (percent, the fullest node): it starts evicting keys. Check key expiry; a larger cache.nodeType has more memory.",
+    unit: "percent",
+    thresholdRange: [10, 100],
+    defaults: { threshold: 85, periodSeconds: 300, evaluationPeriods: 3 },
+    treatMissingData: "missing",
+    requires: "cache",
+  },
+  cacheEvictions: {
+    description:
+      "Redis evicted this many keys per period to make room: the cache is too small for what it holds, and hit rates drop.",
+    unit: "keys per period",
+    thresholdRange: [1, 100_000_000],
+    defaults: { threshold: 100, periodSeconds: 300, evaluationPeriods: 1 },
+    treatMissingData: "notBreaching",
+    requires: "cache",
+  },
+  cacheReplicationLag: {
+    description:
+      "A replica trails the primary by this many seconds: a failover now would lose writes. Check the primary's load and network throughput.",
+    unit: "seconds",
+    thresholdRange: [1, 3600],
+    defaults: { threshold: 10, periodSeconds: 60, evaluationPeriods: 3 },
+    treatMissingData: "notBreaching",
+    requires: "cacheReplicas",
   },
 };
 
@@ -209,7 +293,7 @@ export const ALARM_GROUP: RuleGroup<AlarmSettings> = {
   rules: {
     enabled: {
       description:
-        "CloudWatch alarms on the load balancer, the service and the WAF, notifying an encrypted SNS topic (required in prod).",
+        "CloudWatch alarms on the load balancer, the service, the WAF, the database and the cache, notifying an encrypted SNS topic (required in prod).",
       check: booleanValue,
       default: true,
     },

@@ -26,6 +26,7 @@ import type { ApplicationStatement } from "./iam";
 import { HEALTH_CHECK_GROUP } from "./health-check";
 import type { CrossCheck, PropRules, RuleGroup } from "./props";
 import { environmentSecretProblems, environmentVariableName, secretArn } from "./secrets";
+import { oneOffTaskName } from "./data-tier";
 
 export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
 export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
@@ -98,6 +99,12 @@ export interface ServiceOptions {
   readonly taskRoleStatements?: readonly ApplicationStatement[];
   /** Managed policies attached to the task role. @default [] */
   readonly taskRoleManagedPolicyArns?: readonly string[];
+  /**
+   * One-off tasks (e.g. migrations): name → command. Each becomes a task definition with the
+   * service's image tag, variables, secrets and roles, logging under the stream prefix `<name>`.
+   * @default {}
+   */
+  readonly oneOffTasks?: Readonly<Record<string, readonly string[]>>;
   /** Accepts statements granting every action of a service or every resource ("*"). @default false */
   readonly taskRoleBroadAccessAcknowledged?: boolean;
   /** Apply waits for the deployment and fails unless the new task definition is what runs. @default true */
@@ -108,14 +115,12 @@ const taskCount = integerIn(1, 1000, "tasks");
 /** AWS-managed policies that grant (nearly) everything. */
 const BROAD_MANAGED_POLICIES = /:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 /** Command or entry point: up to 100 arguments, each a non-empty string. */
-const containerArguments = listOf(
-  check("a non-empty string", (v) => typeof v === "string" && v.length > 0 && v.length <= 4096, {
-    type: "string",
-    minLength: 1,
-    maxLength: 4096,
-  }),
-  { max: 100 },
+const containerArgument = check(
+  "a non-empty string",
+  (v) => typeof v === "string" && v.length > 0 && v.length <= 4096,
+  { type: "string", minLength: 1, maxLength: 4096 },
 );
+const containerArguments = listOf(containerArgument, { max: 100 });
 const percent = integerIn(10, 95, "percent");
 const cooldown = integerIn(0, 3600, "seconds");
 const weight = integerIn(0, 1000);
@@ -269,6 +274,12 @@ export const SERVICE_RULES: PropRules<ServiceOptions> = {
       "Managed policies attached to the task role (your own, or AWS's: those change without notice).",
     check: listOf(managedPolicyArn, { max: 10, unique: true }),
     default: [],
+  },
+  oneOffTasks: {
+    description:
+      'One-off tasks such as migrations: name → command, e.g. {"migrate": ["python", "manage.py", "migrate"]}. Each becomes a task definition with the service\'s image tag, variables, secrets, roles and network; the outputs give its aws ecs run-task command line.',
+    check: mapOf(oneOffTaskName, listOf(containerArgument, { min: 1, max: 100 }), { maxEntries: 10 }),
+    default: {},
   },
   waitForDeployment: {
     description:

@@ -56,6 +56,8 @@ export interface TierFlowOptions {
   readonly internetEgress: readonly string[];
   /** Whether interface VPC endpoints exist (they get their own group). */
   readonly interfaceEndpoints: boolean;
+  /** Whether the database (PostgreSQL, 5432) exists. */
+  readonly database: boolean;
   /** Whether the cache tier (Redis, 6379) exists. */
   readonly cache: boolean;
   /** Whether the ALB keeps port 80 open to answer with a redirect to HTTPS. */
@@ -89,7 +91,7 @@ export function tierFlows(options: TierFlowOptions): TierFlow[] {
       port: options.containerPort,
       description: "Load balancer to the service containers (traffic and health checks)",
     },
-    {
+    options.database && {
       id: "app_to_data",
       from: "app",
       to: "data",

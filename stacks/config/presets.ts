@@ -16,6 +16,7 @@ const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
   dev: {
     network: { natStrategy: "single", flowLogRetentionDays: 14 },
     alarms: { enabled: false },
+    database: { performanceInsights: false, enhancedMonitoringSeconds: 0, finalSnapshot: false },
     service: {
       desiredCount: 1,
       autoscaling: { minCount: 1, maxCount: 2 },
@@ -47,6 +48,15 @@ const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
       accessLogRetentionDays: 365,
       accessLogNoncurrentVersionDays: 365,
     },
+    database: {
+      instanceClass: "db.m7g.large",
+      allocatedStorageGb: 100,
+      maxAllocatedStorageGb: 1000,
+      multiAz: true,
+      deletionProtection: true,
+      backupRetentionDays: 14,
+    },
+    cache: { nodeType: "cache.m7g.large", nodeCount: 2, snapshotRetentionDays: 7 },
   },
 };
 

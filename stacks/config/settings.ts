@@ -5,6 +5,7 @@
  * construct prop it feeds are one declaration.
  */
 import type { AlarmSettings } from "../../constructs/rules/alarms";
+import type { CacheOptions, DatabaseOptions } from "../../constructs/rules/data-tier";
 import type { ApplicationStatement } from "../../constructs/rules/iam";
 import type {
   AutoscalingOptions,
@@ -32,9 +33,12 @@ export interface NetworkSettings {
   readonly flowLogRetentionDays: number;
   /** Buckets the service may use through the S3 gateway endpoint (besides ECR's image layers). */
   readonly s3EndpointBuckets: readonly string[];
-  /** Whether the cache tier (Redis, 6379) gets a security group and a flow from the app. */
-  readonly cacheTier: boolean;
 }
+
+/** PostgreSQL on RDS in the data tier: the construct's options, all set, and whether it exists. */
+export type DatabaseSettings = Required<DatabaseOptions> & { readonly enabled: boolean };
+/** Redis on ElastiCache in the data tier (the cache tier's security group exists only with it). */
+export type CacheSettings = Required<CacheOptions> & { readonly enabled: boolean };
 
 export type AutoscalingSettings = AutoscalingOptions;
 
@@ -67,6 +71,8 @@ export interface ServiceSettings {
   readonly circuitBreakerRollback: boolean;
   /** Default of the `image_tag` Terraform variable; unset means every plan must pass one. */
   readonly imageTagDefault?: string;
+  /** One-off tasks such as migrations: name → command. */
+  readonly oneOffTasks: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface EdgeSettings {
@@ -112,6 +118,8 @@ export interface EnvironmentSettings {
   readonly network: NetworkSettings;
   readonly service: ServiceSettings;
   readonly edge: EdgeSettings;
+  readonly database: DatabaseSettings;
+  readonly cache: CacheSettings;
   readonly alarms: AlarmSettings;
   readonly state: StateSettings;
   /** Extra tags on every resource, on top of the default project/environment tags. */

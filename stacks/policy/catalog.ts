@@ -12,6 +12,7 @@ import { ECR_RULES } from "./rules/ecr";
 import { ECS_RULES } from "./rules/ecs";
 import { S3_RULES } from "./rules/s3";
 import { OPERATIONS_RULES } from "./rules/operations";
+import { DATA_TIER_RULES } from "./rules/data-tier";
 import type { PolicyRule } from "./stack-view";
 
 export interface CatalogSection {
@@ -29,6 +30,7 @@ export const CATALOG_SECTIONS: readonly CatalogSection[] = [
   { title: "ECR", rules: ECR_RULES },
   { title: "ECS", rules: ECS_RULES },
   { title: "S3", rules: S3_RULES },
+  { title: "Data tier: PostgreSQL and Redis", rules: DATA_TIER_RULES },
   { title: "Alarms and notifications", rules: OPERATIONS_RULES },
 ];
 

@@ -38,6 +38,19 @@ function inEnvironments(
 
 const always = () => true;
 const LOAD_BALANCER = "load_balancer/load_balancer";
+const DATABASE = "database/instance";
+const CACHE = "cache/replication_group";
+
+/** The task definitions of service.oneOffTasks (they share the service's container settings). */
+const oneOffTaskDefinitions = (env: EnvironmentSettings) =>
+  Object.keys(env.service.oneOffTasks).map((name) => `service/${name.replace(/-/g, "_")}_task_definition`);
+
+/** A database exception while the database exists and `when` holds. */
+const whileDatabase = (when: (db: EnvironmentSettings["database"]) => boolean) =>
+  inEnvironments(
+    (env) => env.database.enabled && when(env.database),
+    () => [DATABASE],
+  );
 
 export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
   {
@@ -87,16 +100,6 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     why: "No WAF in front of this load balancer (about $5 per web ACL, $1 per rule group and $0.60 per million requests each month). edge.waf=true attaches AWS managed rule groups, KnownBadInputs included.",
   },
   {
-    rules: ["CKV2_AWS_5"],
-    condition:
-      "always for the data tier (until a database uses it), and for the cache tier while network.cacheTier is on",
-    resources: inEnvironments(always, (env) => [
-      "security_groups/data",
-      ...(env.network.cacheTier ? ["security_groups/cache"] : []),
-    ]),
-    why: "The data-tier group (and the cache-tier group, when asked for) is declared with its flow from the app (5432, 6379) so a database or cache cluster only has to attach it; this project creates neither yet.",
-  },
-  {
     rules: ["CKV_AWS_109", "CKV_AWS_111", "CKV_AWS_356"],
     condition: "always",
     resources: (stack) =>
@@ -108,8 +111,9 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
             "secrets_key/policy",
             ...(stack.settings.service.enableExecuteCommand ? ["exec_key/policy"] : []),
             ...(stack.settings.alarms.enabled ? ["notifications_key/policy"] : []),
+            ...(stack.settings.database.enabled || stack.settings.cache.enabled ? ["data_key/policy"] : []),
           ],
-    why: 'KMS key policies, not IAM identity policies: Resource "*" means the key itself. The account-root statement (kms:*) is AWS\'s default key policy: it hands access control to IAM, so any principal of the account whose IAM policy allows a kms action on the key may use it, directly or through a service; without it the key can become unmanageable. The ViaService statements name the intended path (ECR, Secrets Manager and SSM) and narrow nothing beyond that.',
+    why: 'KMS key policies, not IAM identity policies: Resource "*" means the key itself. The account-root statement (kms:*) is AWS\'s default key policy: it hands access control to IAM, so any principal of the account whose IAM policy allows a kms action on the key may use it, directly or through a service; without it the key can become unmanageable. The ViaService statements name the intended path (ECR, Secrets Manager and SSM, RDS and ElastiCache) and narrow nothing beyond that.',
   },
   {
     rules: ["CKV_AWS_150"],
@@ -132,13 +136,16 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
   {
     rules: ["CKV_AWS_338"],
     condition:
-      "a log group keeps its logs less than a year (network.flowLogRetentionDays, service.logRetentionDays)",
+      "a log group keeps its logs less than a year (network.flowLogRetentionDays, service.logRetentionDays, which the database's log groups keep too)",
     resources: inEnvironments(always, (env) => [
       ...(env.network.flowLogRetentionDays < 365 ? ["network/flow_log_group"] : []),
       ...(env.service.logRetentionDays < 365 ? ["service/log_group"] : []),
       ...(env.service.logRetentionDays < 365 && env.edge.waf ? ["waf/log_group"] : []),
       ...(env.service.logRetentionDays < 365 && env.service.enableExecuteCommand
         ? ["service/exec_log_group"]
+        : []),
+      ...(env.service.logRetentionDays < 365 && env.database.enabled
+        ? ["database/postgresql_log_group", "database/upgrade_log_group"]
         : []),
     ]),
     why: "Shorter retention outside prod to save cost; prod keeps a year, enforced by a prod invariant.",
@@ -169,20 +176,23 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
       "network/flow_log_policy",
       "service/execution_policy",
       ...(env.service.enableExecuteCommand ? ["service/task_exec_policy"] : []),
+      ...(env.database.enabled && env.database.enhancedMonitoringSeconds > 0
+        ? ["database/monitoring_policy_document"]
+        : []),
       ...(env.service.taskRoleStatements.some(
         (st) => st.actions.some((a) => a.includes("*")) || st.resources.some((r) => isWildcardResource(r)),
       )
         ? ["service/task_application_policy"]
         : []),
     ]),
-    why: 'The project\'s only wildcards are the log streams of one log group (flow logs, container logs, ECS Exec sessions: `<log group ARN>:*`): stream names carry the task ID, unknown until a task starts. Actions are listed one by one; `Resource: "*"` appears only for actions IAM cannot scope (ecr:GetAuthorizationToken, the Session Manager channels). The application\'s policy holds what its team wrote in service.taskRoleStatements; service-wide actions and Resource "*" there are refused at synth unless service.taskRoleBroadAccessAcknowledged is on (and then the broad-access checks report them). S3 object patterns (arn:aws:s3:::bucket/*) do not count.',
+    why: 'The project\'s only wildcards are the log streams of one log group (flow logs, container logs, ECS Exec sessions: `<log group ARN>:*`; the RDSOSMetrics group of RDS enhanced monitoring: `:log-stream:*`): stream names carry the task or instance ID, unknown until it starts. Actions are listed one by one; `Resource: "*"` appears only for actions IAM cannot scope (ecr:GetAuthorizationToken, the Session Manager channels). The application\'s policy holds what its team wrote in service.taskRoleStatements; service-wide actions and Resource "*" there are refused at synth unless service.taskRoleBroadAccessAcknowledged is on (and then the broad-access checks report them). S3 object patterns (arn:aws:s3:::bucket/*) do not count.',
   },
   {
     rules: ["CKV_AWS_336", "ECS.5"],
     condition: "service.enableExecuteCommand is on (prod only with service.executeCommandBreakGlass)",
     resources: inEnvironments(
       (env) => env.service.enableExecuteCommand,
-      () => ["service/task_definition"],
+      (env) => ["service/task_definition", ...oneOffTaskDefinitions(env)],
     ),
     why: "ECS Exec does not work with a read-only root filesystem (its agent writes inside the container), so the container's root filesystem is writable while ECS Exec is on, and read-only again when it is turned off.",
   },
@@ -209,7 +219,7 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
   {
     rules: ["AwsSolutions-ECS2"],
     condition: "always",
-    resources: inEnvironments(always, () => ["service/task_definition"]),
+    resources: inEnvironments(always, (env) => ["service/task_definition", ...oneOffTaskDefinitions(env)]),
     why: "Plain, non-secret settings (such as LOG_LEVEL) go in environment; with none, the key stays as an empty list because ECS returns one and leaving it out would show a change on every plan. Secret-looking names and values are refused at synth and secrets come from Secrets Manager or SSM (AWS-0036 passes).",
   },
   {
@@ -247,6 +257,57 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
       () => ["load_balancer/target_group"],
     ),
     why: "TLS ends at the load balancer: the tasks, in private subnets and reachable only from the ALB's security group, speak HTTP. checkov accepts that only when a non-HTTP listener forwards to the target group as its default action; here the HTTPS listener's default is the fixed 404 and its Host rules forward.",
+  },
+  {
+    rules: ["CKV_AWS_157", "AwsSolutions-RDS3"],
+    condition: "database.multiAz is off (a prod invariant keeps it on in prod)",
+    resources: whileDatabase((db) => !db.multiAz),
+    why: "A single-AZ database outside prod halves its cost; an AZ failure then takes it down until RDS recovers it, and an instance-class change restarts it.",
+  },
+  {
+    rules: ["CKV_AWS_293", "AWS-0177", "AwsSolutions-RDS10"],
+    condition: "database.deletionProtection is off (a prod invariant keeps it on in prod)",
+    resources: whileDatabase((db) => !db.deletionProtection),
+    why: "Environments that are torn down and rebuilt (dev, review) must be destroyable by terraform destroy; prod's database refuses deletion until the documented break-glass step turns protection off.",
+  },
+  {
+    rules: ["PROJECT-RDS-FINAL-SNAPSHOT"],
+    condition: "database.finalSnapshot is off (the dev preset; a prod invariant keeps it on in prod)",
+    resources: whileDatabase((db) => !db.finalSnapshot),
+    why: "A destroyed dev database holds nothing worth keeping, and a fixed final-snapshot name would make the next destroy of a rebuilt environment fail while the old snapshot exists.",
+  },
+  {
+    rules: ["CKV_AWS_161", "AWS-0176"],
+    condition: "database.iamAuthentication is off",
+    resources: whileDatabase((db) => !db.iamAuthentication),
+    why: "The application logs in with the master user's password from the secret RDS manages; IAM authentication only adds a way for database users created for it, and is off here by choice.",
+  },
+  {
+    rules: ["CKV_AWS_118"],
+    condition: "database.enhancedMonitoringSeconds is 0 (the dev preset)",
+    resources: whileDatabase((db) => db.enhancedMonitoringSeconds === 0),
+    why: "Enhanced monitoring's OS metrics cost CloudWatch Logs ingestion; outside prod the standard CloudWatch metrics (CPU, memory, storage, connections, which the alarms watch) are enough.",
+  },
+  {
+    rules: ["CKV_AWS_353", "CKV_AWS_354", "AWS-0133", "AWS-0078"],
+    condition: "database.performanceInsights is off (the dev preset)",
+    resources: whileDatabase((db) => !db.performanceInsights),
+    why: "The dev preset's smallest instance classes are where Performance Insights is least useful (and, for some classes, not offered); turn it on with database.performanceInsights.",
+  },
+  {
+    rules: ["AwsSolutions-RDS11"],
+    condition: "always while the database exists",
+    resources: whileDatabase(always),
+    why: "PostgreSQL listens on its standard port 5432. Another port hides nothing from anyone inside the VPC: the database is in subnets with no route out and its security group admits 5432 from the service's group only.",
+  },
+  {
+    rules: ["CKV2_AWS_50"],
+    condition: "cache.nodeCount is 1 (a prod invariant requires 2 or more in prod)",
+    resources: inEnvironments(
+      (env) => env.cache.enabled && env.cache.nodeCount < 2,
+      () => [CACHE],
+    ),
+    why: "A single cache node outside prod halves its cost; when it fails, ElastiCache replaces it and the cache starts empty.",
   },
 ];
 

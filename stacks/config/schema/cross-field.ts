@@ -6,6 +6,7 @@
 import { arnPlacementProblem } from "../../../constructs/rules/arns";
 import type { Problem } from "../../../constructs/rules/checks";
 import { domainIsInZone } from "../../../constructs/rules/aws-limits";
+import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../../../constructs/rules/data-tier";
 import { deregistrationDelayProblem } from "../../../constructs/rules/load-balancer";
 import type { InterfaceEndpointService } from "../../../constructs/rules/network";
 import type { CrossCheck } from "../../../constructs/rules/props";
@@ -92,14 +93,27 @@ export const EDGE_CROSS_CHECKS: ReadonlyArray<CrossCheck<EdgeView>> = [
   },
 ];
 
+/** The variables the stack gives the service for its database and cache. */
+export function dataTierVariableNames(env: Pick<EnvironmentSettings, "database" | "cache">): Set<string> {
+  return new Set([
+    ...(env.database.enabled ? Object.values(DATABASE_VARIABLES) : []),
+    ...(env.cache.enabled ? Object.values(CACHE_VARIABLES) : []),
+  ]);
+}
+
 const requiredEndpoints = (env: EnvironmentSettings): Array<[InterfaceEndpointService, string]> => {
   const kinds = new Set(Object.values(env.service.secrets).map((arn) => parseSecretReference(arn)?.kind));
   return [
     ["ecr.api", "image pulls"],
     ["ecr.dkr", "image pulls"],
     ["logs", "container logs"],
-    ...(kinds.has("secretsmanager")
-      ? [["secretsmanager", "service.secrets from Secrets Manager"] as [InterfaceEndpointService, string]]
+    ...(kinds.has("secretsmanager") || env.database.enabled
+      ? [
+          [
+            "secretsmanager",
+            kinds.has("secretsmanager") ? "service.secrets from Secrets Manager" : "the database password",
+          ] as [InterfaceEndpointService, string],
+        ]
       : []),
     ...(kinds.has("ssm")
       ? [["ssm", "service.secrets from SSM Parameter Store"] as [InterfaceEndpointService, string]]
@@ -110,12 +124,30 @@ const requiredEndpoints = (env: EnvironmentSettings): Array<[InterfaceEndpointSe
 export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
   {
     description:
+      "The data tier's variables (DATABASE_*, REDIS_*) are set by the stack while the database or the cache exists; service.environment and service.secrets may not set them too.",
+    reads: ["database.enabled", "cache.enabled", "service.environment", "service.secrets"],
+    check: (env) => {
+      const reserved = dataTierVariableNames(env);
+      return (["environment", "secrets"] as const).flatMap((group) =>
+        Object.keys(env.service[group])
+          .filter((name) => reserved.has(name))
+          .map((name) => ({
+            field: `service.${group}.${name}`,
+            value: name,
+            allowed: `a name other than ${[...reserved].join(", ")} (the stack sets those from ${name.startsWith("REDIS") ? "the cache" : "the database"})`,
+          })),
+      );
+    },
+  },
+  {
+    description:
       'Private tasks can reach ECR, S3, CloudWatch Logs and (when secrets are used) Secrets Manager / SSM: through NAT with "0.0.0.0/0" in network.appInternetEgress, or through interface endpoints (S3 always has its gateway endpoint).',
     reads: [
       "network.natStrategy",
       "network.appInternetEgress",
       "network.interfaceEndpoints",
       "service.secrets",
+      "database.enabled",
     ],
     check: (env) => {
       if (env.network.natStrategy !== "none" && env.network.appInternetEgress.includes(INTERNET_CIDR)) {

@@ -25,6 +25,7 @@ import {
   interfaceEndpointList,
 } from "../../../constructs/rules/network";
 import { ALARM_GROUP } from "../../../constructs/rules/alarms";
+import { CACHE_GROUP, DATABASE_GROUP } from "../../../constructs/rules/data-tier";
 import { S3_BUCKET_NAME } from "../../../constructs/rules/aws-limits";
 import { KMS_KEY_RULES } from "../../../constructs/rules/iam";
 import { internetEgressDestinations } from "../../../constructs/rules/security-groups";
@@ -32,6 +33,8 @@ import type { PropRules, RuleGroup } from "../../../constructs/rules/props";
 import { REGISTRY_RULES } from "../../../constructs/rules/registry";
 import { userTags } from "../../../constructs/rules/tags";
 import type {
+  CacheSettings,
+  DatabaseSettings,
   EdgeSettings,
   EnvironmentSettings,
   NetworkSettings,
@@ -91,11 +94,6 @@ const NETWORK_SETTINGS: RuleGroup<NetworkSettings & { region: string }> = {
       description: "Interface VPC endpoints created in the private subnets.",
       check: interfaceEndpointList,
       default: [],
-    },
-    cacheTier: {
-      description: "Adds the cache tier's security group and the app → cache:6379 flow.",
-      check: booleanValue,
-      default: false,
     },
   },
   crossChecks: NETWORK_CROSS_CHECKS,
@@ -169,6 +167,32 @@ const EDGE_SETTINGS: RuleGroup<EdgeSettings & { namePrefix: string; region: stri
   crossChecks: EDGE_CROSS_CHECKS,
 };
 
+const DATABASE_SETTINGS: RuleGroup<DatabaseSettings> = {
+  ...(DATABASE_GROUP as RuleGroup<DatabaseSettings>),
+  rules: {
+    enabled: {
+      description:
+        "PostgreSQL on RDS in the isolated data tier; the service gets DATABASE_HOST, _PORT, _NAME, _USER and DATABASE_PASSWORD (from the secret RDS manages).",
+      check: booleanValue,
+      default: false,
+    },
+    ...(DATABASE_GROUP.rules as PropRules<DatabaseSettings>),
+  },
+};
+
+const CACHE_SETTINGS: RuleGroup<CacheSettings> = {
+  ...(CACHE_GROUP as RuleGroup<CacheSettings>),
+  rules: {
+    enabled: {
+      description:
+        "Redis on ElastiCache in the isolated data tier (TLS, IAM authentication); the service gets REDIS_HOST, REDIS_PORT, REDIS_USER and REDIS_TLS.",
+      check: booleanValue,
+      default: false,
+    },
+    ...(CACHE_GROUP.rules as PropRules<CacheSettings>),
+  },
+};
+
 const STATE_SETTINGS: RuleGroup<StateSettings & { defaultRegion: string }> = {
   rules: {
     bucket: {
@@ -213,6 +237,8 @@ export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
       group: EDGE_SETTINGS,
       context: { namePrefix: "namePrefix", region: "region", account: "accountId" },
     },
+    database: { group: DATABASE_SETTINGS },
+    cache: { group: CACHE_SETTINGS },
     alarms: { group: ALARM_GROUP as RuleGroup<unknown> },
     state: { group: STATE_SETTINGS, context: { defaultRegion: "region" } },
   },

@@ -151,4 +151,51 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
           ]
         : [],
   },
+  {
+    description:
+      "prod's database survives an AZ failure and a mistaken destroy: Multi-AZ, deletion protection, a final snapshot, backups kept at least 7 days.",
+    reads: [
+      "database.enabled",
+      "database.multiAz",
+      "database.deletionProtection",
+      "database.finalSnapshot",
+      "database.backupRetentionDays",
+    ],
+    check: (env) => {
+      const db = env.database;
+      if (!db.enabled) return [];
+      return [
+        ...(db.multiAz ? [] : [{ field: "database.multiAz", value: false, allowed: "true in prod" }]),
+        ...(db.deletionProtection
+          ? []
+          : [{ field: "database.deletionProtection", value: false, allowed: "true in prod" }]),
+        ...(db.finalSnapshot
+          ? []
+          : [{ field: "database.finalSnapshot", value: false, allowed: "true in prod" }]),
+        ...(db.backupRetentionDays < 7
+          ? [
+              {
+                field: "database.backupRetentionDays",
+                value: db.backupRetentionDays,
+                allowed: "at least 7 in prod",
+              },
+            ]
+          : []),
+      ];
+    },
+  },
+  {
+    description: "prod's cache fails over: at least 2 nodes (automatic failover and Multi-AZ).",
+    reads: ["cache.enabled", "cache.nodeCount"],
+    check: (env) =>
+      env.cache.enabled && env.cache.nodeCount < 2
+        ? [
+            {
+              field: "cache.nodeCount",
+              value: env.cache.nodeCount,
+              allowed: "at least 2 in prod (a primary and a replica in another AZ)",
+            },
+          ]
+        : [],
+  },
 ];

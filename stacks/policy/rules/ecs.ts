@@ -4,6 +4,10 @@ import { asList, isTrue, paths, taskDefinitionsWhere } from "../stack-view";
 import type { Block } from "../terraform-json";
 import { secretLookingReason } from "../../../constructs/rules/secrets";
 
+/** A key of the secret RDS manages for a database of the stack: `${aws_db_instance.<name>.master_user_secret[0].secret_arn}:<key>::`. */
+const RDS_MANAGED_SECRET_KEY =
+  /^\$\{aws_db_instance\.[a-z0-9_]+\.master_user_secret\[0\]\.secret_arn\}:[A-Za-z0-9_]+::$/i;
+
 export const ECS_RULES: readonly PolicyRule[] = [
   {
     ids: ["CKV_AWS_65", "AWS-0034", "AwsSolutions-ECS4"],
@@ -69,11 +73,14 @@ export const ECS_RULES: readonly PolicyRule[] = [
   },
   {
     ids: ["PROJECT-ECS-SECRETS-FROM-ARNS"],
-    title: "container secrets come from Secrets Manager or SSM ARNs",
+    title:
+      "container secrets come from Secrets Manager or SSM ARNs, or from the secret RDS manages for the stack's database",
     violations: (s) =>
       taskDefinitionsWhere(s, (c) =>
         asList<Block>(c.secrets).some(
-          (sec) => !/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(String(sec.valueFrom)),
+          (sec) =>
+            !/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(String(sec.valueFrom)) &&
+            !RDS_MANAGED_SECRET_KEY.test(String(sec.valueFrom)),
         ),
       ),
   },
