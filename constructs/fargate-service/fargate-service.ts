@@ -11,7 +11,13 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { CONTAINER_NAME, DEPLOYMENT, SCRATCH_VOLUME, SERVICE_GROUP } from "../rules/fargate-service";
+import {
+  CONTAINER_NAME,
+  DEPLOYMENT,
+  SCRATCH_VOLUME,
+  SERVICE_GROUP,
+  oneOffTaskDefinitionId,
+} from "../rules/fargate-service";
 import type { ServiceOptions } from "../rules/fargate-service";
 import { containerHealthCheck } from "../rules/health-check";
 import type { ContainerHealthCheck } from "../rules/health-check";
@@ -324,14 +330,10 @@ export class FargateService extends Construct {
     return Object.fromEntries(
       Object.entries(this.props.oneOffTasks).map(([name, command]) => [
         name,
-        this.taskDefinitionFor(
-          `${name.replace(/-/g, "_")}_task_definition`,
-          `${this.props.serviceName}-${name}`,
-          {
-            command,
-            logStreamPrefix: name,
-          },
-        ),
+        this.taskDefinitionFor(oneOffTaskDefinitionId(name), `${this.props.serviceName}-${name}`, {
+          command,
+          logStreamPrefix: name,
+        }),
       ]),
     );
   }

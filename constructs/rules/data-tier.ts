@@ -31,7 +31,7 @@ function minutesOf(point: string): number {
 
 /** Length in minutes of a daily ("hh:mm-hh:mm") or weekly window; windows may wrap around midnight or Sunday. */
 export function windowMinutes(window: string, weekly: boolean): number {
-  const [start, end] = window.split(/-(?=[a-z0-9]{2,3}:)/) as [string, string];
+  const [start, end] = window.split("-") as [string, string];
   const period = weekly ? 7 * 1440 : 1440;
   return (((minutesOf(end) - minutesOf(start)) % period) + period) % period;
 }
@@ -40,7 +40,7 @@ export function windowMinutes(window: string, weekly: boolean): number {
 export function windowsOverlap(daily: string, weekly: string): boolean {
   const [dStart] = daily.split("-") as [string];
   const dLength = windowMinutes(daily, false);
-  const [wStart] = weekly.split(/-(?=[a-z]{3}:)/) as [string];
+  const [wStart] = weekly.split("-") as [string];
   const wLength = windowMinutes(weekly, true);
   const week = 7 * 1440;
   const w0 = minutesOf(wStart);
@@ -198,28 +198,34 @@ export const DATABASE_RULES: PropRules<DatabaseOptions> = {
   },
 };
 
-export const DATABASE_CROSS_CHECKS: ReadonlyArray<CrossCheck<DatabaseOptions>> = [
-  {
-    description: "Backups and maintenance never share a minute (RDS refuses overlapping windows).",
-    reads: ["backupWindow", "maintenanceWindow"],
-    check: (p, prefix) =>
-      p.backupWindow !== undefined &&
-      p.maintenanceWindow !== undefined &&
-      windowsOverlap(p.backupWindow, p.maintenanceWindow)
+/** The daily window `daily` and the weekly maintenance window never share a minute (AWS refuses overlaps). */
+function maintenanceApartFrom<P extends { readonly maintenanceWindow?: string }>(
+  daily: keyof P & string,
+  what: string,
+): CrossCheck<P> {
+  return {
+    description: `${what} and maintenance never share a minute (AWS refuses overlapping windows).`,
+    reads: [daily, "maintenanceWindow"],
+    check: (p, prefix): Problem[] => {
+      const window = p[daily];
+      return typeof window === "string" &&
+        p.maintenanceWindow !== undefined &&
+        windowsOverlap(window, p.maintenanceWindow)
         ? [
             {
               field: "maintenanceWindow",
               value: p.maintenanceWindow,
-              allowed: `a window that does not overlap ${prefix}backupWindow ("${p.backupWindow}")`,
+              allowed: `a window that does not overlap ${prefix}${daily} ("${window}")`,
             },
           ]
-        : [],
-  },
-];
+        : [];
+    },
+  };
+}
 
 export const DATABASE_GROUP: RuleGroup<DatabaseOptions> = {
   rules: DATABASE_RULES,
-  crossChecks: DATABASE_CROSS_CHECKS,
+  crossChecks: [maintenanceApartFrom<DatabaseOptions>("backupWindow", "Backups")],
 };
 
 export interface CacheOptions {
@@ -273,24 +279,7 @@ export const CACHE_RULES: PropRules<CacheOptions> = {
 
 export const CACHE_GROUP: RuleGroup<CacheOptions> = {
   rules: CACHE_RULES,
-  crossChecks: [
-    {
-      description: "Snapshots and maintenance never share a minute.",
-      reads: ["snapshotWindow", "maintenanceWindow"],
-      check: (p, prefix): Problem[] =>
-        p.snapshotWindow !== undefined &&
-        p.maintenanceWindow !== undefined &&
-        windowsOverlap(p.snapshotWindow, p.maintenanceWindow)
-          ? [
-              {
-                field: "maintenanceWindow",
-                value: p.maintenanceWindow,
-                allowed: `a window that does not overlap ${prefix}snapshotWindow ("${p.snapshotWindow}")`,
-              },
-            ]
-          : [],
-    },
-  ],
+  crossChecks: [maintenanceApartFrom<CacheOptions>("snapshotWindow", "Snapshots")],
 };
 
 /** Name of a one-off task: part of its task definition family and of its log stream prefix. */

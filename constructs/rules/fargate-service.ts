@@ -32,6 +32,11 @@ export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
 export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
 
 export const CONTAINER_NAME = "app";
+
+/** Construct id of a one-off task's definition ("db-migrate" → "db_migrate_task_definition"). */
+export function oneOffTaskDefinitionId(name: string): string {
+  return `${name.replace(/-/g, "_")}_task_definition`;
+}
 /** Scratch volume mounted at /tmp, so the root filesystem can stay read-only. */
 export const SCRATCH_VOLUME = { name: "tmp", containerPath: "/tmp" } as const;
 export const DEPLOYMENT = { minimumHealthyPercent: 100, maximumPercent: 200 } as const;

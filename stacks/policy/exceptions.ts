@@ -9,6 +9,7 @@ import {
   isWildcardResource,
   managedPolicyAttachmentId,
 } from "../../constructs/rules/iam";
+import { oneOffTaskDefinitionId } from "../../constructs/rules/fargate-service";
 import { REGISTRY_STACK_NAME } from "../config/settings";
 import type { EnvironmentSettings, ProjectSettings, RegistrySettings } from "../config/settings";
 import { findingKey } from "./findings";
@@ -43,7 +44,7 @@ const CACHE = "cache/replication_group";
 
 /** The task definitions of service.oneOffTasks (they share the service's container settings). */
 const oneOffTaskDefinitions = (env: EnvironmentSettings) =>
-  Object.keys(env.service.oneOffTasks).map((name) => `service/${name.replace(/-/g, "_")}_task_definition`);
+  Object.keys(env.service.oneOffTasks).map((name) => `service/${oneOffTaskDefinitionId(name)}`);
 
 /** A database exception while the database exists and `when` holds. */
 const whileDatabase = (when: (db: EnvironmentSettings["database"]) => boolean) =>

@@ -167,31 +167,29 @@ const EDGE_SETTINGS: RuleGroup<EdgeSettings & { namePrefix: string; region: stri
   crossChecks: EDGE_CROSS_CHECKS,
 };
 
-const DATABASE_SETTINGS: RuleGroup<DatabaseSettings> = {
-  ...(DATABASE_GROUP as RuleGroup<DatabaseSettings>),
-  rules: {
-    enabled: {
-      description:
-        "PostgreSQL on RDS in the isolated data tier; the service gets DATABASE_HOST, _PORT, _NAME, _USER and DATABASE_PASSWORD (from the secret RDS manages).",
-      check: booleanValue,
-      default: false,
+/** A construct's rule group under a settings key, with an `enabled` switch (off by default) in front. */
+function switchable<S extends { readonly enabled: boolean }>(
+  group: RuleGroup<unknown>,
+  description: string,
+): RuleGroup<S> {
+  return {
+    ...(group as RuleGroup<S>),
+    rules: {
+      enabled: { description, check: booleanValue, default: false },
+      ...(group.rules as PropRules<S>),
     },
-    ...(DATABASE_GROUP.rules as PropRules<DatabaseSettings>),
-  },
-};
+  };
+}
 
-const CACHE_SETTINGS: RuleGroup<CacheSettings> = {
-  ...(CACHE_GROUP as RuleGroup<CacheSettings>),
-  rules: {
-    enabled: {
-      description:
-        "Redis on ElastiCache in the isolated data tier (TLS, IAM authentication); the service gets REDIS_HOST, REDIS_PORT, REDIS_USER and REDIS_TLS.",
-      check: booleanValue,
-      default: false,
-    },
-    ...(CACHE_GROUP.rules as PropRules<CacheSettings>),
-  },
-};
+const DATABASE_SETTINGS = switchable<DatabaseSettings>(
+  DATABASE_GROUP as RuleGroup<unknown>,
+  "PostgreSQL on RDS in the isolated data tier; the service gets DATABASE_HOST, _PORT, _NAME, _USER and DATABASE_PASSWORD (from the secret RDS manages).",
+);
+
+const CACHE_SETTINGS = switchable<CacheSettings>(
+  CACHE_GROUP as RuleGroup<unknown>,
+  "Redis on ElastiCache in the isolated data tier (TLS, IAM authentication); the service gets REDIS_HOST, REDIS_PORT, REDIS_USER and REDIS_TLS.",
+);
 
 const STATE_SETTINGS: RuleGroup<StateSettings & { defaultRegion: string }> = {
   rules: {

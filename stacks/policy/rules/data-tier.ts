@@ -35,7 +35,7 @@ export const DATA_TIER_RULES: readonly PolicyRule[] = [
         s,
         (db) =>
           db.publicly_accessible !== false ||
-          !String(db.db_subnet_group_name ?? "").includes("db_subnet_group"),
+          s.referenced(db.db_subnet_group_name)?.type !== "aws_db_subnet_group",
       ),
   },
   {
