@@ -60,6 +60,12 @@ type Blocks = Record<string, Record<string, { "//"?: { metadata?: { path?: strin
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
 const lastSegment = (address: string) => address.split(".").pop() ?? "";
 
+/** The name in a tfsec address, which may go on into an attribute: "aws_db_instance.x.deletion_protection" → "x". */
+function terraformName(address: string): string {
+  const parts = address.split(".");
+  return (parts[0] === "data" ? parts[2] : parts[1]) ?? "";
+}
+
 function checkov(reportDir: string): Scanner {
   const raw = readJson<CheckovReport | CheckovReport[]>(join(reportDir, "checkov.json"));
   const results: Result[] = [];
@@ -97,7 +103,7 @@ function tfsec(reportDir: string): Scanner {
         id: r.rule_id.replace(/^AVD-/, ""),
         title: r.rule_description,
         stack,
-        name: lastSegment(r.resource),
+        name: terraformName(r.resource),
         passed: r.status === 1,
       });
     }

@@ -28,7 +28,8 @@ describe("EnvironmentStack with the data tier", () => {
   });
 
   test("has no data or cache group without a database or cache", () => {
-    const bare = build("dev").stack.securityGroups;
+    const bare = build("dev", {}, { database: { enabled: false }, cache: { enabled: false } }).stack
+      .securityGroups;
     expect(bare.hasGroup("data")).toBe(false);
     expect(bare.hasGroup("cache")).toBe(false);
   });
@@ -78,9 +79,18 @@ describe("EnvironmentStack with the data tier", () => {
     expect(container?.command).toEqual(["python", "manage.py", "migrate"]);
     expect(container?.logConfiguration.options["awslogs-stream-prefix"]).toBe("migrate");
     expect(container?.portMappings).toEqual([]);
-    const command = (json.output?.one_off_tasks?.value as Block).migrate.run_task_command as string;
-    expect(command).toMatch(
-      /^aws ecs run-task --region eu-west-1 --cluster .* --launch-type FARGATE --network-configuration 'awsvpcConfiguration=\{subnets=\[.*\],securityGroups=\[.*\],assignPublicIp=DISABLED\}'/,
+    const entry = (json.output?.one_off_tasks?.value as Block).migrate as Record<string, string>;
+    expect(entry.run_task_command).toMatch(
+      /^aws ecs --region eu-west-1 run-task --cluster .* --launch-type FARGATE --network-configuration 'awsvpcConfiguration=\{subnets=\[.*\],securityGroups=\[.*\],assignPublicIp=DISABLED\}'/,
+    );
+    // Runs the family's active revision, so a targeted apply at a new tag is what runs.
+    expect(entry.run_task_command).toContain(`--task-definition ${ref(migrate as never, "family")}`);
+    expect(entry.terraform_target).toBe(`aws_ecs_task_definition.${migrate?.friendlyUniqueId}`);
+    expect(entry.wait_command).toMatch(
+      /^aws ecs --region eu-west-1 wait tasks-stopped --cluster \S+ --tasks$/,
+    );
+    expect(entry.exit_code_command).toMatch(
+      /describe-tasks --cluster \S+ .*containers\[0\]\.exitCode.* --tasks$/,
     );
   });
 });

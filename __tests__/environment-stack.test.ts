@@ -143,6 +143,12 @@ describe("EnvironmentStack", () => {
         "isolated_subnet_ids",
         "alb_security_group_id",
         "app_security_group_id",
+        "data_security_group_id",
+        "cache_security_group_id",
+        "database_address",
+        "database_secret_arn",
+        "cache_address",
+        "one_off_tasks",
       ]),
     );
     outputs.forEach(([name, output]) =>

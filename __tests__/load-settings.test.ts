@@ -137,7 +137,7 @@ describe("loadSettings", () => {
         {
           prod: { network: { natStrategy: "none", appInternetEgress: [], interfaceEndpoints: ["ecr.api"] } },
         },
-        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ] (from overrides.json:1); allowed: a list including ecr.api, ecr.dkr, logs when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs)",
+        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ] (from overrides.json:1); allowed: a list including ecr.api, ecr.dkr, logs, secretsmanager when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs, secretsmanager for the database password); given network.natStrategy 'none' (from overrides.json:1), database.enabled true (from stacks/config/example-project.ts)",
       ],
       [
         "an interface endpoint that is not offered",

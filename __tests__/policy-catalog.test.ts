@@ -5,6 +5,7 @@ import { PROJECT } from "../stacks/config/project";
 import { CATALOG_SECTIONS, POLICY_RULES, ruleFor } from "../stacks/policy/catalog";
 import { CATALOG_DOCUMENT_PATH, catalogDocument } from "../stacks/policy/catalog-document";
 import { POLICY_EXCEPTIONS } from "../stacks/policy/exceptions";
+import { StackView } from "../stacks/policy/stack-view";
 
 const document = catalogDocument(loadSettings(PROJECT, {}));
 
@@ -32,5 +33,26 @@ describe("security catalog", () => {
   test("gives every scanner ID to one rule only", () => {
     const ids = POLICY_RULES.flatMap((rule) => rule.ids);
     expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+  });
+});
+
+describe("Performance Insights rules", () => {
+  const withDatabase = (block: object) =>
+    new StackView("dev", {
+      resource: {
+        aws_db_instance: { db: { ...block, "//": { metadata: { path: "dev/database/instance" } } } },
+      },
+    } as never);
+  const violations = (id: string, block: object) => ruleFor(id)?.violations(withDatabase(block)) ?? [];
+
+  test("asks for Performance Insights, and for its customer-managed key only where it is on", () => {
+    const key = "${aws_kms_key.data_key.arn}";
+    expect(violations("CKV_AWS_353", { performance_insights_enabled: false })).toHaveLength(1);
+    expect(violations("CKV_AWS_354", { performance_insights_enabled: false })).toEqual([]);
+    expect(violations("CKV_AWS_354", { performance_insights_enabled: true })).toHaveLength(1);
+    expect(
+      violations("CKV_AWS_354", { performance_insights_enabled: true, performance_insights_kms_key_id: key }),
+    ).toEqual([]);
+    expect(violations("CKV_AWS_353", { performance_insights_enabled: true })).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { DATABASE_GROUP } from "./rules/data-tier";
+import { DATABASE_GROUP, databaseIdentifier, finalSnapshotIdentifier } from "./rules/data-tier";
 import type { DatabaseOptions } from "./rules/data-tier";
 import { forPolicyDocument, serviceTrustStatement } from "./rules/iam";
 import { validProps } from "./rules/props";
@@ -66,7 +66,7 @@ export class PostgresDatabase extends Construct {
     super(scope, id);
     this.props = validProps(this.node.path, DATABASE_GROUP, props) as PostgresDatabaseProps &
       Required<DatabaseOptions>;
-    this.identifier = `${props.namePrefix}-postgres`;
+    this.identifier = databaseIdentifier(props.namePrefix);
     this.port = POSTGRES_PORT;
     this.databaseName = this.props.databaseName;
     this.masterUsername = this.props.masterUsername;
@@ -175,7 +175,7 @@ export class PostgresDatabase extends Construct {
       multiAz: p.multiAz,
       deletionProtection: p.deletionProtection,
       skipFinalSnapshot: !p.finalSnapshot,
-      finalSnapshotIdentifier: p.finalSnapshot ? `${this.identifier}-final` : undefined,
+      finalSnapshotIdentifier: p.finalSnapshot ? finalSnapshotIdentifier(p.namePrefix) : undefined,
       backupRetentionPeriod: p.backupRetentionDays,
       backupWindow: p.backupWindow,
       maintenanceWindow: p.maintenanceWindow,

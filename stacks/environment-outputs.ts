@@ -45,6 +45,8 @@ function addDataTierOutputs(stack: EnvironmentStack, output: Output): void {
   if (tasks.length === 0) return;
   // The CLI's shorthand syntax: no double quotes, which cdktf's HCL output would not escape.
   const network = `awsvpcConfiguration={subnets=[${stack.network.privateSubnetIds.join(",")}],securityGroups=[${stack.securityGroups.groupId("app")}],assignPublicIp=DISABLED}`;
+  const ecs = `aws ecs --region ${stack.region}`;
+  const cluster = `--cluster ${stack.service.cluster.name}`;
   output(
     "one_off_tasks",
     Object.fromEntries(
@@ -52,11 +54,16 @@ function addDataTierOutputs(stack: EnvironmentStack, output: Output): void {
         name,
         {
           task_definition_arn: definition.arn,
-          run_task_command: `aws ecs run-task --region ${stack.region} --cluster ${stack.service.cluster.name} --task-definition ${definition.arn} --launch-type FARGATE --network-configuration '${network}' --started-by ${name} --query 'tasks[0].taskArn' --output text`,
+          terraform_target: `${definition.terraformResourceType}.${definition.friendlyUniqueId}`,
+          // The family, not this revision's ARN: after a targeted apply of terraform_target, the
+          // family's only active revision is the one at the new image tag.
+          run_task_command: `${ecs} run-task ${cluster} --task-definition ${definition.family} --launch-type FARGATE --network-configuration '${network}' --started-by ${name} --query 'tasks[0].taskArn' --output text`,
+          wait_command: `${ecs} wait tasks-stopped ${cluster} --tasks`,
+          exit_code_command: `${ecs} describe-tasks ${cluster} --query 'tasks[0].containers[0].exitCode' --output text --tasks`,
         },
       ]),
     ),
-    "Per one-off task (service.oneOffTasks): its task definition, at the image tag of this apply, and the aws ecs run-task command line that starts it in the private subnets with the service's group and no public IP.",
+    "Per one-off task (service.oneOffTasks): its task definition, the -target that registers it alone at a new image tag, and the aws ecs commands that run it in the private subnets with the service's group and no public IP (run_task_command prints the task ARN), wait for it to stop, and print its exit code (each of the last two takes the task ARN last).",
   );
 }
 

@@ -30,6 +30,7 @@ import { pipelinePath } from "./pipeline-path";
 import {
   SetupError,
   checkProviderInstall,
+  checkJq,
   checkPython,
   checkTerraform,
   emulatorPorts,
@@ -94,6 +95,7 @@ async function setUp(work: string): Promise<{ ctx: Context; ports: number[] }> {
   const baseEnv = baseEnvironment(work, cliConfig, overrideFile, terraformDir);
   checkProviderInstall(terraform.command, pinned, baseEnv, join(work, "provider-check"), provider);
   say(`  AWS provider ${provider.description}`);
+  checkJq(process.env);
   const python = checkPython(process.env);
   const venvPython = ensureMoto(process.env, python, PROJECT_DIR, (line) => say(`  ${line}`));
   let settings: ProjectSettings;

@@ -4,6 +4,7 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
 import { PROJECT_DIR, REGISTRY, stateIdentifiers } from "./context";
+import { databaseIdentifier, finalSnapshotIdentifier } from "../../constructs/rules/data-tier";
 import { SetupError } from "./preflight";
 import { CheckFailed, children } from "./process";
 
@@ -139,13 +140,20 @@ export function checkNothingLeft(
   stacks: readonly string[],
   reports: StackReport[],
 ): void {
-  const left = inventory(ctx, emulator).filter((item) => {
+  const found = inventory(ctx, emulator).filter((item) => {
     const stack = stackOf(ctx, item);
     return stack !== undefined && stacks.includes(stack);
   });
+  const kept = found.filter((item) => isKeptFinalSnapshot(ctx, item));
+  const left = found.filter((item) => !kept.includes(item));
   for (const report of reports) {
     const mine = left.filter((item) => stackOf(ctx, item) === report.stack);
     report.destroy = mine.length === 0 ? "nothing left" : `${mine.length} left`;
+    for (const snapshot of kept.filter((item) => stackOf(ctx, item) === report.stack)) {
+      report.notes.push(
+        `destroy kept the database's final snapshot ${snapshot.name}, as database.finalSnapshot asks`,
+      );
+    }
   }
   if (left.length > 0) {
     throw new CheckFailed(
@@ -154,16 +162,30 @@ export function checkNothingLeft(
   }
 }
 
+/** The snapshot RDS takes on destroy when the environment asks for one: the one thing destroy keeps. */
+function isKeptFinalSnapshot(ctx: Context, item: InventoryItem): boolean {
+  const env = ctx.settings.environments.find((e) => e.name === stackOf(ctx, item));
+  return (
+    item.kind === "rds:db-snapshot" &&
+    env !== undefined &&
+    env.database.enabled &&
+    env.database.finalSnapshot &&
+    item.name === finalSnapshotIdentifier(`${ctx.settings.project}-${env.name}`)
+  );
+}
+
+/** The README's break-glass step: deletion protection off for the load balancer and the database. */
 export function breakGlass(ctx: Context, emulator: Emulator, environment: string): void {
   const env = ctx.settings.environments.find((e) => e.name === environment);
-  if (env?.edge.deletionProtection) {
-    emulatorTool(ctx, emulator, [
-      "disable-deletion-protection",
-      "--region",
-      env.region,
-      "--name",
-      env.edge.loadBalancerName,
-    ]);
+  if (env === undefined) return;
+  const targets = [
+    ...(env.edge.deletionProtection ? ["--name", env.edge.loadBalancerName] : []),
+    ...(env.database.enabled && env.database.deletionProtection
+      ? ["--db-instance", databaseIdentifier(`${ctx.settings.project}-${env.name}`)]
+      : []),
+  ];
+  if (targets.length > 0) {
+    emulatorTool(ctx, emulator, ["disable-deletion-protection", "--region", env.region, ...targets]);
   }
 }
 

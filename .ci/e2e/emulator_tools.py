@@ -3,9 +3,12 @@
   prepare --zone NAME ... --bucket NAME ... --region R   hosted zones and state buckets, as an
                                                           account would already have them
   inventory --region R ...                                every resource the emulator holds (JSON)
-  disable-deletion-protection --region R --name LB        the documented break-glass step before
-                                                          tearing a protected load balancer down
+  disable-deletion-protection --region R [--name LB]      the documented break-glass step before
+      [--db-instance ID]                                  tearing a protected load balancer and
+                                                          database down
   list-objects --region R --bucket B                      keys in a bucket (JSON), e.g. state locks
+  ecs-images --region R --cluster C                       the image of each service and of each
+                                                          task RunTask started, with its exit code
 Reads AWS_ENDPOINT_URL and the test credentials from the environment.
 """
 
@@ -134,6 +137,35 @@ def inventory(args):
         for r in ecr.describe_repositories()["repositories"]:
             add("ecr:repository", r["repositoryArn"], r["repositoryName"])
 
+        rds = client("rds", region)
+        for db in rds.describe_db_instances()["DBInstances"]:
+            add("rds:db-instance", db["DBInstanceArn"], db["DBInstanceIdentifier"], _tags(db.get("TagList")))
+        for snapshot in rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]:
+            add("rds:db-snapshot", snapshot["DBSnapshotArn"], snapshot["DBSnapshotIdentifier"])
+        for group in rds.describe_db_subnet_groups()["DBSubnetGroups"]:
+            add("rds:db-subnet-group", group["DBSubnetGroupArn"], group["DBSubnetGroupName"])
+        for group in rds.describe_db_parameter_groups()["DBParameterGroups"]:
+            if not group["DBParameterGroupName"].startswith("default."):
+                add("rds:db-parameter-group", group["DBParameterGroupArn"], group["DBParameterGroupName"])
+
+        elasticache = client("elasticache", region)
+        for group in elasticache.describe_replication_groups()["ReplicationGroups"]:
+            add("elasticache:replication-group", group["ARN"], group["ReplicationGroupId"])
+        for cluster in elasticache.describe_cache_clusters()["CacheClusters"]:
+            if not cluster.get("ReplicationGroupId"):  # a group's members come and go with it
+                add("elasticache:cache-cluster", cluster["ARN"], cluster["CacheClusterId"])
+        for group in elasticache.describe_cache_subnet_groups()["CacheSubnetGroups"]:
+            add("elasticache:subnet-group", group["ARN"], group["CacheSubnetGroupName"])
+        for user in elasticache.describe_users()["Users"]:
+            if user["UserId"] != "default":  # every account has it
+                add("elasticache:user", user["ARN"], user["UserId"])
+        for group in elasticache.describe_user_groups()["UserGroups"]:
+            add("elasticache:user-group", group["ARN"], group["UserGroupId"])
+
+        secretsmanager = client("secretsmanager", region)
+        for secret in secretsmanager.list_secrets()["SecretList"]:
+            add("secretsmanager:secret", secret["ARN"], secret["Name"], _tags(secret.get("Tags")))
+
         wafv2 = client("wafv2", region)
         for acl in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"]:
             add("wafv2:web-acl", acl["ARN"], acl["Name"])
@@ -156,8 +188,11 @@ def inventory(args):
 
 
 def disable_deletion_protection(args):
+    rds = client("rds", args.region)
+    for identifier in args.db_instance:
+        rds.modify_db_instance(DBInstanceIdentifier=identifier, DeletionProtection=False, ApplyImmediately=True)
     elbv2 = client("elbv2", args.region)
-    for lb in elbv2.describe_load_balancers(Names=args.name)["LoadBalancers"]:
+    for lb in elbv2.describe_load_balancers(Names=args.name)["LoadBalancers"] if args.name else []:
         elbv2.modify_load_balancer_attributes(
             LoadBalancerArn=lb["LoadBalancerArn"],
             Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}],
@@ -168,6 +203,34 @@ def list_objects(args):
     s3 = client("s3", args.region)
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=args.bucket)
     print(json.dumps([o["Key"] for page in pages for o in page.get("Contents", [])]))
+
+
+def ecs_images(args):
+    ecs = client("ecs", args.region)
+
+    def image(task_definition_arn):
+        definition = ecs.describe_task_definition(taskDefinition=task_definition_arn)["taskDefinition"]
+        return definition["containerDefinitions"][0]["image"]
+
+    services = ecs.list_services(cluster=args.cluster)["serviceArns"]
+    described = ecs.describe_services(cluster=args.cluster, services=services)["services"] if services else []
+    task_arns = ecs.list_tasks(cluster=args.cluster, desiredStatus="STOPPED")["taskArns"]
+    tasks = ecs.describe_tasks(cluster=args.cluster, tasks=task_arns)["tasks"] if task_arns else []
+    print(
+        json.dumps(
+            {
+                "services": {s["serviceName"]: image(s["taskDefinition"]) for s in described},
+                "tasks": [
+                    {
+                        "startedBy": t.get("startedBy", ""),
+                        "image": image(t["taskDefinitionArn"]),
+                        "exitCode": t["containers"][0].get("exitCode"),
+                    }
+                    for t in tasks
+                ],
+            }
+        )
+    )
 
 
 def main():
@@ -183,12 +246,17 @@ def main():
     p.set_defaults(run=inventory)
     p = commands.add_parser("disable-deletion-protection")
     p.add_argument("--region", required=True)
-    p.add_argument("--name", action="append", required=True)
+    p.add_argument("--name", action="append", default=[])
+    p.add_argument("--db-instance", action="append", default=[])
     p.set_defaults(run=disable_deletion_protection)
     p = commands.add_parser("list-objects")
     p.add_argument("--region", required=True)
     p.add_argument("--bucket", required=True)
     p.set_defaults(run=list_objects)
+    p = commands.add_parser("ecs-images")
+    p.add_argument("--region", required=True)
+    p.add_argument("--cluster", required=True)
+    p.set_defaults(run=ecs_images)
     args = parser.parse_args()
     args.run(args)
 

@@ -20,6 +20,7 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.utils import utcnow
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ec2.models.subnets import Subnet
+from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.elbv2.exceptions import ELBClientError
 from moto.elbv2.models import ELBv2Backend
@@ -31,6 +32,8 @@ from werkzeug.serving import make_server
 PINNED_MOTO = "5.2.5"
 if moto.__version__ != PINNED_MOTO:
     sys.exit(f"moto_launcher.py corrects moto {PINNED_MOTO}; found {moto.__version__} (see requirements.txt)")
+
+import moto_data_tier  # noqa: E402,F401  (its corrections, D1-D6, apply on import)
 
 
 # 1. EC2 DescribeSubnets: the IPv6 association state.
@@ -271,6 +274,52 @@ def _update_service_settled(self):
 
 EC2ContainerServiceResponse.create_service = _create_service_settled
 EC2ContainerServiceResponse.update_service = _update_service_settled
+
+
+# 8. ECS RunTask: one-off tasks (migrations) run to completion.
+#    moto: a task started by RunTask stays RUNNING for ever, so `aws ecs wait tasks-stopped` never
+#    returns. AWS: the task runs its command and stops; its container reports the exit code.
+#    moto runs no containers, so the correction stops each such task at once with exit code 0,
+#    the outcome of a command that succeeded. The run's own fault: a task whose image tag is
+#    E2E_FAILED_MIGRATION_TAG exits 1, so npm run e2e shows a failed migration stopping a release.
+#    Tasks that services start are not touched (see 7).
+#    Also: moto's RunTask adds up the containers' memory and fails (HTTP 500) when a container sets
+#    none; AWS accepts that on Fargate, where the task-level memory is the limit.
+E2E_FAILED_MIGRATION_TAG = "e2e-failed-migration"
+_run_task = EC2ContainerServiceBackend.run_task
+_task_requirements = EC2ContainerServiceBackend._calculate_task_resource_requirements
+
+
+def _task_requirements_with_task_memory(task_definition):
+    definitions = task_definition.container_definitions
+    task_definition.container_definitions = [
+        {"memory": 0, **d} if d.get("memory") is None and d.get("memoryReservation") is None else d
+        for d in definitions
+    ]
+    try:
+        return _task_requirements(task_definition)
+    finally:
+        task_definition.container_definitions = definitions
+
+
+EC2ContainerServiceBackend._calculate_task_resource_requirements = staticmethod(_task_requirements_with_task_memory)
+
+
+def _run_task_to_completion(self, *args, **kwargs):
+    tasks = _run_task(self, *args, **kwargs)
+    for task in tasks:
+        exit_code = 1 if _image_tag(self, task.task_definition_arn) == E2E_FAILED_MIGRATION_TAG else 0
+        task.status = "STOPPED"
+        task.desired_status = "STOPPED"
+        task.stop_code = "EssentialContainerExited"
+        task.stopped_reason = "Essential container in task exited"
+        for container in task.containers:
+            container.last_status = "STOPPED"
+            container.exitCode = container.exit_code = exit_code
+    return tasks
+
+
+EC2ContainerServiceBackend.run_task = _run_task_to_completion
 
 
 # The run's own control: a safe instant to interrupt Terraform.

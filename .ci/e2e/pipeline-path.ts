@@ -1,9 +1,17 @@
 /** The pipeline path: the README's pipeline blocks, S3 state in the emulator, and three faults. */
 import { cpSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
 import { ENVIRONMENTS, REGISTRY, STACKS, blockOf, copyProject, secondPlan, stateCount } from "./context";
-import { breakGlass, bucketKeys, checkNothingLeft, holdCalls, releaseCalls, strays } from "./emulator";
+import {
+  breakGlass,
+  bucketKeys,
+  checkNothingLeft,
+  emulatorTool,
+  holdCalls,
+  releaseCalls,
+  strays,
+} from "./emulator";
 import type { StepOptions, StepResult } from "./process";
 import { CheckFailed, TERRAFORM_MARKS, bash, mustSucceed, processNamed, runStep } from "./process";
 
@@ -11,6 +19,15 @@ import { CheckFailed, TERRAFORM_MARKS, bash, mustSucceed, processNamed, runStep 
 const INTERRUPT_AFTER = 20;
 /** The image tag the emulator's ECS rolls back, as the deployment circuit breaker would (moto_launcher.py). */
 const ROLLED_BACK_TAG = "e2e-rolled-back";
+/** Image tags of the release check: a migration that succeeds, and one the emulator fails (moto_launcher.py). */
+const RELEASED_TAG = "e2e-released";
+const FAILED_MIGRATION_TAG = "e2e-failed-migration";
+
+/** What the emulator's ECS runs: the service's image, and each task RunTask started. */
+interface EcsImages {
+  service: string;
+  tasks: Array<{ startedBy: string; image: string; exitCode: number | null }>;
+}
 
 /** README blocks pipeline-synth and pipeline-stack, S3 state, with the two faults. */
 export function pipelinePath(ctx: Context, emulator: Emulator, bucket: string): Promise<StackReport[]> {
@@ -28,7 +45,9 @@ class PipelinePath {
     private readonly bucket: string,
   ) {
     this.dir = copyProject(ctx, "pipeline");
-    this.env = { ...emulator.env, IMAGE_TAG: ctx.imageTag };
+    // The release block calls the AWS CLI, installed with moto.
+    const path = `${dirname(ctx.venvPython)}:${emulator.env.PATH ?? ""}`;
+    this.env = { ...emulator.env, PATH: path, IMAGE_TAG: ctx.imageTag };
     this.reports = STACKS.map((stack) => ({ path: "pipeline", stack, seconds: {}, notes: [] }));
   }
 
@@ -50,6 +69,7 @@ class PipelinePath {
         await secondPlan(this.ctx, this.env, this.stackDir(stack), this.report(stack));
       }),
     );
+    await this.release("dev");
     await this.rolledBackDeployment("dev");
     await Promise.all(ENVIRONMENTS.map((stack) => this.destroy(stack)));
     await this.destroy(REGISTRY);
@@ -172,6 +192,72 @@ class PipelinePath {
     );
   }
 
+  /**
+   * The README's release order: block pipeline-release (migrate at the new tag, wait, check its exit
+   * code), then pipeline-stack. Once with a migration that succeeds: it must run at the new tag
+   * while the service still runs the old one, and the deploy then moves the service. Once with a
+   * migration that exits 1: the block must fail, and the service keep the tag it had.
+   */
+  private async release(stack: string): Promise<void> {
+    const runRelease = (tag: string, name: string) =>
+      runStep(bash(blockOf(this.ctx, "pipeline-release")), {
+        cwd: this.dir,
+        env: { ...this.env, STACK: stack, IMAGE_TAG: tag },
+        log: this.log(name),
+      });
+    const migrated = await runRelease(RELEASED_TAG, `${stack}-release`);
+    if (migrated.code !== 0) {
+      throw new CheckFailed(`${stack}: README block pipeline-release failed`, this.log(`${stack}-release`));
+    }
+    const before = this.ecsImages(stack);
+    const runs = before.tasks.filter(
+      (t) => t.startedBy === "migrate" && t.image.endsWith(`:${RELEASED_TAG}`),
+    );
+    if (runs.length !== 1 || runs[0]?.exitCode !== 0 || before.service.endsWith(`:${RELEASED_TAG}`)) {
+      throw new CheckFailed(
+        `${stack}: the release block did not run migrate once at ${RELEASED_TAG} before the service moved: ${JSON.stringify(before)}`,
+      );
+    }
+    const deployed = await this.runStack(stack, `${stack}-release-deploy`, {
+      env: { ...this.env, STACK: stack, IMAGE_TAG: RELEASED_TAG },
+    });
+    if (deployed.code !== 0 || !this.ecsImages(stack).service.endsWith(`:${RELEASED_TAG}`)) {
+      throw new CheckFailed(
+        `${stack}: the deploy after the migration failed`,
+        this.log(`${stack}-release-deploy`),
+      );
+    }
+    const failed = await runRelease(FAILED_MIGRATION_TAG, `${stack}-failed-migration`);
+    const after = this.ecsImages(stack);
+    if (
+      failed.code === 0 ||
+      !/migrate exited 1: not deploying/.test(failed.output) ||
+      !after.service.endsWith(`:${RELEASED_TAG}`)
+    ) {
+      throw new CheckFailed(
+        `${stack}: a failed migration did not stop the release with the service on ${RELEASED_TAG}`,
+        this.log(`${stack}-failed-migration`),
+      );
+    }
+    this.report(stack).notes.push(
+      `release: migrate ran at the new tag (exit 0) while the service kept the old one, then the deploy moved it; a migration that exited 1 stopped the next release, the service unchanged (${(migrated.seconds + deployed.seconds + failed.seconds).toFixed(0)} s)`,
+    );
+  }
+
+  private ecsImages(stack: string): EcsImages {
+    const env = this.ctx.settings.environments.find((e) => e.name === stack);
+    const found = JSON.parse(
+      emulatorTool(this.ctx, this.emulator, [
+        "ecs-images",
+        "--region",
+        env?.region ?? "",
+        "--cluster",
+        `${this.ctx.settings.project}-${stack}`,
+      ]),
+    ) as { services: Record<string, string>; tasks: EcsImages["tasks"] };
+    return { service: found.services[env?.service.name ?? ""] ?? "", tasks: found.tasks };
+  }
+
   /** terraform destroy; a protected environment must refuse until the documented break-glass step. */
   private async destroy(stack: string): Promise<void> {
     const attempt = (name: string) =>
@@ -182,14 +268,26 @@ class PipelinePath {
       });
     let result = await attempt(`destroy-${stack}`);
     let seconds = result.seconds;
-    if (this.ctx.settings.environments.find((e) => e.name === stack)?.edge.deletionProtection) {
-      if (result.code === 0 || !/deletion protection/i.test(result.output)) {
+    const env = this.ctx.settings.environments.find((e) => e.name === stack);
+    const protections = [
+      ...(env?.edge.deletionProtection
+        ? [{ what: "load balancer", refusal: /Load balancer[\s\S]*?deletion protection/ }]
+        : []),
+      ...(env?.database.enabled && env.database.deletionProtection
+        ? [{ what: "database", refusal: /Cannot delete protected DB\s+Instance/ }]
+        : []),
+    ];
+    if (protections.length > 0) {
+      const unrefused = protections.filter((p) => result.code === 0 || !p.refusal.test(result.output));
+      if (unrefused.length > 0) {
         throw new CheckFailed(
-          `${stack}: destroy was not stopped by the load balancer's deletion protection`,
+          `${stack}: destroy was not stopped by the deletion protection of the ${unrefused.map((p) => p.what).join(" and ")}`,
           this.log(`destroy-${stack}`),
         );
       }
-      this.report(stack).notes.push("destroy refused by deletion protection until the break-glass step");
+      this.report(stack).notes.push(
+        `destroy refused by the deletion protection of the ${protections.map((p) => p.what).join(" and ")} until the break-glass step`,
+      );
       breakGlass(this.ctx, this.emulator, stack);
       result = await attempt(`destroy-${stack}-after-break-glass`);
       seconds += result.seconds;

@@ -51,6 +51,17 @@ export function checkTerraform(env: Env): { command: string; version: string } {
   return { command, version };
 }
 
+/** jq, which the README's release block uses to read Terraform's JSON output. */
+export function checkJq(env: Env): void {
+  const result = spawnSync("jq", ["--version"], { encoding: "utf8", env });
+  if (result.error !== undefined || result.status !== 0) {
+    throw new SetupError(
+      'jq not found: could not run "jq --version"',
+      "install jq (apt-get install jq) and put it on the PATH",
+    );
+  }
+}
+
 /** Python 3.9+ for moto. */
 export function checkPython(env: Env): string {
   const command = env.E2E_PYTHON ?? "python3";

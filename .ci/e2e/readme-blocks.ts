@@ -8,6 +8,7 @@ export const README_BLOCKS = [
   "cdktf-environments",
   "pipeline-synth",
   "pipeline-stack",
+  "pipeline-release",
 ] as const;
 export type ReadmeBlock = (typeof README_BLOCKS)[number];
 

@@ -14,6 +14,13 @@ export type PostgresMajorVersion = (typeof POSTGRES_MAJOR_VERSIONS)[number];
 export const REDIS_VERSIONS = ["7.0", "7.1"] as const;
 export type RedisVersion = (typeof REDIS_VERSIONS)[number];
 /** Enhanced monitoring intervals RDS accepts; 0 is off. */
+/** The RDS instance identifier of an environment, e.g. "orders-api-prod-postgres" (its break-glass step names it). */
+export const databaseIdentifier = (namePrefix: string): string => `${namePrefix}-postgres`;
+
+/** The snapshot RDS takes when the instance is destroyed (database.finalSnapshot), kept on purpose. */
+export const finalSnapshotIdentifier = (namePrefix: string): string =>
+  `${databaseIdentifier(namePrefix)}-final`;
+
 export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;

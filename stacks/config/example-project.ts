@@ -12,6 +12,12 @@ import type { ProjectDefinition } from "./settings";
  */
 const ANY_HTTPS = ["0.0.0.0/0"];
 
+/** The example service keeps its data in PostgreSQL and Redis. */
+const DATA_TIER = { database: { enabled: true }, cache: { enabled: true } };
+
+/** Migrations run as a one-off task at the image tag about to be deployed, before the service rolls out. */
+const ONE_OFF_TASKS = { migrate: ["python", "manage.py", "migrate", "--no-input"] };
+
 export const EXAMPLE_PROJECT: ProjectDefinition = {
   project: "orders-api",
   repository: "github.com/example/orders-api",
@@ -23,7 +29,8 @@ export const EXAMPLE_PROJECT: ProjectDefinition = {
       overrides: {
         region: "eu-west-1",
         network: { vpcCidr: "10.10.0.0/16", appInternetEgress: ANY_HTTPS },
-        service: { environment: { LOG_LEVEL: "debug" } },
+        service: { environment: { LOG_LEVEL: "debug" }, oneOffTasks: ONE_OFF_TASKS },
+        ...DATA_TIER,
         edge: { domainName: "api.dev.example.com", hostedZoneName: "dev.example.com" },
       },
     },
@@ -33,7 +40,8 @@ export const EXAMPLE_PROJECT: ProjectDefinition = {
       overrides: {
         region: "eu-west-1",
         network: { vpcCidr: "10.20.0.0/16", appInternetEgress: ANY_HTTPS },
-        service: { environment: { LOG_LEVEL: "info" } },
+        service: { environment: { LOG_LEVEL: "info" }, oneOffTasks: ONE_OFF_TASKS },
+        ...DATA_TIER,
         edge: { domainName: "api.staging.example.com", hostedZoneName: "staging.example.com" },
       },
     },
@@ -45,7 +53,8 @@ export const EXAMPLE_PROJECT: ProjectDefinition = {
         accountId: "123456789012",
         region: "eu-west-1",
         network: { vpcCidr: "10.30.0.0/16", appInternetEgress: ANY_HTTPS },
-        service: { environment: { LOG_LEVEL: "info" } },
+        service: { environment: { LOG_LEVEL: "info" }, oneOffTasks: ONE_OFF_TASKS },
+        ...DATA_TIER,
         edge: { domainName: "api.example.com", hostedZoneName: "example.com" },
         // A placeholder: who is paged when a prod alarm fires (email, or an HTTPS endpoint).
         alarms: { subscriptions: [{ protocol: "email", endpoint: "oncall@example.com" }] },

@@ -3,7 +3,6 @@
  * specs, cross-field rules, prod invariants) and the resolved built-in settings. `npm run docs`
  * writes it; a test fails when the README is out of date.
  */
-import { inspect } from "node:util";
 import { getPath } from "../../constructs/rules/checks";
 import { groupCrossChecks, groupFields, ruleCheck } from "../../constructs/rules/props";
 import type { GroupField, RuleGroup } from "../../constructs/rules/props";
@@ -17,7 +16,8 @@ export const REFERENCE_END = "<!-- configuration-reference:end -->";
 
 function show(value: unknown): string {
   if (value === undefined) return "unset";
-  const text = typeof value === "string" ? value : inspect(value, { breakLength: Infinity, depth: 4 });
+  // JSON, as an overrides file would spell the value.
+  const text = typeof value === "string" ? value : JSON.stringify(value);
   return `\`${text.replace(/\|/g, "\\|")}\``;
 }
 

@@ -290,7 +290,7 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     why: "Enhanced monitoring's OS metrics cost CloudWatch Logs ingestion; outside prod the standard CloudWatch metrics (CPU, memory, storage, connections, which the alarms watch) are enough.",
   },
   {
-    rules: ["CKV_AWS_353", "CKV_AWS_354", "AWS-0133", "AWS-0078"],
+    rules: ["CKV_AWS_353", "AWS-0133"],
     condition: "database.performanceInsights is off (the dev preset)",
     resources: whileDatabase((db) => !db.performanceInsights),
     why: "The dev preset's smallest instance classes are where Performance Insights is least useful (and, for some classes, not offered); turn it on with database.performanceInsights.",

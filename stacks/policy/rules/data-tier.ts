@@ -77,12 +77,17 @@ export const DATA_TIER_RULES: readonly PolicyRule[] = [
       databasesWhere(s, (db) => !(Number(db.monitoring_interval) > 0) || !db.monitoring_role_arn),
   },
   {
-    ids: ["CKV_AWS_353", "CKV_AWS_354", "AWS-0133", "AWS-0078"],
-    title: "Performance Insights is on, encrypted with a customer-managed key",
+    ids: ["CKV_AWS_353", "AWS-0133"],
+    title: "Performance Insights is on",
+    violations: (s) => databasesWhere(s, (db) => !on(db.performance_insights_enabled)),
+  },
+  {
+    ids: ["CKV_AWS_354", "AWS-0078"],
+    title: "Performance Insights, where on, is encrypted with a customer-managed key",
     violations: (s) =>
       databasesWhere(
         s,
-        (db) => !on(db.performance_insights_enabled) || !cmk(db.performance_insights_kms_key_id),
+        (db) => on(db.performance_insights_enabled) && !cmk(db.performance_insights_kms_key_id),
       ),
   },
   {
