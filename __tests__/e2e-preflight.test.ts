@@ -35,7 +35,8 @@ function e2e(env: Record<string, string>) {
   const before = { folders: workFolders(), emulators: emulators() };
   const result = spawnSync("npm", ["run", "--silent", "e2e"], {
     encoding: "utf8",
-    env: { ...exampleProcessEnv(), ...env },
+    // E2E_KEEP off whatever the caller's shell says: these runs must leave nothing behind.
+    env: { ...exampleProcessEnv(), E2E_KEEP: "0", ...env },
     timeout: 120_000,
   });
   return {
