@@ -113,42 +113,50 @@ _create_replication_group = ElastiCacheBackend.create_replication_group
 _delete_replication_group = ElastiCacheBackend.delete_replication_group
 
 
+_MEMBER_SETTINGS_FROM_GROUP = (
+    "cache_node_type",
+    "engine",
+    "engine_version",
+    "cache_parameter_group_name",
+    "cache_subnet_group_name",
+    "security_group_ids",
+    "transit_encryption_enabled",
+    "network_type",
+    "ip_discovery",
+    "port",
+    "preferred_maintenance_window",
+    "notification_topic_arn",
+    "auto_minor_version_upgrade",
+    "snapshot_retention_limit",
+    "snapshot_window",
+)
+_MEMBER_SETTINGS_UNSET = (
+    "az_mode",
+    "preferred_availability_zone",
+    "preferred_availability_zones",
+    "snapshot_name",
+    "snapshot_arns",
+    "auth_token",
+    "outpost_mode",
+    "preferred_outpost_arn",
+    "preferred_outpost_arns",
+    "cache_security_group_names",
+    "tags",
+    "cache_node_ids_to_remove",
+    "cache_node_ids_to_reboot",
+)
+
+
 def _create_replication_group_with_members(self, **kwargs):
     group = _create_replication_group(self, **kwargs)
     for cluster_id in group.member_clusters:
         cluster = self.create_cache_cluster(
             cache_cluster_id=cluster_id,
             replication_group_id=group.replication_group_id,
-            az_mode=None,
-            preferred_availability_zone=None,
             num_cache_nodes=1,
-            cache_node_type=group.cache_node_type,
-            engine=group.engine,
-            engine_version=group.engine_version,
-            cache_parameter_group_name=group.cache_parameter_group_name,
-            cache_subnet_group_name=group.cache_subnet_group_name,
-            transit_encryption_enabled=group.transit_encryption_enabled,
-            network_type=group.network_type,
-            ip_discovery=group.ip_discovery,
-            snapshot_name=None,
-            preferred_maintenance_window=group.preferred_maintenance_window,
-            port=group.port,
-            notification_topic_arn=group.notification_topic_arn,
-            auto_minor_version_upgrade=group.auto_minor_version_upgrade,
-            snapshot_retention_limit=group.snapshot_retention_limit,
-            snapshot_window=group.snapshot_window,
-            auth_token=None,
-            outpost_mode=None,
-            preferred_outpost_arn=None,
-            preferred_availability_zones=None,
-            cache_security_group_names=None,
-            security_group_ids=group.security_group_ids,
-            tags=None,
-            snapshot_arns=None,
-            preferred_outpost_arns=None,
             log_delivery_configurations=[],
-            cache_node_ids_to_remove=None,
-            cache_node_ids_to_reboot=None,
+            **{setting: getattr(group, setting) for setting in _MEMBER_SETTINGS_FROM_GROUP},
+            **dict.fromkeys(_MEMBER_SETTINGS_UNSET),
         )
         cluster.at_rest_encryption_enabled = group.at_rest_encryption_enabled
         cluster.security_groups = [{"SecurityGroupId": i, "Status": "active"} for i in group.security_group_ids or []]

@@ -327,9 +327,10 @@ EC2ContainerServiceBackend.run_task = _run_task_to_completion
 # just as it was cancelled never reaches the state (Terraform's hazard, documented in the README).
 # To show what the stacks do after an interruption, not that hazard, npm run e2e asks the emulator
 # to hold new calls (POST /e2e/hold returns once none is being processed), sends SIGTERM, and
-# releases the emulator once Terraform has exited (POST /e2e/release). Calls that arrived while
-# held are answered 503 ServiceUnavailable, unexecuted, as AWS throttling would answer them. S3
-# passes through: Terraform saves the state and releases its lock there while it stops.
+# releases the emulator once Terraform and its provider have exited (POST /e2e/release; a provider
+# still alive would retry the 503s). Calls that arrived while held are answered 503
+# ServiceUnavailable, unexecuted, as AWS throttling would answer them. S3 passes through:
+# Terraform saves the state and releases its lock there while it stops.
 class InterruptionGate:
     def __init__(self, app):
         self.app = app

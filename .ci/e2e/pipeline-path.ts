@@ -13,7 +13,15 @@ import {
   strays,
 } from "./emulator";
 import type { StepOptions, StepResult } from "./process";
-import { CheckFailed, TERRAFORM_MARKS, bash, mustSucceed, processNamed, runStep } from "./process";
+import {
+  CheckFailed,
+  TERRAFORM_MARKS,
+  bash,
+  mustSucceed,
+  processNamed,
+  processesGone,
+  runStep,
+} from "./process";
 
 /** Resources created before the dev apply may be interrupted. */
 const INTERRUPT_AFTER = 20;
@@ -101,6 +109,12 @@ class PipelinePath {
       },
     });
     if (interruption !== undefined) await interruption;
+    // Held calls are answered 503 on release, and a provider plugin still alive would retry them.
+    if (!(await processesGone(this.stackDir("dev"), "terraform-provi"))) {
+      throw new CheckFailed(
+        "dev: the AWS provider was still running 30 s after the interrupted Terraform exited",
+      );
+    }
     await releaseCalls(this.emulator);
     if (createdAtSignal === undefined || first.code === 0) {
       throw new CheckFailed(

@@ -1,7 +1,7 @@
 /** Child processes of npm run e2e: steps with logs and phase timings, and stopping all of them. */
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 export const elapsed = (since: number) => (Date.now() - since) / 1000;
@@ -116,6 +116,32 @@ export function processNamed(pid: number, name: string): number | undefined {
     return undefined;
   }
   return childrenNamed(pid, name)[0];
+}
+
+/**
+ * Resolves once no process whose name starts with `prefix` runs in `dir` (Linux /proc), or after
+ * `timeoutMs`. Terraform's provider plugins can outlive Terraform by a moment, and a call they
+ * retry then still reaches AWS.
+ */
+export async function processesGone(dir: string, prefix: string, timeoutMs = 30_000): Promise<boolean> {
+  const running = () =>
+    readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .some((pid) => {
+        try {
+          return (
+            readFileSync(`/proc/${pid}/comm`, "utf8").startsWith(prefix) &&
+            readlinkSync(`/proc/${pid}/cwd`) === dir
+          );
+        } catch {
+          return false;
+        }
+      });
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    if (!running()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
 }
 
 export function childrenNamed(parent: number, name: string): number[] {
