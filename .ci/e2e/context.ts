@@ -149,3 +149,6 @@ export async function secondPlan(
     log,
   );
 }
+
+/** Prefix of a stack's resource names, as the stacks write it (e.g. "orders-api-dev"). */
+export const namePrefix = (ctx: Context, stack: string): string => `${ctx.settings.project}-${stack}`;

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
-import { PROJECT_DIR, REGISTRY, stateIdentifiers } from "./context";
+import { PROJECT_DIR, REGISTRY, namePrefix, stateIdentifiers } from "./context";
 import { databaseIdentifier, finalSnapshotIdentifier } from "../../constructs/rules/data-tier";
 import { SetupError } from "./preflight";
 import { CheckFailed, children } from "./process";
@@ -101,7 +101,7 @@ export function inventory(ctx: Context, emulator: Emulator): InventoryItem[] {
 export function stackOf(ctx: Context, item: InventoryItem): string | undefined {
   if (item.tags.Environment !== undefined) return item.tags.Environment;
   for (const env of ctx.settings.environments) {
-    const prefix = `${ctx.settings.project}-${env.name}`;
+    const prefix = namePrefix(ctx, env.name);
     if (item.name.includes(prefix) || item.id.includes(prefix)) return env.name;
     if (item.kind === "acm:certificate" && item.name === env.edge.domainName) return env.name;
     if (item.kind === "elbv2:target-group" && item.name.startsWith(`${env.name.slice(0, 5)}-`)) {
@@ -110,10 +110,7 @@ export function stackOf(ctx: Context, item: InventoryItem): string | undefined {
   }
   const registry = ctx.settings.registry;
   if (item.kind === "ecr:repository" && item.name === registry.repositoryName) return REGISTRY;
-  if (
-    item.id.includes(`${ctx.settings.project}-${REGISTRY}`) ||
-    item.name.includes(`${ctx.settings.project}-${REGISTRY}`)
-  ) {
+  if (item.id.includes(namePrefix(ctx, REGISTRY)) || item.name.includes(namePrefix(ctx, REGISTRY))) {
     return REGISTRY;
   }
   return undefined;
@@ -170,7 +167,7 @@ function isKeptFinalSnapshot(ctx: Context, item: InventoryItem): boolean {
     env !== undefined &&
     env.database.enabled &&
     env.database.finalSnapshot &&
-    item.name === finalSnapshotIdentifier(`${ctx.settings.project}-${env.name}`)
+    item.name === finalSnapshotIdentifier(namePrefix(ctx, env.name))
   );
 }
 
@@ -181,7 +178,7 @@ export function breakGlass(ctx: Context, emulator: Emulator, environment: string
   const targets = [
     ...(env.edge.deletionProtection ? ["--name", env.edge.loadBalancerName] : []),
     ...(env.database.enabled && env.database.deletionProtection
-      ? ["--db-instance", databaseIdentifier(`${ctx.settings.project}-${env.name}`)]
+      ? ["--db-instance", databaseIdentifier(namePrefix(ctx, env.name))]
       : []),
   ];
   if (targets.length > 0) {

@@ -2,7 +2,16 @@
 import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
-import { ENVIRONMENTS, REGISTRY, STACKS, blockOf, copyProject, secondPlan, stateCount } from "./context";
+import {
+  ENVIRONMENTS,
+  REGISTRY,
+  STACKS,
+  blockOf,
+  copyProject,
+  namePrefix,
+  secondPlan,
+  stateCount,
+} from "./context";
 import {
   breakGlass,
   bucketKeys,
@@ -266,7 +275,7 @@ class PipelinePath {
         "--region",
         env?.region ?? "",
         "--cluster",
-        `${this.ctx.settings.project}-${stack}`,
+        namePrefix(this.ctx, stack),
       ]),
     ) as { services: Record<string, string>; tasks: EcsImages["tasks"] };
     return { service: found.services[env?.service.name ?? ""] ?? "", tasks: found.tasks };

@@ -13,7 +13,6 @@ export type PostgresMajorVersion = (typeof POSTGRES_MAJOR_VERSIONS)[number];
 /** Redis OSS versions with IAM authentication (7.0 and later). */
 export const REDIS_VERSIONS = ["7.0", "7.1"] as const;
 export type RedisVersion = (typeof REDIS_VERSIONS)[number];
-/** Enhanced monitoring intervals RDS accepts; 0 is off. */
 /** The RDS instance identifier of an environment, e.g. "orders-api-prod-postgres" (its break-glass step names it). */
 export const databaseIdentifier = (namePrefix: string): string => `${namePrefix}-postgres`;
 
@@ -21,6 +20,7 @@ export const databaseIdentifier = (namePrefix: string): string => `${namePrefix}
 export const finalSnapshotIdentifier = (namePrefix: string): string =>
   `${databaseIdentifier(namePrefix)}-final`;
 
+/** Enhanced monitoring intervals RDS accepts; 0 is off. */
 export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
