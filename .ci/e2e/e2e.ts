@@ -182,6 +182,18 @@ async function runChecks(ctx: Context, ports: readonly number[]): Promise<void> 
   say(`\n  deploy paths ${elapsed(phase).toFixed(0)} s`);
 }
 
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPES = /\x1b\[[0-9;]*m/g;
+
+/** Terraform's "Error:" blocks (up to five, 15 lines each): the tail of a log often shows only outputs. */
+function errorBlocks(lines: string[]): string {
+  const starts = lines.flatMap((line, index) => (/(^|[│|]\s*)Error:/.test(line) ? [index] : []));
+  return starts
+    .slice(0, 5)
+    .map((start) => lines.slice(start, start + 15).join("\n"))
+    .join("\n...\n");
+}
+
 function reportFailure(error: unknown, started: number, work: string | undefined, keep: boolean): number {
   if (error instanceof SetupError) {
     process.stderr.write(`\nnpm run e2e cannot run: ${error.what}\n  fix: ${error.fix}\n`);
@@ -190,8 +202,10 @@ function reportFailure(error: unknown, started: number, work: string | undefined
   if (!(error instanceof CheckFailed)) throw error;
   process.stderr.write(`\nnpm run e2e FAILED: ${error.message}\n`);
   if (error.log !== undefined && existsSync(error.log)) {
-    const tail = readFileSync(error.log, "utf8").split("\n").slice(-40).join("\n");
-    process.stderr.write(`\n--- last lines of ${error.log}\n${tail}\n`);
+    const lines = readFileSync(error.log, "utf8").replace(ANSI_ESCAPES, "").split("\n");
+    const errors = errorBlocks(lines);
+    if (errors !== "") process.stderr.write(`\n--- errors in ${error.log}\n${errors}\n`);
+    process.stderr.write(`\n--- last lines of ${error.log}\n${lines.slice(-25).join("\n")}\n`);
   }
   const kept = keep ? `; work folder kept: ${work ?? ""}` : "; E2E_KEEP=1 keeps the work folder";
   process.stderr.write(`(after ${elapsed(started).toFixed(0)} s${kept})\n`);
