@@ -1,5 +1,7 @@
 import { run } from "./stacks/app/run";
+import { skipTokenCreationTraces } from "./stacks/app/token-traces";
 
+skipTokenCreationTraces();
 // Under the cdktf CLI, problems go to stdout, which the CLI shows as it comes without a log
 // prefix (it repeats the app's output in its own error summary either way).
 const underCdktfCli = process.env.CDKTF_CONTEXT_JSON !== undefined;

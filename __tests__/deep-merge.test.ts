@@ -19,4 +19,15 @@ describe("deepMerge", () => {
     deepMerge(base, { a: { b: 2 } });
     expect(base).toEqual({ a: { b: 1 } });
   });
+
+  test("keeps keys JavaScript treats specially as plain data", () => {
+    const override = JSON.parse(
+      '{"__proto__": {"polluted": true}, "constructor": 1, "toString": "x"}',
+    ) as object;
+    const merged = deepMerge<Record<string, unknown>>({ a: 1 }, override);
+    expect(Object.keys(merged)).toEqual(["a", "__proto__", "constructor", "toString"]);
+    expect(Object.getOwnPropertyDescriptor(merged, "__proto__")?.value).toEqual({ polluted: true });
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });

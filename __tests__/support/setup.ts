@@ -1,3 +1,4 @@
-import { Testing } from "cdktf";
+import { skipTokenCreationTraces } from "../../stacks/app/token-traces";
 
-Testing.setupJest();
+// As in the app: the tests synthesize hundreds of stacks, and real errors keep their stacks.
+skipTokenCreationTraces();

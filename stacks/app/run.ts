@@ -5,7 +5,7 @@ import { PROJECT } from "../config/project";
 import { DEFAULT_OUTDIR, synthesizeProject } from "./synthesize";
 
 export const USAGE =
-  "usage: node dist/main.js [--output <dir>]  (default cdktf.out; SYNTH_HCL_OUTPUT=true for HCL)";
+  "usage: npm run synth -- [--output <dir>]  (default cdktf.out; npm run synth:hcl for HCL)";
 
 /** `--output <dir>`, `--output=<dir>` or `-o <dir>`; undefined when not given, an Error when malformed. */
 export function outputArgument(args: readonly string[]): string | undefined | Error {

@@ -14,9 +14,14 @@ export interface Merged<T> {
   readonly sources: ReadonlyMap<string, string>;
 }
 
-/** Defines an own property, so that keys such as "__proto__" stay data rather than change the prototype. */
+/** Sets an own property, so that the key "__proto__" stays data rather than change the prototype. */
 export function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // Plain assignment for every other key: an order of magnitude faster than defineProperty.
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 /**
