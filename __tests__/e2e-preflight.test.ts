@@ -85,7 +85,16 @@ describe("npm run e2e in a bad environment", () => {
   test("when moto cannot be installed: passes on pip's reason and how to fix it, exit 2, nothing left", () => {
     const scratch = mkdtempSync(join(tmpdir(), "e2e-test-venv-"));
     const venv = join(scratch, "venv");
+    // A python whose venvs borrow its own pip instead of installing one (seconds saved); the
+    // install then fails in pip itself, with pip's own message.
+    const python = join(scratch, "python3");
+    writeFileSync(
+      python,
+      '#!/bin/sh\nif [ "$1 $2" = "-m venv" ]; then exec python3 -m venv --without-pip --system-site-packages "$3"; fi\nexec python3 "$@"\n',
+      { mode: 0o755 },
+    );
     const run = e2e({
+      E2E_PYTHON: python,
       E2E_VENV: venv,
       PIP_INDEX_URL: "http://127.0.0.1:9/simple",
       PIP_RETRIES: "0",

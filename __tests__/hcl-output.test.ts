@@ -3,15 +3,11 @@
  * cdk.tf.json beside it. Both outputs are read back (hcl2json for the HCL) and compared.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "@cdktf/hcl2json";
-import { loadSettings } from "../stacks/config/load";
-import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
-import { synthesizeProject } from "../stacks/app/synthesize";
 import { parseHclExpression } from "../stacks/policy/hcl-expression";
-import { exampleProcessEnv } from "./support/settings";
+import { shared } from "./support/shared-synth";
 
 const STACKS = ["registry", "dev", "staging", "prod"];
 const terraformOnPath = spawnSync("terraform", ["version"]).status === 0;
@@ -71,16 +67,10 @@ function normalize(value: unknown, key = ""): unknown {
 }
 
 describe("HCL output", () => {
-  const settings = loadSettings(PROJECT, {});
-  const jsonDir = join(mkdtempSync(join(tmpdir(), "hcl-json-")), "out");
-  const hclDir = join(mkdtempSync(join(tmpdir(), "hcl-hcl-")), "out");
-  synthesizeProject(settings, jsonDir);
-  // What users run, CLI included: cdktf synth --hcl.
-  const cli = spawnSync("npm", ["run", "--silent", "synth:hcl", "--", "--output", hclDir], {
-    encoding: "utf8",
-    env: { ...exampleProcessEnv(), TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", CI: "1" },
-    timeout: 90_000,
-  });
+  // What users run: npm run synth:hcl, compared with npm run synth (both run once per jest run).
+  const cli = shared("synth:hcl");
+  const hclDir = cli.outdir;
+  const jsonDir = shared("synth").outdir;
 
   test("npm run synth:hcl succeeds and writes cdk.tf without a stale cdk.tf.json", () => {
     expect(cli.status).toBe(0);

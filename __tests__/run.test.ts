@@ -6,11 +6,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadSettings } from "../stacks/config/load";
-import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import { run } from "../stacks/app/run";
-import { synthesizeProject } from "../stacks/app/synthesize";
-import { exampleProcessEnv } from "./support/settings";
+import { cliEnv, copyOf, shared } from "./support/shared-synth";
+import type { SharedCommand } from "./support/shared-synth";
 
 /** Every file under dir with its content, to prove a failed synth changed nothing. */
 function snapshotTree(dir: string): Record<string, string> {
@@ -26,11 +24,8 @@ function snapshotTree(dir: string): Record<string, string> {
   return files;
 }
 
-function preparedOutdir(): string {
-  const outdir = join(mkdtempSync(join(tmpdir(), "run-test-")), "cdktf.out");
-  synthesizeProject(loadSettings(PROJECT, { STACK_ENVIRONMENTS: "dev" }), outdir);
-  return outdir;
-}
+/** An earlier synth's cdktf.out, which a failed synth must leave as it was. */
+const preparedOutdir = () => copyOf("synth");
 
 function badConfig(content: unknown): string {
   const path = join(mkdtempSync(join(tmpdir(), "run-config-")), "overrides.json");
@@ -64,14 +59,12 @@ describe("run", () => {
   });
 });
 
-const cliEnv = { ...exampleProcessEnv(), TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", CI: "1" };
-
 describe("npm run synth with a bad STACK_CONFIG_FILE", () => {
   // The CLI hands its --output directory to the app as CDKTF_OUTDIR.
   const synth = (outdir: string, env: Record<string, string>) =>
     spawnSync("npm", ["run", "--silent", "synth", "--", "--output", outdir], {
       encoding: "utf8",
-      env: { ...cliEnv, ...env },
+      env: cliEnv(env),
       timeout: 60_000,
     });
 
@@ -112,29 +105,15 @@ describe("npm run synth with a bad STACK_CONFIG_FILE", () => {
 });
 
 describe("npm run synth, which runs the app directly, and the cdktf CLI", () => {
-  test.each([
-    ["synth", ["synth"]],
-    ["synth:hcl", ["synth", "--hcl"]],
-  ])("npm run %s writes what cdktf %s writes, byte for byte", (script, cdktfArgs) => {
-    const root = mkdtempSync(join(tmpdir(), "run-same-"));
-    const direct = spawnSync("npm", ["run", "--silent", script, "--", "--output", join(root, "direct")], {
-      encoding: "utf8",
-      env: cliEnv,
-      timeout: 60_000,
-    });
-    const viaCli = spawnSync(
-      "npm",
-      ["run", "--silent", "cdktf", "--", ...cdktfArgs, "--output", join(root, "cli")],
-      {
-        encoding: "utf8",
-        env: cliEnv,
-        timeout: 120_000,
-      },
-    );
-    expect([direct.status, viaCli.status]).toEqual([0, 0]);
-    const tree = snapshotTree(join(root, "direct"));
+  test.each<[SharedCommand, SharedCommand]>([
+    ["synth", "cdktf synth"],
+    ["synth:hcl", "cdktf synth --hcl"],
+  ])("npm run %s writes what %s writes, byte for byte", (direct, viaCli) => {
+    const [directRun, cliRun] = [shared(direct), shared(viaCli)];
+    expect([directRun.status, cliRun.status]).toEqual([0, 0]);
+    const tree = snapshotTree(directRun.outdir);
     expect(Object.keys(tree).length).toBeGreaterThanOrEqual(5);
-    expect(snapshotTree(join(root, "cli"))).toEqual(tree);
+    expect(snapshotTree(cliRun.outdir)).toEqual(tree);
   });
 });
 
@@ -142,11 +121,11 @@ describe("npm run synth after an earlier synth of more stacks", () => {
   test.each(["synth", "synth:hcl"])(
     "npm run %s with STACK_ENVIRONMENTS=prod keeps registry and prod and drops the others",
     (script) => {
-      const outdir = join(mkdtempSync(join(tmpdir(), "run-narrow-")), "cdktf.out");
-      synthesizeProject(loadSettings(PROJECT, {}), outdir);
+      const outdir = copyOf(script === "synth" ? "synth" : "synth:hcl");
+      expect(readdirSync(join(outdir, "stacks"))).toHaveLength(4);
       const result = spawnSync("npm", ["run", "--silent", script, "--", "--output", outdir], {
         encoding: "utf8",
-        env: { ...cliEnv, STACK_ENVIRONMENTS: "prod" },
+        env: cliEnv({ STACK_ENVIRONMENTS: "prod" }),
         timeout: 60_000,
       });
       expect([result.status, result.stderr]).toEqual([0, expect.not.stringContaining("ENOENT")]);
@@ -159,8 +138,7 @@ describe("npm run synth after an earlier synth of more stacks", () => {
   );
 
   test("the app run on its own (not by the CLI) prunes the stale stack directories itself", () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), "run-narrow-direct-")), "cdktf.out");
-    synthesizeProject(loadSettings(PROJECT, {}), outdir);
+    const outdir = copyOf("synth");
     expect(run({ CDKTF_OUTDIR: outdir, STACK_ENVIRONMENTS: "prod" }, () => undefined)).toBe(0);
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["prod", "registry"]);
   });
