@@ -8,7 +8,18 @@ const rootProviderImport = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "cdktf.out/", ".venv/", ".bench/", "**/*.js", "**/*.mjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "cdktf.out/",
+      ".venv/",
+      ".bench/",
+      ".ci/bench-peers/",
+      "**/*.js",
+      "**/*.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

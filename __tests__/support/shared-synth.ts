@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exampleProcessEnv } from "./settings";
@@ -23,7 +23,7 @@ export type SharedCommand = keyof typeof SHARED_COMMANDS;
 /** What a command printed and how it ended, beside its output directory. */
 export interface SharedRun {
   readonly outdir: string;
-  readonly status: number | null;
+  readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -44,30 +44,12 @@ const folderOf = (root: string, name: SharedCommand) => join(root, name.replace(
 function start(name: SharedCommand, root: string): ChildProcess {
   const dir = folderOf(root, name);
   mkdirSync(dir);
-  const outdir = join(dir, "cdktf.out");
+  // The shell records the outcome itself: with one test file jest runs it in its own process,
+  // whose event loop is blocked while shared() waits.
+  const script = `npm run --silent ${SHARED_COMMANDS[name].join(" ")} "$1/cdktf.out" >"$1/stdout" 2>"$1/stderr"; echo $? >"$1/status.part"; mv "$1/status.part" "$1/status"`;
   // Its own process group, so global-teardown can stop npm and what npm started together.
-  const child = spawn("npm", ["run", "--silent", ...SHARED_COMMANDS[name], outdir], {
-    env: cliEnv(),
-    detached: true,
-  });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
-  child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
-  child.on("close", (status) => {
-    const run: SharedRun = {
-      outdir,
-      status,
-      stdout: Buffer.concat(out).toString("utf8"),
-      stderr: Buffer.concat(err).toString("utf8"),
-    };
-    try {
-      writeFileSync(join(dir, "run.json.part"), JSON.stringify(run));
-      renameSync(join(dir, "run.json.part"), join(dir, "run.json"));
-    } catch {
-      // global-teardown stopped it and removed the folder: the run ended before anyone waited.
-    }
-  });
+  const child = spawn("sh", ["-c", script, "sh", dir], { env: cliEnv(), detached: true, stdio: "ignore" });
+  child.unref();
   return child;
 }
 
@@ -84,16 +66,22 @@ export function shared(name: SharedCommand): SharedRun {
   if (root === undefined) {
     throw new Error("JEST_SHARED_SYNTH is not set: run the tests through jest (global-setup)");
   }
-  const done = join(folderOf(root, name), "run.json");
+  const dir = folderOf(root, name);
   const deadline = Date.now() + 180_000;
   const pause = new Int32Array(new SharedArrayBuffer(4));
-  while (!existsSync(done)) {
+  while (!existsSync(join(dir, "status"))) {
     if (Date.now() > deadline) {
       throw new Error(`${name} (a shared command of this jest run) did not finish in 180 s`);
     }
     Atomics.wait(pause, 0, 0, 50);
   }
-  return JSON.parse(readFileSync(join(folderOf(root, name), "run.json"), "utf8")) as SharedRun;
+  const read = (file: string) => readFileSync(join(dir, file), "utf8");
+  return {
+    outdir: join(dir, "cdktf.out"),
+    status: Number(read("status")),
+    stdout: read("stdout"),
+    stderr: read("stderr"),
+  };
 }
 
 /** A private copy of a shared command's output, for a test that changes it. */
