@@ -331,6 +331,18 @@ EC2ContainerServiceBackend.run_task = _run_task_to_completion
 # still alive would retry the 503s). Calls that arrived while held are answered 503
 # ServiceUnavailable, unexecuted, as AWS throttling would answer them. S3 passes through:
 # Terraform saves the state and releases its lock there while it stops.
+# One call at a time inside moto. Its backends are dicts and lists shared by every request thread,
+# with no locking, while `cdktf deploy dev prod` sends two Terraform processes' parallel calls at
+# once. In about one run in five, prod's listener rule then failed with PriorityInUse on a listener
+# that held no other rule. Calls are milliseconds, so serializing them costs little.
+EMULATOR_LOCK = threading.Lock()
+
+
+def _serialized(app, environ, start_response):
+    with EMULATOR_LOCK:
+        return list(app(environ, start_response))
+
+
 class InterruptionGate:
     def __init__(self, app):
         self.app = app
@@ -345,7 +357,7 @@ class InterruptionGate:
         if path == "/e2e/release":
             return self._release(start_response)
         if "/s3/aws4_request" in environ.get("HTTP_AUTHORIZATION", ""):
-            return self.app(environ, start_response)
+            return _serialized(self.app, environ, start_response)
         with self.condition:
             held = self.holding
             while self.holding:
@@ -356,7 +368,7 @@ class InterruptionGate:
             start_response("503 Service Unavailable", [("Content-Type", "text/xml")])
             return [b"<Error><Code>ServiceUnavailable</Code><Message>held by npm run e2e</Message></Error>"]
         try:
-            return list(self.app(environ, start_response))
+            return _serialized(self.app, environ, start_response)
         finally:
             with self.condition:
                 self.in_flight -= 1
