@@ -1,11 +1,12 @@
 /** The cdktf path: the README's `cdktf deploy` blocks, local state. */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
 import { ENVIRONMENTS, REGISTRY, STACKS, blockOf, copyProject, secondPlan, stateCount } from "./context";
 import { breakGlass, checkNothingLeft } from "./emulator";
-import { bash, mustSucceed } from "./process";
+import { CheckFailed, bash, mustSucceed } from "./process";
 
-/** The cdktf path: README blocks cdktf-registry and cdktf-environments, local state. */
+/** The cdktf path: README blocks cdktf-registry, cdktf-environments and cdktf-diff, local state. */
 export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<StackReport[]> {
   const dir = copyProject(ctx, "cdktf");
   const env: NodeJS.ProcessEnv = {
@@ -38,6 +39,20 @@ export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<Stack
     report(stack).seconds.deploy = environments.seconds;
     report(stack).notes.push("deployed together by one cdktf deploy");
   }
+
+  // cdktf diff right after the deploy: a plan through the CLI, which must find nothing to change.
+  const diff = await mustSucceed("README block cdktf-diff", bash(blockOf(ctx, "cdktf-diff")), {
+    cwd: dir,
+    env,
+    log: log("diff-dev"),
+  });
+  if (!/No changes/.test(readFileSync(log("diff-dev"), "utf8"))) {
+    throw new CheckFailed(
+      'README block cdktf-diff: cdktf diff dev did not report "No changes" after the deploy',
+      log("diff-dev"),
+    );
+  }
+  report("dev").notes.push(`cdktf diff after the deploy: no changes (${diff.seconds.toFixed(0)} s)`);
 
   const stackDir = (stack: string) => join(dir, "cdktf.out", "stacks", stack);
   await Promise.all(

@@ -6,6 +6,7 @@
 export const README_BLOCKS = [
   "cdktf-registry",
   "cdktf-environments",
+  "cdktf-diff",
   "pipeline-synth",
   "pipeline-stack",
   "pipeline-release",

@@ -86,7 +86,9 @@ export function shared(name: SharedCommand): SharedRun {
 
 /** A private copy of a shared command's output, for a test that changes it. */
 export function copyOf(name: SharedCommand): string {
+  const run = shared(name);
+  if (run.status !== 0) throw new Error(`npm run ${name} failed (exit ${run.status}):\n${run.stderr}`);
   const copy = join(mkdtempSync(join(tmpdir(), "shared-copy-")), "cdktf.out");
-  cpSync(shared(name).outdir, copy, { recursive: true });
+  cpSync(run.outdir, copy, { recursive: true });
   return copy;
 }
