@@ -333,8 +333,8 @@ EC2ContainerServiceBackend.run_task = _run_task_to_completion
 # Terraform saves the state and releases its lock there while it stops.
 # One call at a time inside moto. Its backends are dicts and lists shared by every request thread,
 # with no locking, while `cdktf deploy dev prod` sends two Terraform processes' parallel calls at
-# once. In about one run in five, prod's listener rule then failed with PriorityInUse on a listener
-# that held no other rule. Calls are milliseconds, so serializing them costs little.
+# once. In two of five runs, prod's listener rule then failed with PriorityInUse on a listener that
+# held no other rule. Calls are milliseconds, so serializing them costs little.
 EMULATOR_LOCK = threading.Lock()
 
 
