@@ -105,9 +105,11 @@ const synth = {
     SLOW_RUNS,
   ),
 };
-measure(
-  "node_modules/.bin/esbuild .ci/bench-growth.ts --bundle --platform=node --target=node20 --main-fields=module,main --log-level=warning --outfile=dist/bench-growth.js",
-);
+require("esbuild").buildSync({
+  ...require("../stacks/app/launch.js").BUNDLE_OPTIONS,
+  entryPoints: [".ci/bench-growth.ts"],
+  outfile: join("dist", "bench-growth.js"),
+});
 const growth = GROWTH.map((n) => ({
   environments: n,
   stacks: n + 1,

@@ -2,16 +2,30 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
+import type { ProcessEnv } from "../stacks/config/load";
 import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import type { ProjectSettings } from "../stacks/config/settings";
 import { synthesizeProject } from "../stacks/app/synthesize";
 import { findCycle, referenceGraph } from "./support/reference-graph";
+import { copyOf, shared } from "./support/shared-synth";
 import type { TerraformJson } from "./support/synth";
 
 const settings = loadSettings(PROJECT, {});
-const outdir = join(mkdtempSync(join(tmpdir(), "synth-test-")), "cdktf.out");
-const warnings: string[] = [];
-synthesizeProject(settings, outdir, { warn: (text) => warnings.push(text) });
+// What npm run synth wrote for the built-in example (shared by the jest run), copied because a
+// test below writes into it.
+const outdir = copyOf("synth");
+/** The example with these settings variables, synthesized in process, its warnings collected. */
+function synthesizedWith(env: ProcessEnv): { outdir: string; warnings: string[] } {
+  const result = {
+    outdir: join(mkdtempSync(join(tmpdir(), "synth-test-")), "cdktf.out"),
+    warnings: [] as string[],
+  };
+  synthesizeProject(loadSettings(PROJECT, env), result.outdir, {
+    warn: (text) => result.warnings.push(text),
+  });
+  return result;
+}
+const withBucket = synthesizedWith({ TF_STATE_BUCKET: "acme-state" });
 const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
 const stackJson = (name: string): TerraformJson =>
   JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson;
@@ -30,16 +44,16 @@ function withHcl<T>(hcl: boolean, fn: () => T): T {
 
 describe("synthesizeProject", () => {
   test("warns when prod keeps its state in a local file, and not once it has a bucket", () => {
-    expect(warnings).toEqual([
-      "warning: prod (prod preset) keeps its Terraform state in a local file; set TF_STATE_BUCKET or prod.state.bucket for shared, locked state\n",
-    ]);
-    const withBucket: string[] = [];
-    synthesizeProject(
-      loadSettings(PROJECT, { TF_STATE_BUCKET: "acme-terraform-state" }),
-      join(mkdtempSync(join(tmpdir(), "synth-test-")), "cdktf.out"),
-      { warn: (text) => withBucket.push(text) },
-    );
-    expect(withBucket).toEqual([]);
+    const warning =
+      "warning: prod (prod preset) keeps its Terraform state in a local file; set TF_STATE_BUCKET or prod.state.bucket for shared, locked state";
+    // Every environment of the example, through npm run synth; then to the warn callback.
+    expect(
+      shared("synth")
+        .stderr.split("\n")
+        .filter((line) => line.startsWith("warning:")),
+    ).toEqual([warning]);
+    expect(synthesizedWith({ STACK_ENVIRONMENTS: "prod" }).warnings).toEqual([`${warning}\n`]);
+    expect(withBucket.warnings).toEqual([]);
   });
 
   test("writes the registry and every environment, environments depending on the registry", () => {
@@ -55,12 +69,13 @@ describe("synthesizeProject", () => {
       JSON.stringify(stackJson(name).terraform.backend),
     );
     expect(new Set(backends).size).toBe(4);
-    const withBucket = join(mkdtempSync(join(tmpdir(), "synth-state-")), "out");
-    synthesizeProject(loadSettings(PROJECT, { TF_STATE_BUCKET: "acme-state" }), withBucket);
     const keys = ["registry", "dev", "staging", "prod"].map(
       (name) =>
-        (JSON.parse(readFileSync(join(withBucket, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson)
-          .terraform.backend.s3.key,
+        (
+          JSON.parse(
+            readFileSync(join(withBucket.outdir, "stacks", name, "cdk.tf.json"), "utf8"),
+          ) as TerraformJson
+        ).terraform.backend.s3.key,
     );
     expect(keys).toEqual([
       "orders-api/registry.tfstate",
@@ -80,7 +95,7 @@ describe("synthesizeProject", () => {
 
   test("no synthesized file contains a path of the machine that made it", () => {
     // Not tmpdir(): "/tmp" is also the container's scratch mount path.
-    const machinePaths = [process.cwd(), outdir, homedir()];
+    const machinePaths = [process.cwd(), shared("synth").outdir, outdir, homedir()];
     const files = [
       join(outdir, "manifest.json"),
       ...Object.keys(manifest.stacks).map((s) => join(outdir, "stacks", s, "cdk.tf.json")),

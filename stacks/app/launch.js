@@ -38,20 +38,25 @@ function bundleIsCurrent() {
   }
 }
 
+/** How the app is bundled (npm run bench bundles its growth app the same way). */
+const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  // jsonc-parser's "main" is a UMD build that requires files at run time; its ES module bundles.
+  mainFields: ["module", "main"],
+  logLevel: "warning",
+};
+
 function build() {
   const startedMs = Date.now();
   const result = require("esbuild").buildSync({
+    ...BUNDLE_OPTIONS,
     absWorkingDir: root,
     entryPoints: ["main.ts"],
     outfile: bundle,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    // jsonc-parser's "main" is a UMD build that requires files at run time; its ES module bundles.
-    mainFields: ["module", "main"],
     sourcemap: true,
     metafile: true,
-    logLevel: "warning",
     write: false,
   });
   mkdirSync(dirname(bundle), { recursive: true });
@@ -80,5 +85,8 @@ function runBundle() {
     writeAtomically(codeCache, script.createCachedData());
 }
 
-if (!bundleIsCurrent()) build();
-if (!process.argv.includes("--build-only")) runBundle();
+if (require.main === module) {
+  if (!bundleIsCurrent()) build();
+  if (!process.argv.includes("--build-only")) runBundle();
+}
+module.exports = { BUNDLE_OPTIONS };
