@@ -3,26 +3,12 @@
  * a bad configuration exits non-zero, says why on stderr, and leaves cdktf.out as it was.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../stacks/app/run";
-import { cliEnv, copyOf, shared } from "./support/shared-synth";
+import { cliEnv, copyOf, shared, snapshotTree } from "./support/shared-synth";
 import type { SharedCommand } from "./support/shared-synth";
-
-/** Every file under dir with its content, to prove a failed synth changed nothing. */
-function snapshotTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[path.slice(dir.length)] = readFileSync(path, "utf8");
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 /** An earlier synth's cdktf.out, which a failed synth must leave as it was. */
 const preparedOutdir = () => copyOf("synth");

@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exampleProcessEnv } from "./settings";
@@ -91,4 +91,18 @@ export function copyOf(name: SharedCommand): string {
   const copy = join(mkdtempSync(join(tmpdir(), "shared-copy-")), "cdktf.out");
   cpSync(run.outdir, copy, { recursive: true });
   return copy;
+}
+
+/** Every file under dir (by its path below dir) with its content, to compare outputs byte for byte. */
+export function snapshotTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[path.slice(dir.length)] = readFileSync(path, "utf8");
+    }
+  };
+  walk(dir);
+  return files;
 }
