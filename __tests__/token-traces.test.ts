@@ -6,9 +6,9 @@ describe("skipTokenCreationTraces", () => {
     await jest.isolateModulesAsync(async () => {
       const cdktfTraces = await import("cdktf/lib/tokens/private/stack-trace");
       const { skipTokenCreationTraces } = await import("../stacks/app/token-traces");
-      expect(cdktfTraces.captureStackTrace().length).toBeGreaterThan(3);
+      expect(cdktfTraces.captureStackTrace().length).toBeGreaterThan(0);
       skipTokenCreationTraces({ SYNTH_TOKEN_TRACES: "true" });
-      expect(cdktfTraces.captureStackTrace().length).toBeGreaterThan(3);
+      expect(cdktfTraces.captureStackTrace().length).toBeGreaterThan(0);
       skipTokenCreationTraces({});
       expect(cdktfTraces.captureStackTrace()).toEqual([]);
     });
