@@ -20,6 +20,7 @@ import { POLICY_EXCEPTIONS, acceptedFindings, stackSettings } from "../stacks/po
 import { ruleFindings } from "../stacks/policy/findings";
 import { StackView } from "../stacks/policy/stack-view";
 import { inUseEnv } from "./support/settings";
+import { shared } from "./support/shared-synth";
 import type { TerraformJson } from "./support/synth";
 
 interface Synthesized {
@@ -32,6 +33,13 @@ function synthesized(env: ProcessEnv, definition: ProjectDefinition = EXAMPLE_PR
   const project = loadSettings(definition, env);
   const outdir = join(mkdtempSync(join(tmpdir(), "policy-")), "out");
   synthesizeProject(project, outdir);
+  return readStacks(project, outdir);
+}
+
+/** The built-in example as npm run synth wrote it in this jest run (no settings variables). */
+const builtIn = (): Synthesized => readStacks(loadSettings(EXAMPLE_PROJECT, {}), shared("synth").outdir);
+
+function readStacks(project: ProjectSettings, outdir: string): Synthesized {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, unknown>;
   };
@@ -72,8 +80,8 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
     ? "the built-in configuration"
     : `the configuration in use (stacks/config/project.ts${Object.entries(IN_USE)
         .map(([k, v]) => `, ${k}=${v}`)
-        .join("")})`]: synthesized(IN_USE, PROJECT),
-  ...(IN_USE_IS_EXAMPLE ? {} : { "the built-in configuration": synthesized({}) }),
+        .join("")})`]: IN_USE_IS_EXAMPLE ? builtIn() : synthesized(IN_USE, PROJECT),
+  ...(IN_USE_IS_EXAMPLE ? {} : { "the built-in configuration": builtIn() }),
   [ALL_FEATURES]: synthesized({
     STACK_CONFIG_FILE: join(__dirname, "..", "stacks", "config", "examples", "all-features.json"),
   }),

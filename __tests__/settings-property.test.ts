@@ -165,6 +165,21 @@ function writeConfig(text: string): string {
   return path;
 }
 
+/**
+ * Settings already synthesized in this file, written out with undefined, -0 and non-finite
+ * numbers kept apart. Synthesis depends on nothing but the settings, so a repeat (most often
+ * the built-in configuration, when a random override is refused or changes nothing) is not
+ * synthesized again.
+ */
+const synthesizedSettings = new Set<string>();
+function settingsKey(settings: unknown): string {
+  return JSON.stringify(settings, (_, value: unknown) => {
+    if (value === undefined) return "\u0000undefined";
+    if (typeof value !== "number" || (Number.isFinite(value) && !Object.is(value, -0))) return value;
+    return `\u0000${Object.is(value, -0) ? "-0" : String(value)}`;
+  });
+}
+
 /** Loads; on success synthesizes every stack with validations. Returns what happened. */
 function loadAndSynthesize(env: ProcessEnv): "synthesized" | "refused" {
   let project;
@@ -179,8 +194,11 @@ function loadAndSynthesize(env: ProcessEnv): "synthesized" | "refused" {
     }
     return "refused";
   }
+  const key = settingsKey(project);
+  if (synthesizedSettings.has(key)) return "synthesized";
   const { registry, environments } = buildStacks(Testing.app(), project);
   for (const stack of [registry, ...environments]) Testing.synth(stack, true);
+  synthesizedSettings.add(key);
   return "synthesized";
 }
 
