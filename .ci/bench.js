@@ -23,10 +23,12 @@ const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", CI: "1" };
 for (const name of ["STACK_CONFIG_FILE", "STACK_ENVIRONMENTS", "TF_STATE_BUCKET"]) delete env[name];
 
-/** Runs a shell command once: wall seconds and peak RSS in MB. */
+/** Runs a shell command once: wall seconds, peak RSS in MB and CPU seconds (user + system). */
 function measure(command, extraEnv = {}) {
   const rssFile = join(mkdtempSync(join(tmpdir(), "bench-rss-")), "rss");
-  const argv = gnuTime ? [gnuTime, "-f", "%M", "-o", rssFile, "sh", "-c", command] : ["sh", "-c", command];
+  const argv = gnuTime
+    ? [gnuTime, "-f", "%M %U %S", "-o", rssFile, "sh", "-c", command]
+    : ["sh", "-c", command];
   const started = process.hrtime.bigint();
   const result = spawnSync(argv[0], argv.slice(1), {
     env: { ...env, ...extraEnv },
@@ -35,9 +37,11 @@ function measure(command, extraEnv = {}) {
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`"${command}" failed:\n${result.stderr}\n${result.stdout}`);
-  const rssMb = gnuTime ? Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024 : null;
+  const [rssKb, user, system] = gnuTime
+    ? readFileSync(rssFile, "utf8").trim().split("\n").pop().split(" ").map(Number)
+    : [];
   rmSync(join(rssFile, ".."), { recursive: true, force: true });
-  return { seconds, rssMb };
+  return { seconds, rssMb: gnuTime ? rssKb / 1024 : null, cpuSeconds: gnuTime ? user + system : null };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -92,6 +96,11 @@ const synth = {
   npmSynth: series("npm run synth (the README's main command)", "npm run --silent synth", RUNS),
   npmSynthHcl: series("npm run synth:hcl", "npm run --silent synth:hcl", RUNS),
   app: series("app alone (node stacks/app/launch.js, cdktf.json)", "node stacks/app/launch.js", RUNS),
+  appCdktfResolve: series(
+    "app alone with cdktf's own resolve (SYNTH_FAST_RESOLVE=false)",
+    "SYNTH_FAST_RESOLVE=false node stacks/app/launch.js",
+    RUNS,
+  ),
   rebuilt: series(
     "npm run synth after a source change (bundle rebuilt)",
     "npm run --silent synth",
@@ -115,6 +124,11 @@ const growth = GROWTH.map((n) => ({
   stacks: n + 1,
   ...series(`${n} environment stack(s) + registry`, `node dist/bench-growth.js ${n}`, SLOW_RUNS),
 }));
+const growthCdktfResolve = series(
+  "64 environment stacks + registry, cdktf's own resolve",
+  "SYNTH_FAST_RESOLVE=false node dist/bench-growth.js 64",
+  SLOW_RUNS,
+);
 
 const peersDir = installPeers();
 const peers = {
@@ -157,6 +171,7 @@ function npmTest(label, cold) {
     minSeconds: result.seconds,
     medianSeconds: result.seconds,
     peakRssMb: result.rssMb,
+    cpuSeconds: result.cpuSeconds,
     files,
   };
 }
@@ -184,6 +199,7 @@ table([
   reference.rootImport,
   ...Object.values(synth),
   ...growth,
+  growthCdktfResolve,
   tests.cold,
   tests.warm,
 ]);
@@ -205,6 +221,10 @@ for (const f of tests.warm.files.slice(0, 12))
   console.log(`  ${lpad(f.seconds.toFixed(1), 5)}  ${pad(f.file, 48)} ${f.tests} tests`);
 const total = tests.warm.files.reduce((sum, f) => sum + f.seconds, 0);
 console.log(`  ${lpad(total.toFixed(1), 5)}  all ${tests.warm.files.length} files together`);
+const cpu = (run) => (run.cpuSeconds === null ? "n/a" : `${run.cpuSeconds.toFixed(0)} s`);
+console.log(
+  `\nnpm test CPU time (user + system, every process): cold ${cpu(tests.cold)}, warm ${cpu(tests.warm)}, on ${cpus().length} cores.`,
+);
 
 const targets = [
   ["npm run synth ≤ 1.0 s", ours.medianSeconds <= 1.0, `${ours.medianSeconds.toFixed(2)} s`],
@@ -226,6 +246,7 @@ const results = {
   reference,
   synth,
   growth,
+  growthCdktfResolve,
   peers,
   tests,
   targets: targets.map(([name, met, value]) => ({ name, met, value })),

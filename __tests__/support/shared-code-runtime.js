@@ -11,10 +11,19 @@
 const { Script } = require("node:vm");
 const Runtime = require("jest-runtime").default;
 
+let warned = false;
+
 class SharedCodeRuntime extends Runtime {
   constructor(...args) {
     super(...args);
     const executor = this.executor;
+    // jest is pinned; another jest-runtime may name these internals differently.
+    if (typeof executor?.compile !== "function" || !this._environment || !this._resolution) {
+      if (!warned)
+        process.stderr.write("shared-code-runtime: unknown jest-runtime; compiling as jest does\n");
+      warned = true;
+      return;
+    }
     const jestCompile = executor.compile.bind(executor);
     const parameters = executor.injectedModuleParameters.join(", ");
     executor.compile = (source, filename) => {
@@ -24,7 +33,7 @@ class SharedCodeRuntime extends Runtime {
       }
       let script;
       try {
-        // One line of wrapper before the code, so its line numbers (and source maps) hold.
+        // The wrapper shares the code's first line, so line numbers (and source maps) hold.
         script = new Script(`(function (${parameters}) {${source}\n})`, { filename });
       } catch {
         return jestCompile(source, filename); // jest reports the syntax error its own way
