@@ -5,7 +5,7 @@
  * address of the built-in example, the all-features file and the adopter file, with its class.
  *
  * - A stateful or serving address that disappears fails unless a `moved` block carries it to an
- *   address that exists (see help/upgrades.md).
+ *   address that exists (see the README, Upgrading this project).
  * - Any other difference fails until the baseline is updated, which is a reviewed diff:
  *   `npm run test:addresses` rewrites the baselines, but keeps every stateful or serving address
  *   that vanished without a `moved` block, so the update alone cannot make this test pass; only
@@ -14,8 +14,13 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { movedBlocks, resourceAddresses, resourceClass, typeOfAddress } from "../.ci/e2e/resource-classes";
-import type { ResourceClass } from "../.ci/e2e/resource-classes";
+import {
+  movedBlocks,
+  resourceAddresses,
+  resourceClass,
+  typeOfAddress,
+} from "../constructs/rules/resource-classes";
+import type { ResourceClass } from "../constructs/rules/resource-classes";
 import { synthesizeProject } from "../stacks/app/synthesize";
 import { EXAMPLE_PROJECT } from "../stacks/config/example-project";
 import { loadSettings } from "../stacks/config/load";

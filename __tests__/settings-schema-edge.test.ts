@@ -211,7 +211,7 @@ const CASES: SchemaCase[] = [
     { dev: { servce: {} } },
     "dev",
     "servce",
-    "a known setting; settings here: region, accountId, keyAdministratorArns, tags, network, service, edge, database, cache, alarms, state",
+    "a known setting; settings here: region, accountId, keyAdministratorArns, destroyProtection, destroyBreakGlass, tags, network, service, edge, database, cache, alarms, state",
   ],
   [
     "a scalar where a group belongs",

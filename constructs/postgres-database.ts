@@ -177,6 +177,8 @@ export class PostgresDatabase extends Construct {
       skipFinalSnapshot: !p.finalSnapshot,
       finalSnapshotIdentifier: p.finalSnapshot ? finalSnapshotIdentifier(p.namePrefix) : undefined,
       backupRetentionPeriod: p.backupRetentionDays,
+      // Backups outlive the instance: a destroy (even a deliberate one) keeps point-in-time recovery.
+      deleteAutomatedBackups: false,
       backupWindow: p.backupWindow,
       maintenanceWindow: p.maintenanceWindow,
       copyTagsToSnapshot: true,

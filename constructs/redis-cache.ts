@@ -120,6 +120,7 @@ export class RedisCache extends Construct {
       multiAzEnabled: highlyAvailable,
       snapshotRetentionLimit: p.snapshotRetentionDays,
       snapshotWindow: p.snapshotWindow,
+      finalSnapshotIdentifier: p.finalSnapshot ? `${this.replicationGroupId}-final` : undefined,
       maintenanceWindow: p.maintenanceWindow,
       autoMinorVersionUpgrade: "true",
       applyImmediately: true,

@@ -77,6 +77,7 @@ export function addDatabase(stack: EnvironmentStack): PostgresDatabase | undefin
   if (!enabled || stack.dataKey === undefined) return undefined;
   return new Database(stack, "database", {
     ...options,
+    deletionProtection: options.deletionProtection && !stack.settings.destroyBreakGlass,
     namePrefix: stack.namePrefix,
     region: stack.region,
     accountId: stack.accountId,

@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { TerraformVariable } from "cdktf";
+import { Aspects, TerraformVariable } from "cdktf";
 import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository";
 import { AccessLogBucket } from "../constructs/access-log-bucket";
 import { AliasRecords } from "../constructs/alias-records";
@@ -25,6 +25,7 @@ import type { EnvironmentSettings, ProjectSettings } from "./config/settings";
 import { addEnvironmentOperations } from "./environment-operations";
 import type { EnvironmentOperations } from "./environment-operations";
 import { addEnvironmentOutputs } from "./environment-outputs";
+import { DestroyProtection } from "./destroy-protection";
 import * as dataTier from "./environment-data-tier";
 import { ProjectStack } from "./project-stack";
 
@@ -97,6 +98,7 @@ export class EnvironmentStack extends ProjectStack {
     this.service = this.addService();
     this.operations = addEnvironmentOperations(this);
     addEnvironmentOutputs(this);
+    if (settings.destroyProtection) Aspects.of(this).add(new DestroyProtection(settings.destroyBreakGlass));
   }
 
   private addImageTagVariable(): TerraformVariable {
@@ -320,7 +322,7 @@ export class EnvironmentStack extends ProjectStack {
       deregistrationDelaySeconds: edge.deregistrationDelaySeconds,
       sslPolicy: edge.sslPolicy,
       idleTimeoutSeconds: edge.idleTimeoutSeconds,
-      deletionProtection: edge.deletionProtection,
+      deletionProtection: edge.deletionProtection && !this.settings.destroyBreakGlass,
       httpRedirect: edge.httpRedirect,
       ipv6: edge.ipv6,
       hstsMaxAgeSeconds: edge.hstsMaxAgeSeconds,

@@ -246,6 +246,8 @@ export interface CacheOptions {
   readonly snapshotRetentionDays?: number;
   /** @default "02:00-03:00" */
   readonly snapshotWindow?: string;
+  /** A snapshot named `<replication group id>-final` when the group is destroyed. @default true */
+  readonly finalSnapshot?: boolean;
   /** @default "sun:05:30-sun:06:30" */
   readonly maintenanceWindow?: string;
 }
@@ -276,6 +278,12 @@ export const CACHE_RULES: PropRules<CacheOptions> = {
     description: "Daily UTC window of snapshots.",
     check: dailyWindow,
     default: "02:00-03:00",
+  },
+  finalSnapshot: {
+    description:
+      'Take a snapshot "<replication group id>-final" when the cache is destroyed (required in prod). Delete or rename an old one before destroying again.',
+    check: booleanValue,
+    default: true,
   },
   maintenanceWindow: {
     description: "Weekly UTC maintenance window.",

@@ -17,6 +17,7 @@ const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
     network: { natStrategy: "single", flowLogRetentionDays: 14 },
     alarms: { enabled: false },
     database: { performanceInsights: false, enhancedMonitoringSeconds: 0, finalSnapshot: false },
+    cache: { finalSnapshot: false },
     service: {
       desiredCount: 1,
       autoscaling: { minCount: 1, maxCount: 2 },
@@ -33,6 +34,7 @@ const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
     },
   },
   prod: {
+    destroyProtection: true,
     network: { natStrategy: "per-az", flowLogRetentionDays: 365 },
     service: {
       cpu: 512,

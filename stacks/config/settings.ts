@@ -115,6 +115,10 @@ export interface EnvironmentSettings {
   readonly accountId?: string;
   /** IAM roles named as administrators (manage, not use) in the key policy of every key. */
   readonly keyAdministratorArns: readonly string[];
+  /** prevent_destroy on every stateful resource: a destroy, or an edit that would replace one, fails at plan. */
+  readonly destroyProtection: boolean;
+  /** Break glass: lifts destroyProtection and deletion protection (never the keys') for a deliberate destroy. */
+  readonly destroyBreakGlass: boolean;
   readonly network: NetworkSettings;
   readonly service: ServiceSettings;
   readonly edge: EdgeSettings;

@@ -225,6 +225,18 @@ export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
       check: optional(awsAccountId),
     },
     keyAdministratorArns: KEY_ADMINISTRATORS,
+    destroyProtection: {
+      description:
+        "prevent_destroy on every stateful resource (database, cache, buckets, log groups, keys, topic): terraform destroy, or an edit that would replace one of them, fails at plan with nothing deleted (required in prod).",
+      check: booleanValue,
+      default: false,
+    },
+    destroyBreakGlass: {
+      description:
+        "Break glass for a deliberate destroy: lifts destroyProtection and the database's and load balancer's deletion protection once applied. KMS keys stay protected: release them from the state first (see the README, Tearing an environment down).",
+      check: booleanValue,
+      default: false,
+    },
     tags: TAGS_RULE,
   },
   crossChecks: ENVIRONMENT_CROSS_CHECKS,

@@ -185,10 +185,11 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
     },
   },
   {
-    description: "prod's cache fails over: at least 2 nodes (automatic failover and Multi-AZ).",
-    reads: ["cache.enabled", "cache.nodeCount"],
-    check: (env) =>
-      env.cache.enabled && env.cache.nodeCount < 2
+    description:
+      "prod's cache fails over and survives a destroy: at least 2 nodes (automatic failover and Multi-AZ), a final snapshot.",
+    reads: ["cache.enabled", "cache.nodeCount", "cache.finalSnapshot"],
+    check: (env) => [
+      ...(env.cache.enabled && env.cache.nodeCount < 2
         ? [
             {
               field: "cache.nodeCount",
@@ -196,6 +197,26 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
               allowed: "at least 2 in prod (a primary and a replica in another AZ)",
             },
           ]
-        : [],
+        : []),
+      ...(env.cache.enabled && !env.cache.finalSnapshot
+        ? [{ field: "cache.finalSnapshot", value: false, allowed: "true in prod" }]
+        : []),
+    ],
+  },
+  {
+    description:
+      "prod refuses a destroy at plan time: destroyProtection stays on (destroyBreakGlass is the deliberate way to lift it).",
+    reads: ["destroyProtection"],
+    check: (env) =>
+      env.destroyProtection
+        ? []
+        : [
+            {
+              field: "destroyProtection",
+              value: false,
+              allowed:
+                "true in prod; to destroy prod on purpose, set destroyBreakGlass: true and apply first (README, Tearing an environment down)",
+            },
+          ],
   },
 ];
