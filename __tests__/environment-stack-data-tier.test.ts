@@ -1,5 +1,6 @@
 import "cdktf/lib/testing/adapters/jest";
-import { dataSources, ref, resources } from "./support/synth";
+import { dataSources, only, ref, resources } from "./support/synth";
+import { overrideFile, problemsOf } from "./support/settings";
 import type { Block } from "./support/synth";
 import { decodeJsonencode } from "../stacks/policy/hcl-expression";
 import { build } from "./support/environment-stack";
@@ -34,35 +35,86 @@ describe("EnvironmentStack with the data tier", () => {
     expect(bare.hasGroup("cache")).toBe(false);
   });
 
-  test("gives the service its connection details, the password by the secret's JSON key, and lets it read exactly that secret", () => {
-    const [container] = decodeJsonencode(
-      resources(json, "aws_ecs_task_definition")[stack.service.taskDefinition.friendlyUniqueId]
-        ?.container_definitions,
-    ) as Block[];
-    const names = (container?.environment as Block[]).map((e) => e.name);
-    expect(names).toEqual(
-      expect.arrayContaining([
-        "DATABASE_HOST",
-        "DATABASE_PORT",
-        "DATABASE_NAME",
-        "DATABASE_USER",
-        "REDIS_HOST",
-        "REDIS_USER",
-      ]),
+  const containerOf = (definition: { friendlyUniqueId: string } | undefined): Block =>
+    (
+      decodeJsonencode(
+        resources(json, "aws_ecs_task_definition")[definition?.friendlyUniqueId as string]
+          ?.container_definitions,
+      ) as Block[]
+    )[0] as Block;
+  const policyOf = (role: { friendlyUniqueId: string } | undefined): Block[] => {
+    const policies = Object.values(resources(json, "aws_iam_role_policy")).filter(
+      (p) => p.role === `\${aws_iam_role.${role?.friendlyUniqueId}.id}`,
     );
-    const secretArn = stack.database?.masterUserSecretArn as string;
-    expect(container?.secrets).toEqual([
+    return policies.flatMap((p) => {
+      const name = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(p.policy))?.[1] ?? "";
+      return dataSources(json, "aws_iam_policy_document")[name]?.statement as Block[];
+    });
+  };
+  const variables = (container: Block) =>
+    Object.fromEntries((container.environment as Block[]).map((e) => [e.name, e.value]));
+
+  test("the service logs in with IAM tokens as its own user: no password, no master user", () => {
+    const container = containerOf(stack.service.taskDefinition);
+    expect(variables(container)).toEqual(
+      expect.objectContaining({
+        DATABASE_USER: "app_service",
+        DATABASE_AUTH: "iam",
+        DATABASE_NAME: "app",
+        DATABASE_PORT: "5432",
+        REDIS_USER: expect.any(String),
+      }),
+    );
+    expect(container.secrets).toBeUndefined();
+    const statements = policyOf(stack.service.executionRole);
+    expect(statements.map((st) => st.sid)).not.toContain("ReadConfiguredSecrets");
+    expect(JSON.stringify(statements)).not.toContain("master_user_secret");
+  });
+
+  test("the task role may connect to this database as the service user only", () => {
+    const connect = policyOf(stack.service.taskRole).find((st) => st.actions.includes("rds-db:connect"));
+    expect(connect?.resources).toEqual([
+      `arn:aws:rds-db:eu-west-1:123456789012:dbuser:\${aws_db_instance.${stack.database?.instance.friendlyUniqueId}.resource_id}/app_service`,
+    ]);
+    expect(only(json, "aws_db_instance").iam_database_authentication_enabled).toBe(true);
+  });
+
+  test("only the one-off tasks get the master password, through an execution role of their own", () => {
+    const migrate = containerOf(stack.service.oneOffTaskDefinitions.migrate);
+    expect(variables(migrate)).toEqual(
+      expect.objectContaining({
+        DATABASE_USER: "app_admin",
+        DATABASE_AUTH: "password",
+        DATABASE_APP_USER: "app_service",
+      }),
+    );
+    expect(migrate.secrets).toEqual([
       {
         name: "DATABASE_PASSWORD",
         valueFrom: expect.stringMatching(/master_user_secret\[0\]\.secret_arn\}:password::$/),
       },
     ]);
-    const read = Object.values(dataSources(json, "aws_iam_policy_document"))
-      .flatMap((d) => d.statement as Block[])
-      .find((st) => st.sid === "ReadConfiguredSecrets");
-    expect(read?.resources).toHaveLength(1);
-    expect(String(read?.resources[0])).toContain("master_user_secret");
-    expect(secretArn).toBeDefined();
+    const definition = resources(json, "aws_ecs_task_definition")[
+      stack.service.oneOffTaskDefinitions.migrate?.friendlyUniqueId as string
+    ];
+    expect(definition?.execution_role_arn).toBe(ref(stack.service.oneOffExecutionRole as never, "arn"));
+    const read = policyOf(stack.service.oneOffExecutionRole).find((st) => st.sid === "ReadConfiguredSecrets");
+    expect(read?.resources).toEqual([expect.stringContaining("master_user_secret[0].secret_arn")]);
+  });
+
+  test("refuses IAM authentication off and a service user that is the master user", () => {
+    expect(
+      problemsOf(
+        overrideFile({ prod: { database: { iamAuthentication: false, applicationUsername: "app_admin" } } }),
+      ),
+    ).toEqual([
+      expect.objectContaining({ field: "database.iamAuthentication", value: false }),
+      expect.objectContaining({
+        field: "database.applicationUsername",
+        value: "app_admin",
+        allowed: expect.stringContaining("master privileges"),
+      }),
+    ]);
   });
 
   test("never holds a password or token in the synthesized output", () => {

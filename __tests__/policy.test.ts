@@ -86,7 +86,7 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
   [ALL_FEATURES]: synthesized({
     STACK_CONFIG_FILE: join(__dirname, "..", "stacks", "config", "examples", "all-features.json"),
   }),
-  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no domain name, no protected release tags, PostgreSQL without IAM authentication":
+  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no domain name, no protected release tags, PostgreSQL":
     withOverrides({
       registry: { protectedTagPatterns: [] },
       ...everyEnvironment({
@@ -97,7 +97,7 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
           flowLogRetentionDays: 365,
         },
         cache: { enabled: true },
-        database: { enabled: true, iamAuthentication: false },
+        database: { enabled: true },
         service: {
           logRetentionDays: 365,
           environment: { LOG_LEVEL: null },

@@ -59,6 +59,8 @@ export class PostgresDatabase extends Construct {
   public readonly port: number;
   public readonly databaseName: string;
   public readonly masterUsername: string;
+  /** The user the service logs in as with IAM tokens (created by a one-off task, never by Terraform). */
+  public readonly applicationUsername: string;
 
   private readonly props: PostgresDatabaseProps & Required<DatabaseOptions>;
 
@@ -70,6 +72,7 @@ export class PostgresDatabase extends Construct {
     this.port = POSTGRES_PORT;
     this.databaseName = this.props.databaseName;
     this.masterUsername = this.props.masterUsername;
+    this.applicationUsername = this.props.applicationUsername;
 
     this.parameterGroup = this.createParameterGroup();
     this.logGroups = this.createLogGroups();
@@ -77,6 +80,12 @@ export class PostgresDatabase extends Construct {
     this.instance = this.createInstance();
     this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
     this.address = this.instance.address;
+  }
+
+  /** What `rds-db:connect` is granted on: one database user of this instance (by its resource id). */
+  public connectArn(username: string): string {
+    const { partition, region, accountId } = this.props;
+    return `arn:${partition}:rds-db:${region}:${accountId}:dbuser:${this.instance.resourceId}/${username}`;
   }
 
   private createParameterGroup(): DbParameterGroup {

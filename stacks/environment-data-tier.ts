@@ -1,5 +1,5 @@
 /** What the service is given to reach the environment's database and cache. */
-import type { ReferencedSecret } from "../constructs/fargate-service/fargate-service";
+import type { OneOffTaskAccess } from "../constructs/fargate-service/fargate-service";
 import type { PostgresDatabase } from "../constructs/postgres-database";
 import type { RedisCache } from "../constructs/redis-cache";
 import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../constructs/rules/data-tier";
@@ -10,7 +10,10 @@ import { PostgresDatabase as Database } from "../constructs/postgres-database";
 import { RedisCache as Cache } from "../constructs/redis-cache";
 import type { EnvironmentStack } from "./environment-stack";
 
-/** How the service finds its database and cache: plain variables (the password is a secret). */
+/**
+ * How the service finds its database and cache: plain variables only. It logs in to both with
+ * IAM (a token per connection), so it holds no password that a rotation could make stale.
+ */
 export function dataTierEnvironment(
   db: PostgresDatabase | undefined,
   cache: RedisCache | undefined,
@@ -20,7 +23,8 @@ export function dataTierEnvironment(
       [DATABASE_VARIABLES.host]: db.address,
       [DATABASE_VARIABLES.port]: String(db.port),
       [DATABASE_VARIABLES.name]: db.databaseName,
-      [DATABASE_VARIABLES.user]: db.masterUsername,
+      [DATABASE_VARIABLES.user]: db.applicationUsername,
+      [DATABASE_VARIABLES.auth]: "iam",
     }),
     ...(cache && {
       [CACHE_VARIABLES.host]: cache.primaryEndpointAddress,
@@ -31,23 +35,54 @@ export function dataTierEnvironment(
   };
 }
 
-/** The database password: the "password" key of the secret RDS manages. */
-export function dataTierSecrets(db: PostgresDatabase | undefined): Record<string, ReferencedSecret> {
-  return db
-    ? { [DATABASE_VARIABLES.password]: { secretArn: db.masterUserSecretArn, jsonKey: "password" } }
-    : {};
+/**
+ * The one-off tasks (migrations) are the administrative path: they log in as the master user with
+ * the password RDS keeps and rotates (read when a task starts, so never stale), and learn which
+ * user to create for the service. Only their execution role may read the master secret.
+ */
+export function oneOffDataTierAccess(db: PostgresDatabase | undefined): OneOffTaskAccess | undefined {
+  if (!db) return undefined;
+  return {
+    environment: {
+      [DATABASE_VARIABLES.user]: db.masterUsername,
+      [DATABASE_VARIABLES.auth]: "password",
+      [DATABASE_VARIABLES.applicationUser]: db.applicationUsername,
+    },
+    referencedSecrets: {
+      [DATABASE_VARIABLES.password]: { secretArn: db.masterUserSecretArn, jsonKey: "password" },
+    },
+  };
 }
 
-/** IAM authentication to the cache: the task role may connect as the application user, to this cache only. */
-export function dataTierStatements(cache: RedisCache | undefined): PolicyStatement[] {
-  if (!cache) return [];
+/**
+ * IAM authentication: the task role may connect to this cache as its application user, and to this
+ * database (by its resource id) as the service's database user only.
+ */
+export function dataTierStatements(
+  db: PostgresDatabase | undefined,
+  cache: RedisCache | undefined,
+): PolicyStatement[] {
   return [
-    {
-      sid: "ConnectToTheCacheAsTheApplicationUser",
-      effect: "Allow",
-      actions: ["elasticache:Connect"],
-      resources: [cache.replicationGroup.arn, cache.applicationUser.arn],
-    },
+    ...(db
+      ? [
+          {
+            sid: "ConnectToTheDatabaseAsTheServiceUser",
+            effect: "Allow" as const,
+            actions: ["rds-db:connect"],
+            resources: [db.connectArn(db.applicationUsername)],
+          },
+        ]
+      : []),
+    ...(cache
+      ? [
+          {
+            sid: "ConnectToTheCacheAsTheApplicationUser",
+            effect: "Allow" as const,
+            actions: ["elasticache:Connect"],
+            resources: [cache.replicationGroup.arn, cache.applicationUser.arn],
+          },
+        ]
+      : []),
   ];
 }
 

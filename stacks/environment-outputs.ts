@@ -26,7 +26,7 @@ function addDataTierOutputs(stack: EnvironmentStack, output: Output): void {
     output(
       "database_secret_arn",
       database.masterUserSecretArn,
-      "Secrets Manager secret RDS keeps the master user name and password in (it rotates the password); the service reads its password key.",
+      "Secrets Manager secret RDS keeps the master user name and password in (it rotates the password); only the one-off tasks read it (the service logs in with IAM tokens).",
     );
   }
   if (cache) {

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
-import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
-import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
@@ -32,6 +31,7 @@ import type { PolicyStatement } from "../rules/iam";
 import { jsonencode } from "../rules/json-encode";
 import { validProps } from "../rules/props";
 import type { RuleGroup } from "../rules/props";
+import { addServiceAutoscaling } from "./autoscaling";
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { containerDefinition } from "./task-definition";
 import type { ContainerDefinitionInput } from "./task-definition";
@@ -98,6 +98,21 @@ export interface FargateServiceProps extends ServiceOptions {
    * @default []
    */
   readonly dataAccessStatements?: readonly PolicyStatement[];
+  /**
+   * What only the one-off tasks get, for administrative work such as migrations: plain variables
+   * (over the service's) and keys of the stack's own JSON secrets (e.g. the database's master
+   * password). The one-off tasks then run with an execution role of their own, the only one that
+   * may read those secrets.
+   *
+   * @default - one-off tasks get exactly what the service gets, with the service's execution role
+   */
+  readonly oneOffTaskAccess?: OneOffTaskAccess;
+}
+
+/** Variables and secrets of the one-off tasks only. */
+export interface OneOffTaskAccess {
+  readonly environment: Readonly<Record<string, string>>;
+  readonly referencedSecrets: Readonly<Record<string, ReferencedSecret>>;
 }
 
 /** A key of a JSON secret whose ARN is a reference. */
@@ -121,6 +136,8 @@ export class FargateService extends Construct {
   /** Where ECS Exec sessions are logged, when enableExecuteCommand is on. */
   public readonly execLogGroup?: CloudwatchLogGroup;
   public readonly executionRole: IamRole;
+  /** The one-off tasks' own execution role, when they have access the service has not. */
+  public readonly oneOffExecutionRole?: IamRole;
   public readonly taskRole: IamRole;
   public readonly taskDefinition: EcsTaskDefinition;
   /** One task definition per one-off task, by name. */
@@ -149,6 +166,7 @@ export class FargateService extends Construct {
       this.executionDescription(),
       this.executionStatements(),
     );
+    this.oneOffExecutionRole = this.createOneOffExecutionRole();
     this.taskRole = this.createRole("task", this.taskDescription(), this.taskStatements());
     this.addApplicationPermissions();
     this.addDataAccessPermissions();
@@ -225,21 +243,40 @@ export class FargateService extends Construct {
     return `Identity of the ${this.props.namePrefix} application's own AWS calls (no permissions by default)`;
   }
 
-  private executionStatements(): PolicyStatement[] {
-    const { region, repositoryArn, secrets, secretsKmsKeyArns, referencedSecrets } = this.props;
+  private executionStatements(
+    referencedSecrets: Readonly<Record<string, ReferencedSecret>> = this.props.referencedSecrets ?? {},
+  ): PolicyStatement[] {
+    const { region, repositoryArn, secrets, secretsKmsKeyArns } = this.props;
     return executionRoleStatements({
       region,
       repositoryArn,
       logGroupArn: this.logGroup.arn,
       secrets,
-      referencedSecretArns: Object.values(referencedSecrets ?? {}).map((r) => r.secretArn),
+      referencedSecretArns: [...new Set(Object.values(referencedSecrets).map((r) => r.secretArn))],
       secretsKmsKeyArns,
     });
   }
 
+  /** The one-off tasks' secrets: the service's, and the ones only they get. */
+  private oneOffSecrets(): Record<string, ReferencedSecret> {
+    return { ...this.props.referencedSecrets, ...this.props.oneOffTaskAccess?.referencedSecrets };
+  }
+
+  private createOneOffExecutionRole(): IamRole | undefined {
+    const { oneOffTasks, oneOffTaskAccess, namePrefix } = this.props;
+    if (Object.keys(oneOffTasks).length === 0 || oneOffTaskAccess === undefined) return undefined;
+    return this.createRole(
+      "one_off_execution",
+      `Lets ECS pull the image and write logs for the one-off tasks of ${namePrefix}, and read their secrets`,
+      this.executionStatements(this.oneOffSecrets()),
+    );
+  }
+
   /** Every secret of the container: configured ARNs, and keys of the stack's own JSON secrets. */
-  private containerSecrets(): Record<string, string> {
-    const referenced = Object.entries(this.props.referencedSecrets ?? {}).map(
+  private containerSecrets(
+    referencedSecrets: Readonly<Record<string, ReferencedSecret>> = this.props.referencedSecrets ?? {},
+  ): Record<string, string> {
+    const referenced = Object.entries(referencedSecrets).map(
       ([name, r]) => [name, `${r.secretArn}:${r.jsonKey}::`] as const,
     );
     return { ...this.props.secrets, ...Object.fromEntries(referenced) };
@@ -283,13 +320,13 @@ export class FargateService extends Construct {
 
   /** A role only this account's ECS tasks can assume, with an inline policy when it has statements. */
   private createRole(
-    kind: "execution" | "task",
+    kind: "execution" | "one_off_execution" | "task",
     description: string,
     statements: PolicyStatement[],
   ): IamRole {
     const { partition, region, accountId } = this.props;
     const role = new IamRole(this, `${kind}_role`, {
-      name: this.name(kind),
+      name: this.name(kind.replace(/_/g, "-")),
       description,
       assumeRolePolicy: new DataAwsIamPolicyDocument(this, `${kind}_role_trust_policy`, {
         statement: forPolicyDocument([
@@ -303,9 +340,9 @@ export class FargateService extends Construct {
     });
     if (statements.length > 0) {
       const [policyId, documentId, policyName] =
-        kind === "execution"
-          ? ["execution_role_policy", "execution_policy", "pull-log-read-secrets"]
-          : ["task_role_exec_policy", "task_exec_policy", "ecs-exec"];
+        kind === "task"
+          ? ["task_role_exec_policy", "task_exec_policy", "ecs-exec"]
+          : [`${kind}_role_policy`, `${kind}_policy`, "pull-log-read-secrets"];
       new IamRolePolicy(this, policyId, {
         name: policyName,
         role: role.id,
@@ -325,15 +362,25 @@ export class FargateService extends Construct {
     });
   }
 
-  /** The service's container with another command, no port and no health check, logging under its own prefix. */
+  /**
+   * The service's container with another command, no port and no health check, logging under its
+   * own prefix, with the one-off tasks' own variables, secrets and execution role when they have any.
+   */
   private createOneOffTaskDefinitions(): Record<string, EcsTaskDefinition> {
+    const access = {
+      executionRole: this.oneOffExecutionRole ?? this.executionRole,
+      environment: { ...this.props.environment, ...this.props.oneOffTaskAccess?.environment },
+      secrets: this.containerSecrets(this.oneOffSecrets()),
+    };
     return Object.fromEntries(
       Object.entries(this.props.oneOffTasks).map(([name, command]) => [
         name,
-        this.taskDefinitionFor(oneOffTaskDefinitionId(name), `${this.props.serviceName}-${name}`, {
-          command,
-          logStreamPrefix: name,
-        }),
+        this.taskDefinitionFor(
+          oneOffTaskDefinitionId(name),
+          `${this.props.serviceName}-${name}`,
+          { command, logStreamPrefix: name },
+          access,
+        ),
       ]),
     );
   }
@@ -345,6 +392,11 @@ export class FargateService extends Construct {
       ContainerDefinitionInput,
       "containerPort" | "healthCheck" | "command" | "logStreamPrefix"
     >,
+    access = {
+      executionRole: this.executionRole,
+      environment: this.props.environment,
+      secrets: this.containerSecrets(),
+    },
   ): EcsTaskDefinition {
     const p = this.props;
     return new EcsTaskDefinition(this, id, {
@@ -354,7 +406,7 @@ export class FargateService extends Construct {
       cpu: String(p.cpu),
       memory: String(p.memory),
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: p.cpuArchitecture },
-      executionRoleArn: this.executionRole.arn,
+      executionRoleArn: access.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
       volume: [{ name: SCRATCH_VOLUME.name }],
       containerDefinitions: jsonencode([
@@ -362,8 +414,8 @@ export class FargateService extends Construct {
           image: `${p.repositoryUrl}:${p.imageTag}`,
           user: p.user,
           readonlyRootFilesystem: !p.enableExecuteCommand,
-          environment: p.environment,
-          secrets: this.containerSecrets(),
+          environment: access.environment,
+          secrets: access.secrets,
           stopTimeoutSeconds: p.stopTimeoutSeconds,
           logGroupName: this.logGroup.name,
           region: p.region,
@@ -422,43 +474,14 @@ export class FargateService extends Construct {
     };
   }
 
-  /** CPU target tracking, plus memory and request-count policies when they are set. */
   private addAutoscaling(): AppautoscalingTarget {
-    const { autoscaling, requestCountResourceLabel } = this.props;
-    const target = new AppautoscalingTarget(this, "autoscaling_target", {
-      serviceNamespace: "ecs",
-      scalableDimension: "ecs:service:DesiredCount",
+    const { autoscaling, requestCountResourceLabel, namePrefix } = this.props;
+    return addServiceAutoscaling(this, {
+      autoscaling,
+      requestCountResourceLabel,
+      namePrefix,
       resourceId: `service/${this.cluster.name}/${this.service.name}`,
-      minCapacity: autoscaling.minCount,
-      maxCapacity: autoscaling.maxCount,
     });
-    const policy = (policyId: string, metric: string, value: number, resourceLabel?: string) =>
-      new AppautoscalingPolicy(this, policyId, {
-        name: this.name(policyId.replace(/_/g, "-")),
-        policyType: "TargetTrackingScaling",
-        serviceNamespace: target.serviceNamespace,
-        scalableDimension: target.scalableDimension,
-        resourceId: target.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          targetValue: value,
-          scaleInCooldown: autoscaling.scaleInCooldownSeconds,
-          scaleOutCooldown: autoscaling.scaleOutCooldownSeconds,
-          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
-        },
-      });
-    policy("cpu_target_tracking", "ECSServiceAverageCPUUtilization", autoscaling.cpuTargetPercent);
-    if (autoscaling.memoryTargetPercent !== undefined) {
-      policy("memory_target_tracking", "ECSServiceAverageMemoryUtilization", autoscaling.memoryTargetPercent);
-    }
-    if (autoscaling.requestsPerTarget !== undefined && requestCountResourceLabel !== undefined) {
-      policy(
-        "requests_target_tracking",
-        "ALBRequestCountPerTarget",
-        autoscaling.requestsPerTarget,
-        requestCountResourceLabel,
-      );
-    }
-    return target;
   }
 }
 

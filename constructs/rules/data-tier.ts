@@ -107,8 +107,10 @@ export interface DatabaseOptions {
   readonly performanceInsights?: boolean;
   /** Enhanced monitoring interval; 0 is off. @default 60 */
   readonly enhancedMonitoringSeconds?: number;
-  /** IAM database authentication (tokens instead of passwords, for users created for it). @default true */
+  /** IAM database authentication: how the service logs in (always on; false is refused). @default true */
   readonly iamAuthentication?: boolean;
+  /** The database user the service logs in as with IAM tokens; one-off tasks create it. @default "app_service" */
+  readonly applicationUsername?: string;
   /** @default "app" */
   readonly databaseName?: string;
   /** @default "app_admin" */
@@ -184,9 +186,20 @@ export const DATABASE_RULES: PropRules<DatabaseOptions> = {
     default: 60,
   },
   iamAuthentication: {
-    description: "IAM database authentication (database users that log in with IAM tokens).",
-    check: booleanValue,
+    description:
+      "IAM database authentication: the service logs in as applicationUsername with a token per connection, so it holds no password a rotation could make stale. Always on.",
+    check: check(
+      "true: the service logs in with IAM tokens and holds no password (turned off, it could not connect)",
+      (v) => v === true,
+      { type: "boolean", const: true },
+    ),
     default: true,
+  },
+  applicationUsername: {
+    description:
+      "Database user the service logs in as (IAM authentication, no password). One-off tasks get it as DATABASE_APP_USER and create it with the rds_iam role.",
+    check: postgresIdentifier("a user name"),
+    default: "app_service",
   },
   databaseName: {
     description: "Name of the database created.",
@@ -232,7 +245,23 @@ function maintenanceApartFrom<P extends { readonly maintenanceWindow?: string }>
 
 export const DATABASE_GROUP: RuleGroup<DatabaseOptions> = {
   rules: DATABASE_RULES,
-  crossChecks: [maintenanceApartFrom<DatabaseOptions>("backupWindow", "Backups")],
+  crossChecks: [
+    maintenanceApartFrom<DatabaseOptions>("backupWindow", "Backups"),
+    {
+      description: "The service's database user is not the master user (it runs without master privileges).",
+      reads: ["applicationUsername", "masterUsername"],
+      check: (p, prefix): Problem[] =>
+        p.applicationUsername !== undefined && p.applicationUsername === p.masterUsername
+          ? [
+              {
+                field: "applicationUsername",
+                value: p.applicationUsername,
+                allowed: `a user other than ${prefix}masterUsername ("${p.masterUsername}"): the service must not log in with master privileges`,
+              },
+            ]
+          : [],
+    },
+  ],
 };
 
 export interface CacheOptions {
@@ -310,7 +339,12 @@ export const DATABASE_VARIABLES = {
   port: "DATABASE_PORT",
   name: "DATABASE_NAME",
   user: "DATABASE_USER",
+  /** "iam" for the service (a token per connection), "password" for one-off tasks. */
+  auth: "DATABASE_AUTH",
+  /** One-off tasks only: the master password, from the secret RDS manages and rotates. */
   password: "DATABASE_PASSWORD",
+  /** One-off tasks only: the user the service logs in as, for the migration to create and grant. */
+  applicationUser: "DATABASE_APP_USER",
 } as const;
 export const CACHE_VARIABLES = {
   host: "REDIS_HOST",

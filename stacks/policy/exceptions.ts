@@ -176,6 +176,9 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     resources: inEnvironments(always, (env) => [
       "network/flow_log_policy",
       "service/execution_policy",
+      ...(env.database.enabled && Object.keys(env.service.oneOffTasks).length > 0
+        ? ["service/one_off_execution_policy"]
+        : []),
       ...(env.service.enableExecuteCommand ? ["service/task_exec_policy"] : []),
       ...(env.database.enabled && env.database.enhancedMonitoringSeconds > 0
         ? ["database/monitoring_policy_document"]
@@ -276,12 +279,6 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     condition: "database.finalSnapshot is off (the dev preset; a prod invariant keeps it on in prod)",
     resources: whileDatabase((db) => !db.finalSnapshot),
     why: "A destroyed dev database holds nothing worth keeping, and a fixed final-snapshot name would make the next destroy of a rebuilt environment fail while the old snapshot exists.",
-  },
-  {
-    rules: ["CKV_AWS_161", "AWS-0176"],
-    condition: "database.iamAuthentication is off",
-    resources: whileDatabase((db) => !db.iamAuthentication),
-    why: "The application logs in with the master user's password from the secret RDS manages; IAM authentication only adds a way for database users created for it, and is off here by choice.",
   },
   {
     rules: ["CKV_AWS_118"],

@@ -183,7 +183,7 @@ function switchable<S extends { readonly enabled: boolean }>(
 
 const DATABASE_SETTINGS = switchable<DatabaseSettings>(
   DATABASE_GROUP as RuleGroup<unknown>,
-  "PostgreSQL on RDS in the isolated data tier; the service gets DATABASE_HOST, _PORT, _NAME, _USER and DATABASE_PASSWORD (from the secret RDS manages).",
+  "PostgreSQL on RDS in the isolated data tier; the service gets DATABASE_HOST, _PORT, _NAME, _USER (applicationUsername) and DATABASE_AUTH=iam and logs in with an IAM token per connection; one-off tasks get the master user, DATABASE_PASSWORD (from the secret RDS manages and rotates) and DATABASE_APP_USER.",
 );
 
 const CACHE_SETTINGS = switchable<CacheSettings>(
