@@ -39,35 +39,40 @@ describe("EnvironmentStack", () => {
         "terraform is not on the PATH: the image_tag validation is not checked with real Terraform in this run",
       );
     }
+    /** `terraform plan` of a configuration holding only this image_tag variable, with a value. */
+    const planner = (imageTag: Block) => {
+      const dir = mkdtempSync(join(tmpdir(), "image-tag-"));
+      writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ variable: { image_tag: imageTag } }));
+      writeFileSync(join(dir, "null.tfvars"), "image_tag = null\n");
+      return (tag: string | null) =>
+        spawnSync(
+          "terraform",
+          [
+            `-chdir=${dir}`,
+            "plan",
+            "-input=false",
+            "-no-color",
+            ...(tag === null ? ["-var-file=null.tfvars"] : ["-var", `image_tag=${tag}`]),
+          ],
+          {
+            encoding: "utf8",
+            env: {
+              ...process.env,
+              TF_CLI_CONFIG_FILE: "/dev/null",
+              TF_IN_AUTOMATION: "1",
+              CHECKPOINT_DISABLE: "1",
+            },
+          },
+        );
+    };
+
     (onPath ? test : test.skip)(
       "is validated by Terraform: no empty tag, no latest, Docker tag syntax only",
       () => {
-        const dir = mkdtempSync(join(tmpdir(), "image-tag-"));
-        writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ variable: { image_tag: variable } }));
-        const plan = (tag: string | null) =>
-          spawnSync(
-            "terraform",
-            [
-              `-chdir=${dir}`,
-              "plan",
-              "-input=false",
-              "-no-color",
-              ...(tag === null ? ["-var-file=null.tfvars"] : ["-var", `image_tag=${tag}`]),
-            ],
-            {
-              encoding: "utf8",
-              env: {
-                ...process.env,
-                TF_CLI_CONFIG_FILE: "/dev/null",
-                TF_IN_AUTOMATION: "1",
-                CHECKPOINT_DISABLE: "1",
-              },
-            },
-          );
+        const plan = planner(build("dev").json.variable?.image_tag as Block);
         for (const good of ["3f9c2ab", "v1.4.0", "release_2026-11-22"]) {
           expect([good, plan(good).status]).toEqual([good, 0]);
         }
-        writeFileSync(join(dir, "null.tfvars"), "image_tag = null\n");
         const rejected: Array<[string | null, string]> = [
           [null, "image_tag must be set"],
           ["", "image_tag must not be empty"],
@@ -83,6 +88,16 @@ describe("EnvironmentStack", () => {
         }
       },
     );
+
+    (onPath ? test : test.skip)("in prod, is validated by Terraform as a release tag", () => {
+      const plan = planner(variable);
+      expect(plan("v1.4.0").status).toBe(0);
+      for (const bad of ["3f9c2ab", "release_2026-11-22", "av1"]) {
+        const result = plan(bad);
+        expect([bad, result.status]).toEqual([bad, 1]);
+        expect(result.stderr + result.stdout).toContain("image_tag must be a release tag (v*");
+      }
+    });
   });
 
   describe("names", () => {

@@ -55,10 +55,10 @@ function readStacks(project: ProjectSettings, outdir: string): Synthesized {
 }
 
 /** The built-in example changed by these overrides (written to a file, as a user would). */
-function withOverrides(overrides: object): Synthesized {
+function withOverrides(overrides: object, env: ProcessEnv = {}): Synthesized {
   const file = join(mkdtempSync(join(tmpdir(), "policy-")), "overrides.json");
   writeFileSync(file, JSON.stringify(overrides));
-  return synthesized({ STACK_CONFIG_FILE: file });
+  return synthesized({ ...env, STACK_CONFIG_FILE: file });
 }
 
 /** What npm run synth would use here. */
@@ -86,35 +86,39 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
   [ALL_FEATURES]: synthesized({
     STACK_CONFIG_FILE: join(__dirname, "..", "stacks", "config", "examples", "all-features.json"),
   }),
-  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no domain name, no protected release tags, PostgreSQL":
-    withOverrides({
-      registry: { protectedTagPatterns: [] },
-      ...everyEnvironment({
-        network: {
-          natStrategy: "none",
-          appInternetEgress: [],
-          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
-          flowLogRetentionDays: 365,
-        },
-        cache: { enabled: true },
-        database: { enabled: true },
-        service: {
-          logRetentionDays: 365,
-          environment: { LOG_LEVEL: null },
-          oneOffTasks: { migrate: ["python", "manage.py", "migrate"] },
-        },
-        edge: {
-          httpRedirect: false,
-          ipv6: false,
-          deletionProtection: true,
-          accessLogs: true,
-          hstsMaxAgeSeconds: 0,
-          domainName: null,
-          hostedZoneName: null,
-          certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234",
-        },
-      }),
-    }),
+  // No protected release tags: dev and staging only, since prod deploys release tags only.
+  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no domain name, no protected release tags, PostgreSQL (dev and staging)":
+    withOverrides(
+      {
+        registry: { protectedTagPatterns: [] },
+        ...everyEnvironment({
+          network: {
+            natStrategy: "none",
+            appInternetEgress: [],
+            interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+            flowLogRetentionDays: 365,
+          },
+          cache: { enabled: true },
+          database: { enabled: true },
+          service: {
+            logRetentionDays: 365,
+            environment: { LOG_LEVEL: null },
+            oneOffTasks: { migrate: ["python", "manage.py", "migrate"] },
+          },
+          edge: {
+            httpRedirect: false,
+            ipv6: false,
+            deletionProtection: true,
+            accessLogs: true,
+            hstsMaxAgeSeconds: 0,
+            domainName: null,
+            hostedZoneName: null,
+            certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234",
+          },
+        }),
+      },
+      { STACK_ENVIRONMENTS: "dev,staging" },
+    ),
 };
 
 describe.each(Object.entries(CONFIGURATIONS))("security policy with %s", (_, { project, stacks }) => {

@@ -7,9 +7,11 @@ describe("parseSecretReference", () => {
       kind: "secretsmanager",
       valueFrom: full,
       iamResource: full,
+      resourceArn: full,
       region: "eu-west-1",
     });
     expect(parseSecretReference(`${full}:password::`)?.iamResource).toBe(full);
+    expect(parseSecretReference(`${full}:password::`)?.resourceArn).toBe(full);
   });
 
   test("grants a partial ARN with exactly the six-character random suffix", () => {

@@ -4,7 +4,7 @@ import type {
   CloudwatchMetricAlarmConfig,
   CloudwatchMetricAlarmMetricQuery,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { ALARM_IDS, ALARM_THRESHOLD_GROUP, ALARMS } from "./rules/alarms";
+import { ALARM_IDS, ALARM_THRESHOLD_GROUP, ALARMS, alarmName, alarmWords } from "./rules/alarms";
 import type { AlarmId, AlarmThreshold, AlarmThresholds } from "./rules/alarms";
 import { validProps } from "./rules/props";
 
@@ -48,13 +48,6 @@ export interface AlarmSetProps {
   readonly thresholds?: Partial<Record<AlarmId, Partial<AlarmThreshold>>>;
 }
 
-/** "targetResponseTimeP99" → ["target", "response", "time", "p99"]; "loadBalancer5xx" → [..., "5xx"]. */
-const words = (id: string) =>
-  id
-    .replace(/([a-z])([A-Z0-9])/g, "$1 $2")
-    .toLowerCase()
-    .split(" ");
-
 type Metric = Pick<
   CloudwatchMetricAlarmConfig,
   "namespace" | "metricName" | "statistic" | "extendedStatistic" | "dimensions" | "period"
@@ -88,8 +81,8 @@ export class AlarmSet extends Construct {
     props: AlarmSetProps,
   ): CloudwatchMetricAlarm {
     const definition = ALARMS[alarmId];
-    return new CloudwatchMetricAlarm(this, words(alarmId).join("_"), {
-      alarmName: `${props.namePrefix}-${words(alarmId).join("-")}`,
+    return new CloudwatchMetricAlarm(this, alarmWords(alarmId).join("_"), {
+      alarmName: alarmName(props.namePrefix, alarmId),
       alarmDescription: definition.description,
       comparisonOperator: definition.below ? "LessThanOrEqualToThreshold" : "GreaterThanOrEqualToThreshold",
       threshold: threshold.threshold,

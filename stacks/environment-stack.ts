@@ -14,18 +14,20 @@ import { RDS_LOG_GROUP_PREFIX } from "../constructs/postgres-database";
 import type { PostgresDatabase } from "../constructs/postgres-database";
 import type { RedisCache } from "../constructs/redis-cache";
 import { cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/rules/iam";
+import { DEPLOYMENT_ALARM_IDS, alarmName } from "../constructs/rules/alarms";
 import { targetGroupNamePrefixFor } from "../constructs/rules/load-balancer";
 import { tierFlows } from "../constructs/rules/security-groups";
 import { SecurityGroups } from "../constructs/security-groups";
 import { WAF_LOG_GROUP_PREFIX, WebAcl } from "../constructs/web-acl";
 import { partitionOf } from "../constructs/rules/aws-limits";
-import { crossAccountRepository } from "../constructs/rules/registry";
+import { crossAccountRepository, tagPatternsRegex } from "../constructs/rules/registry";
 import { IMAGE_TAG_PATTERN } from "./config/schema/fields";
 import type { EnvironmentSettings, ProjectSettings } from "./config/settings";
 import { addEnvironmentOperations } from "./environment-operations";
 import type { EnvironmentOperations } from "./environment-operations";
 import { addEnvironmentOutputs } from "./environment-outputs";
 import { DestroyProtection } from "./destroy-protection";
+import { addReleaseChecks } from "./release-checks";
 import * as dataTier from "./environment-data-tier";
 import { ProjectStack } from "./project-stack";
 
@@ -77,7 +79,7 @@ export class EnvironmentStack extends ProjectStack {
     });
     this.settings = settings;
 
-    this.imageTag = this.addImageTagVariable();
+    this.imageTag = this.addImageTagVariable(project.registry.protectedTagPatterns);
     this.logsKey = this.addLogsKey();
     this.auditLogsKey = this.addAuditLogsKey();
     this.execKey = this.addExecKey();
@@ -89,6 +91,13 @@ export class EnvironmentStack extends ProjectStack {
     this.database = dataTier.addDatabase(this);
     this.cache = dataTier.addCache(this);
     this.repository = this.findRepository(project);
+    addReleaseChecks(this, {
+      registry: project.registry,
+      accountId: settings.accountId,
+      imageTag: this.imageTag.stringValue,
+      secrets: settings.service.secrets,
+      providerFor: (region) => this.providerFor(region),
+    });
     this.hostedZone = this.findHostedZone();
     this.certificate = this.addCertificate();
     this.accessLogs = this.addAccessLogs();
@@ -101,8 +110,16 @@ export class EnvironmentStack extends ProjectStack {
     if (settings.destroyProtection) Aspects.of(this).add(new DestroyProtection(settings.destroyBreakGlass));
   }
 
-  private addImageTagVariable(): TerraformVariable {
+  private addImageTagVariable(protectedTagPatterns: readonly string[]): TerraformVariable {
     const name = IMAGE_TAG_VARIABLE;
+    const releaseTags = this.settings.service.releaseTagsOnly
+      ? [
+          {
+            condition: `\${can(regex("${tagPatternsRegex(protectedTagPatterns)}", var.${name}))}`,
+            errorMessage: `image_tag must be a release tag (${protectedTagPatterns.join(", ")}; registry.protectedTagPatterns) in ${this.settings.name}: the lifecycle policy never expires those images. Promote a tested image by adding such a tag (README, Promoting an image to a release).`,
+          },
+        ]
+      : [];
     return new TerraformVariable(this, name, {
       type: "string",
       description: 'Tag of the image to deploy, e.g. the git SHA the pipeline built. Never "latest".',
@@ -120,6 +137,7 @@ export class EnvironmentStack extends ProjectStack {
           errorMessage:
             "image_tag must be a Docker tag: 1-128 letters, digits, _ . - and not starting with . or -.",
         },
+        ...releaseTags,
       ],
     });
   }
@@ -400,6 +418,10 @@ export class EnvironmentStack extends ProjectStack {
       taskRoleManagedPolicyArns: svc.taskRoleManagedPolicyArns,
       taskRoleBroadAccessAcknowledged: svc.taskRoleBroadAccessAcknowledged,
       waitForDeployment: svc.waitForDeployment,
+      // Names, not references: the alarms watch the service, so a reference back would be a cycle.
+      deploymentAlarmNames: this.settings.alarms.enabled
+        ? DEPLOYMENT_ALARM_IDS.map((id) => alarmName(this.namePrefix, id))
+        : undefined,
     });
   }
 }

@@ -7,6 +7,7 @@ import type { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import type { ServiceOptions } from "../rules/fargate-service";
+import type { CrossCheck } from "../rules/props";
 
 export interface ServiceAutoscalingInput {
   readonly autoscaling: Required<ServiceOptions>["autoscaling"];
@@ -58,3 +59,21 @@ export function addServiceAutoscaling(
   }
   return target;
 }
+
+/** A request-count policy needs the ALB/target-group label (a wiring check of the service construct). */
+export const REQUEST_COUNT_LABEL_CHECK: CrossCheck<
+  Pick<ServiceAutoscalingInput, "requestCountResourceLabel"> & Pick<ServiceOptions, "autoscaling">
+> = {
+  description: "A request-count policy needs the ALB/target-group label.",
+  reads: ["autoscaling"],
+  check: (p) =>
+    p.autoscaling?.requestsPerTarget !== undefined && p.requestCountResourceLabel === undefined
+      ? [
+          {
+            field: "requestCountResourceLabel",
+            value: undefined,
+            allowed: "the ALB/target-group resource label when autoscaling.requestsPerTarget is set",
+          },
+        ]
+      : [],
+};

@@ -31,7 +31,7 @@ import type { PolicyStatement } from "../rules/iam";
 import { jsonencode } from "../rules/json-encode";
 import { validProps } from "../rules/props";
 import type { RuleGroup } from "../rules/props";
-import { addServiceAutoscaling } from "./autoscaling";
+import { REQUEST_COUNT_LABEL_CHECK, addServiceAutoscaling } from "./autoscaling";
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { containerDefinition } from "./task-definition";
 import type { ContainerDefinitionInput } from "./task-definition";
@@ -107,6 +107,13 @@ export interface FargateServiceProps extends ServiceOptions {
    * @default - one-off tasks get exactly what the service gets, with the service's execution role
    */
   readonly oneOffTaskAccess?: OneOffTaskAccess;
+  /**
+   * CloudWatch alarms that fail a deployment in progress (and roll it back with
+   * circuitBreakerRollback): a release that passes the health check but answers errors.
+   *
+   * @default - deployments are judged by the health checks alone
+   */
+  readonly deploymentAlarmNames?: readonly string[];
 }
 
 /** Variables and secrets of the one-off tasks only. */
@@ -447,6 +454,10 @@ export class FargateService extends Construct {
       deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
       deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
       deploymentCircuitBreaker: { enable: true, rollback: p.circuitBreakerRollback },
+      alarms:
+        p.deploymentAlarmNames === undefined || p.deploymentAlarmNames.length === 0
+          ? undefined
+          : { alarmNames: [...p.deploymentAlarmNames], enable: true, rollback: p.circuitBreakerRollback },
       deploymentController: { type: "ECS" },
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
@@ -488,21 +499,5 @@ export class FargateService extends Construct {
 /** The shared service rules, plus the construct's own wiring check. */
 const FARGATE_SERVICE_GROUP: RuleGroup<FargateServiceProps> = {
   ...(SERVICE_GROUP as RuleGroup<FargateServiceProps>),
-  crossChecks: [
-    ...(SERVICE_GROUP.crossChecks ?? []),
-    {
-      description: "A request-count policy needs the ALB/target-group label.",
-      reads: ["autoscaling"],
-      check: (p) =>
-        p.autoscaling?.requestsPerTarget !== undefined && p.requestCountResourceLabel === undefined
-          ? [
-              {
-                field: "requestCountResourceLabel",
-                value: undefined,
-                allowed: "the ALB/target-group resource label when autoscaling.requestsPerTarget is set",
-              },
-            ]
-          : [],
-    },
-  ],
+  crossChecks: [...(SERVICE_GROUP.crossChecks ?? []), REQUEST_COUNT_LABEL_CHECK],
 };

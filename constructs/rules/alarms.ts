@@ -28,6 +28,20 @@ export const ALARM_IDS = [
 ] as const;
 export type AlarmId = (typeof ALARM_IDS)[number];
 
+/** "targetResponseTimeP99" → ["target", "response", "time", "p99"]; "loadBalancer5xx" → [..., "5xx"]. */
+export const alarmWords = (id: AlarmId): string[] =>
+  id
+    .replace(/([a-z])([A-Z0-9])/g, "$1 $2")
+    .toLowerCase()
+    .split(" ");
+
+/** The CloudWatch name of an environment's alarm, e.g. "orders-api-prod-target-5xx-rate". */
+export const alarmName = (namePrefix: string, id: AlarmId): string =>
+  `${namePrefix}-${alarmWords(id).join("-")}`;
+
+/** The alarms that roll an ECS deployment back (the service's `alarms` block): errors and unhealthy targets. */
+export const DEPLOYMENT_ALARM_IDS: readonly AlarmId[] = ["target5xxRate", "unhealthyHosts"];
+
 /** A tunable alarm: above `threshold` for `evaluationPeriods` periods of `periodSeconds`. */
 export interface AlarmThreshold {
   readonly threshold: number;

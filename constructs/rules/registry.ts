@@ -26,6 +26,16 @@ export const lifecycleTagPattern = check(
 );
 
 /**
+ * An RE2 regular expression (Terraform's `regex()`) matching exactly the tags ECR's lifecycle
+ * patterns select: `*` is any run of characters, everything else literal (`.` as `[.]`, so the
+ * expression needs no backslash in HCL or JSON).
+ */
+export function tagPatternsRegex(patterns: readonly string[]): string {
+  const one = (p: string) => p.replace(/\./g, "[.]").replace(/\*/g, ".*");
+  return `^(?:${patterns.map(one).join("|")})$`;
+}
+
+/**
  * ECR's default quota of images per repository: a count-based rule keeping this many never
  * expires anything, which is how release tags are protected (an image a rule selects cannot be
  * expired by a rule of lower priority).

@@ -13,6 +13,8 @@ export interface SecretReference {
   readonly valueFrom: string;
   /** IAM resource that grants exactly this secret or parameter. */
   readonly iamResource: string;
+  /** The secret's or parameter's own ARN (without a JSON key, stage or version). */
+  readonly resourceArn: string;
   readonly region: string;
 }
 
@@ -37,10 +39,18 @@ export function parseSecretReference(arn: unknown): SecretReference | undefined 
     const secretArn = sm[1] as string;
     // A partial ARN (without the random suffix) is granted the suffix with `??????`, still exact.
     const iamResource = RANDOM_SUFFIX.test(secretArn) ? secretArn : `${secretArn}-??????`;
-    return { kind: "secretsmanager", valueFrom: arn, iamResource, region: sm[2] as string };
+    return {
+      kind: "secretsmanager",
+      valueFrom: arn,
+      iamResource,
+      resourceArn: secretArn,
+      region: sm[2] as string,
+    };
   }
   const ssm = SSM_PARAMETER_ARN.exec(arn);
-  if (ssm) return { kind: "ssm", valueFrom: arn, iamResource: arn, region: ssm[1] as string };
+  if (ssm) {
+    return { kind: "ssm", valueFrom: arn, iamResource: arn, resourceArn: arn, region: ssm[1] as string };
+  }
   return undefined;
 }
 

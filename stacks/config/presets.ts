@@ -37,6 +37,7 @@ const PRESET_CHANGES: Record<Preset, EnvironmentOverrides> = {
     destroyProtection: true,
     network: { natStrategy: "per-az", flowLogRetentionDays: 365 },
     service: {
+      releaseTagsOnly: true,
       cpu: 512,
       memory: 1024,
       autoscaling: { minCount: 2, maxCount: 10 },

@@ -71,6 +71,8 @@ export interface ServiceSettings {
   readonly circuitBreakerRollback: boolean;
   /** Default of the `image_tag` Terraform variable; unset means every plan must pass one. */
   readonly imageTagDefault?: string;
+  /** image_tag must match registry.protectedTagPatterns (images the lifecycle policy never expires). */
+  readonly releaseTagsOnly: boolean;
   /** One-off tasks such as migrations: name → command. */
   readonly oneOffTasks: Readonly<Record<string, readonly string[]>>;
 }

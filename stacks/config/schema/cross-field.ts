@@ -231,6 +231,22 @@ export interface ProjectCheck {
 export const PROJECT_CHECKS: readonly ProjectCheck[] = [
   {
     description:
+      "An environment that deploys release tags only has tags to deploy: registry.protectedTagPatterns is not empty.",
+    reads: ["service.releaseTagsOnly"],
+    check: (env, project) =>
+      env.service.releaseTagsOnly && project.registry.protectedTagPatterns.length === 0
+        ? [
+            {
+              field: "service.releaseTagsOnly",
+              value: true,
+              allowed:
+                'false, or true with at least one registry.protectedTagPatterns entry (e.g. "v*"): the release tags the environment may deploy',
+            },
+          ]
+        : [],
+  },
+  {
+    description:
       "Without NAT, the registry must be in the environment's region: interface endpoints serve their own region only.",
     reads: ["network.natStrategy", "region"],
     check: (env, project) =>

@@ -109,6 +109,12 @@ const SERVICE_SETTINGS: RuleGroup<ServiceSettings> = {
         "Default of the image_tag Terraform variable (unset: every plan passes -var image_tag=...).",
       check: optional(imageTag),
     },
+    releaseTagsOnly: {
+      description:
+        "image_tag must match one of registry.protectedTagPatterns: images the lifecycle policy never expires, so a task started months later (scale-out, AZ loss, a replaced task) can still pull its image (required in prod). Promote a tested image by adding such a tag.",
+      check: booleanValue,
+      default: false,
+    },
     executeCommandBreakGlass: {
       description:
         "Break glass: lets a prod environment turn on enableExecuteCommand (shell access to running tasks). Turn both off again after the incident.",

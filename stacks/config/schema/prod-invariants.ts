@@ -219,4 +219,20 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
             },
           ],
   },
+  {
+    description:
+      "prod runs only images no lifecycle rule can expire: service.releaseTagsOnly stays on (image_tag must match registry.protectedTagPatterns).",
+    reads: ["service.releaseTagsOnly"],
+    check: (env) =>
+      env.service.releaseTagsOnly
+        ? []
+        : [
+            {
+              field: "service.releaseTagsOnly",
+              value: false,
+              allowed:
+                "true in prod (deploy a release tag that registry.protectedTagPatterns protects, e.g. v1.4.2; promote a tested image by adding that tag)",
+            },
+          ],
+  },
 ];
