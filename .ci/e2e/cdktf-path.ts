@@ -1,16 +1,20 @@
 /** The cdktf path: the README's `cdktf deploy` blocks, local state. */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
 import { ENVIRONMENTS, REGISTRY, STACKS, blockOf, copyProject, secondPlan, stateCount } from "./context";
-import { breakGlass, checkNothingLeft } from "./emulator";
-import { CheckFailed, bash, mustSucceed } from "./process";
+import { breakGlassOverrideFile, expectRefusedDestroy, isDestroyProtected } from "./destroy-safety";
+import { checkNothingLeft } from "./emulator";
+import { deleteImages, pushAndPromote } from "./release-safety";
+import { CheckFailed, bash, mustSucceed, runStep } from "./process";
 
 /** The cdktf path: README blocks cdktf-registry, cdktf-environments and cdktf-diff, local state. */
 export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<StackReport[]> {
   const dir = copyProject(ctx, "cdktf");
   const env: NodeJS.ProcessEnv = {
     ...emulator.env,
+    // The promote-image block calls the AWS CLI, installed with moto.
+    PATH: `${dirname(ctx.venvPython)}:${emulator.env.PATH ?? ""}`,
     IMAGE_TAG: ctx.imageTag,
     ...(ctx.provider.mirror === undefined
       ? {}
@@ -26,6 +30,7 @@ export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<Stack
     log: log("deploy-registry"),
   });
   report(REGISTRY).seconds.deploy = registry.seconds;
+  await pushAndPromote(ctx, emulator, dir, env, log("promote-image"));
   const environments = await mustSucceed(
     "README block cdktf-environments",
     bash(blockOf(ctx, "cdktf-environments")),
@@ -62,29 +67,77 @@ export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<Stack
     }),
   );
 
-  for (const stack of ENVIRONMENTS) breakGlass(ctx, emulator, stack);
-  // Terraform wants every variable without a default even to destroy; any valid tag does.
-  const destroyEnv = { ...env, TF_VAR_image_tag: ctx.imageTag };
-  const destroyed = await mustSucceed(
-    "npx cdktf destroy (environments)",
-    ["npx", "cdktf", "destroy", ...ENVIRONMENTS, "--auto-approve"],
-    {
-      cwd: dir,
-      env: destroyEnv,
-      log: log("destroy-environments"),
-    },
-  );
+  await tearDown(ctx, dir, env, report, log);
+  deleteImages(ctx, emulator);
   const destroyedRegistry = await mustSucceed(
     "npx cdktf destroy registry",
     ["npx", "cdktf", "destroy", REGISTRY, "--ignore-missing-stack-dependencies", "--auto-approve"],
-    {
-      cwd: dir,
-      env: destroyEnv,
-      log: log("destroy-registry"),
-    },
+    { cwd: dir, env: { ...env, TF_VAR_image_tag: ctx.imageTag }, log: log("destroy-registry") },
   );
-  for (const stack of ENVIRONMENTS) report(stack).seconds.destroy = destroyed.seconds;
   report(REGISTRY).seconds.destroy = destroyedRegistry.seconds;
   checkNothingLeft(ctx, emulator, STACKS, reports);
   return reports;
+}
+
+/**
+ * Every environment destroyed: a protected one must first refuse `cdktf destroy` at plan time,
+ * then go through README block cdktf-break-glass; the others are destroyed plainly.
+ */
+async function tearDown(
+  ctx: Context,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  report: (stack: string) => StackReport,
+  log: (name: string) => string,
+): Promise<void> {
+  const stackDir = (stack: string) => join(dir, "cdktf.out", "stacks", stack);
+  // Terraform wants every variable without a default even to destroy; any valid tag does.
+  const destroyEnv = { ...env, TF_VAR_image_tag: ctx.imageTag };
+  const cdktfDestroy = (stacks: readonly string[], name: string) =>
+    runStep(["npx", "cdktf", "destroy", ...stacks, "--ignore-missing-stack-dependencies", "--auto-approve"], {
+      cwd: dir,
+      env: destroyEnv,
+      log: log(name),
+    });
+  const protectedEnvironments = ENVIRONMENTS.filter((stack) => isDestroyProtected(ctx, stack));
+  for (const stack of protectedEnvironments) {
+    await expectRefusedDestroy(
+      ctx,
+      env,
+      stackDir(stack),
+      report(stack),
+      () => cdktfDestroy([stack], `destroy-${stack}-refused`),
+      log(`destroy-${stack}-refused`),
+      () =>
+        runStep([ctx.terraform, "plan", "-destroy", "-input=false", "-no-color"], {
+          cwd: stackDir(stack),
+          env: destroyEnv,
+          log: log(`destroy-${stack}-refused-why`),
+        }),
+    );
+    const glass = await mustSucceed(
+      "README block cdktf-break-glass",
+      bash(blockOf(ctx, "cdktf-break-glass")),
+      {
+        cwd: dir,
+        env: {
+          ...env,
+          STACK: stack,
+          STACK_CONFIG_FILE: breakGlassOverrideFile(ctx, [stack], `cdktf-${stack}`),
+        },
+        log: log(`break-glass-${stack}`),
+      },
+    );
+    report(stack).seconds.destroy = glass.seconds;
+    report(stack).notes.push(`torn down by README block cdktf-break-glass (${glass.seconds.toFixed(0)} s)`);
+  }
+  const others = ENVIRONMENTS.filter((stack) => !protectedEnvironments.includes(stack));
+  if (others.length > 0) {
+    const destroyed = await mustSucceed(
+      "npx cdktf destroy (environments)",
+      ["npx", "cdktf", "destroy", ...others, "--ignore-missing-stack-dependencies", "--auto-approve"],
+      { cwd: dir, env: destroyEnv, log: log("destroy-environments") },
+    );
+    for (const stack of others) report(stack).seconds.destroy = destroyed.seconds;
+  }
 }

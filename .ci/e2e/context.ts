@@ -29,9 +29,14 @@ export interface Context {
   readonly provider: ProviderSource;
   readonly baseEnv: NodeJS.ProcessEnv;
   readonly readme: string;
+  /** The tag the stand-in image is pushed with, as a build would (the commit). */
+  readonly buildTag: string;
+  /** The tag every deploy of the run uses: the build promoted to a release tag. */
   readonly imageTag: string;
   readonly settings: ProjectSettings;
   readonly overrideFile: string;
+  /** Whether the pipeline path runs the change-safety catalogue (E2E_CHANGES=0 skips it). */
+  readonly changeSafety: boolean;
 }
 
 /** The environment every command of the run gets: no machine-local AWS or Terraform settings leak in. */

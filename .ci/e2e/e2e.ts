@@ -39,8 +39,9 @@ import {
   pinnedProviderVersion,
   terraformCliConfig,
 } from "./preflight";
-import { CheckFailed, elapsed, say, stopAll } from "./process";
+import { CheckFailed, elapsed, say, startProgress, stopAll } from "./process";
 import { readmeBlock } from "./readme-blocks";
+import { releaseTag } from "./release-safety";
 import { validate } from "./validate";
 
 function printReport(reports: readonly StackReport[]): void {
@@ -118,9 +119,11 @@ async function setUp(work: string): Promise<{ ctx: Context; ports: number[] }> {
     provider,
     baseEnv,
     readme,
-    imageTag: imageTag(),
+    buildTag: imageTag(),
+    imageTag: releaseTag(settings.registry.protectedTagPatterns, imageTag()),
     settings,
     overrideFile,
+    changeSafety: process.env.E2E_CHANGES !== "0",
   };
   return { ctx, ports };
 }
@@ -228,6 +231,8 @@ async function main(): Promise<number> {
   }
   try {
     say("npm run e2e: the README's deploy workflows against an AWS API emulator (moto)");
+    const stopProgress = startProgress(started);
+    process.on("exit", stopProgress);
     work = mkdtempSync(join(tmpdir(), "e2e-"));
     mkdirSync(join(work, "logs"));
     const { ctx, ports } = await setUp(work);

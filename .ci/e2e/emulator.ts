@@ -4,7 +4,7 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
 import { PROJECT_DIR, REGISTRY, namePrefix, stateIdentifiers } from "./context";
-import { databaseIdentifier, finalSnapshotIdentifier } from "../../constructs/rules/data-tier";
+import { finalSnapshotIdentifier } from "../../constructs/rules/data-tier";
 import { SetupError } from "./preflight";
 import { CheckFailed, children } from "./process";
 
@@ -141,14 +141,20 @@ export function checkNothingLeft(
     const stack = stackOf(ctx, item);
     return stack !== undefined && stacks.includes(stack);
   });
-  const kept = found.filter((item) => isKeptFinalSnapshot(ctx, item));
-  const left = found.filter((item) => !kept.includes(item));
+  const snapshots = found.filter((item) => isKeptFinalSnapshot(ctx, item));
+  const keys = found.filter((item) => isReleasedKey(ctx, item));
+  const left = found.filter((item) => !snapshots.includes(item) && !keys.includes(item));
   for (const report of reports) {
-    const mine = left.filter((item) => stackOf(ctx, item) === report.stack);
-    report.destroy = mine.length === 0 ? "nothing left" : `${mine.length} left`;
-    for (const snapshot of kept.filter((item) => stackOf(ctx, item) === report.stack)) {
+    const mine = (items: InventoryItem[]) => items.filter((item) => stackOf(ctx, item) === report.stack);
+    report.destroy = mine(left).length === 0 ? "nothing left" : `${mine(left).length} left`;
+    for (const snapshot of mine(snapshots)) {
       report.notes.push(
         `destroy kept the database's final snapshot ${snapshot.name}, as database.finalSnapshot asks`,
+      );
+    }
+    if (mine(keys).length > 0) {
+      report.notes.push(
+        `break glass released ${mine(keys).filter((k) => k.kind === "kms:key").length} KMS keys and their aliases: still in the account, not scheduled for deletion`,
       );
     }
   }
@@ -157,6 +163,12 @@ export function checkNothingLeft(
       `the ${emulator.name} emulator still holds resources after destroy:\n${left.map((i) => `  ${i.kind} ${i.id}`).join("\n")}`,
     );
   }
+}
+
+/** A key (or its alias) of a destroy-protected environment: break glass releases it from the state, never deletes it. */
+function isReleasedKey(ctx: Context, item: InventoryItem): boolean {
+  const env = ctx.settings.environments.find((e) => e.name === stackOf(ctx, item));
+  return (item.kind === "kms:key" || item.kind === "kms:alias") && env?.destroyProtection === true;
 }
 
 /** The snapshot RDS takes on destroy when the environment asks for one: the one thing destroy keeps. */
@@ -169,21 +181,6 @@ function isKeptFinalSnapshot(ctx: Context, item: InventoryItem): boolean {
     env.database.finalSnapshot &&
     item.name === finalSnapshotIdentifier(namePrefix(ctx, env.name))
   );
-}
-
-/** The README's break-glass step: deletion protection off for the load balancer and the database. */
-export function breakGlass(ctx: Context, emulator: Emulator, environment: string): void {
-  const env = ctx.settings.environments.find((e) => e.name === environment);
-  if (env === undefined) return;
-  const targets = [
-    ...(env.edge.deletionProtection ? ["--name", env.edge.loadBalancerName] : []),
-    ...(env.database.enabled && env.database.deletionProtection
-      ? ["--db-instance", databaseIdentifier(namePrefix(ctx, env.name))]
-      : []),
-  ];
-  if (targets.length > 0) {
-    emulatorTool(ctx, emulator, ["disable-deletion-protection", "--region", env.region, ...targets]);
-  }
 }
 
 export function bucketKeys(ctx: Context, emulator: Emulator, bucket: string): string[] {

@@ -3,16 +3,21 @@
   prepare --zone NAME ... --bucket NAME ... --region R   hosted zones and state buckets, as an
                                                           account would already have them
   inventory --region R ...                                every resource the emulator holds (JSON)
-  disable-deletion-protection --region R [--name LB]      the documented break-glass step before
-      [--db-instance ID]                                  tearing a protected load balancer and
-                                                          database down
   list-objects --region R --bucket B                      keys in a bucket (JSON), e.g. state locks
-  ecs-images --region R --cluster C                       the image of each service and of each
-                                                          task RunTask started, with its exit code
+  ecs-images --region R --cluster C                       the image and secrets of each service and
+                                                          the image of each task RunTask started,
+                                                          with its exit code
+  push-images --region R --repository N --tag T ...       a stand-in image per tag, as docker push
+                                                          would leave one
+  delete-images --region R --repository N                 every image, before the registry's destroy
+  create-secret --region R --name N                       a secret with a stand-in value (prints its ARN)
+  rotate-secret --region R --secret-id ARN                rotates a secret RDS manages, as RDS does
+                                                          (JSON: versions before and after)
 Reads AWS_ENDPOINT_URL and the test credentials from the environment.
 """
 
 import argparse
+import hashlib
 import json
 import os
 
@@ -187,30 +192,69 @@ def inventory(args):
     print(json.dumps(found))
 
 
-def disable_deletion_protection(args):
-    rds = client("rds", args.region)
-    for identifier in args.db_instance:
-        rds.modify_db_instance(DBInstanceIdentifier=identifier, DeletionProtection=False, ApplyImmediately=True)
-    elbv2 = client("elbv2", args.region)
-    for lb in elbv2.describe_load_balancers(Names=args.name)["LoadBalancers"] if args.name else []:
-        elbv2.modify_load_balancer_attributes(
-            LoadBalancerArn=lb["LoadBalancerArn"],
-            Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}],
-        )
-
-
 def list_objects(args):
     s3 = client("s3", args.region)
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=args.bucket)
     print(json.dumps([o["Key"] for page in pages for o in page.get("Contents", [])]))
 
 
+def push_images(args):
+    """A stand-in image per tag (a manifest with no layers), as docker push would leave one."""
+    ecr = client("ecr", args.region)
+    for tag in args.tag:
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {
+                "mediaType": "application/vnd.docker.container.image.v1+json",
+                "size": 2,
+                "digest": "sha256:" + hashlib.sha256(tag.encode()).hexdigest(),
+            },
+            "layers": [],
+        }
+        ecr.put_image(repositoryName=args.repository, imageTag=tag, imageManifest=json.dumps(manifest))
+
+
+def delete_images(args):
+    ecr = client("ecr", args.region)
+    ids = [i for page in ecr.get_paginator("list_images").paginate(repositoryName=args.repository) for i in page["imageIds"]]
+    for start in range(0, len(ids), 100):
+        ecr.batch_delete_image(repositoryName=args.repository, imageIds=ids[start : start + 100])
+    print(json.dumps(len(ids)))
+
+
+def create_secret(args):
+    sm = client("secretsmanager", args.region)
+    print(sm.create_secret(Name=args.name, SecretString="e2e-stand-in")["ARN"])
+
+
+def rotate_secret(args):
+    sm = client("secretsmanager", args.region)
+    before = sm.get_secret_value(SecretId=args.secret_id)
+    sm.rotate_secret(SecretId=args.secret_id, RotateImmediately=True)
+    after = sm.get_secret_value(SecretId=args.secret_id)
+    password = lambda value: json.loads(value["SecretString"]).get("password")  # noqa: E731
+    print(
+        json.dumps(
+            {
+                "before": before["VersionId"],
+                "after": after["VersionId"],
+                "passwordChanged": password(before) != password(after),
+            }
+        )
+    )
+
+
 def ecs_images(args):
     ecs = client("ecs", args.region)
 
+    def container(task_definition_arn):
+        return ecs.describe_task_definition(taskDefinition=task_definition_arn)["taskDefinition"][
+            "containerDefinitions"
+        ][0]
+
     def image(task_definition_arn):
-        definition = ecs.describe_task_definition(taskDefinition=task_definition_arn)["taskDefinition"]
-        return definition["containerDefinitions"][0]["image"]
+        return container(task_definition_arn)["image"]
 
     services = ecs.list_services(cluster=args.cluster)["serviceArns"]
     described = ecs.describe_services(cluster=args.cluster, services=services)["services"] if services else []
@@ -220,6 +264,10 @@ def ecs_images(args):
         json.dumps(
             {
                 "services": {s["serviceName"]: image(s["taskDefinition"]) for s in described},
+                "serviceSecrets": {
+                    s["serviceName"]: [x["valueFrom"] for x in container(s["taskDefinition"]).get("secrets", [])]
+                    for s in described
+                },
                 "tasks": [
                     {
                         "startedBy": t.get("startedBy", ""),
@@ -244,15 +292,27 @@ def main():
     p = commands.add_parser("inventory")
     p.add_argument("--region", action="append", required=True)
     p.set_defaults(run=inventory)
-    p = commands.add_parser("disable-deletion-protection")
-    p.add_argument("--region", required=True)
-    p.add_argument("--name", action="append", default=[])
-    p.add_argument("--db-instance", action="append", default=[])
-    p.set_defaults(run=disable_deletion_protection)
     p = commands.add_parser("list-objects")
     p.add_argument("--region", required=True)
     p.add_argument("--bucket", required=True)
     p.set_defaults(run=list_objects)
+    p = commands.add_parser("push-images")
+    p.add_argument("--region", required=True)
+    p.add_argument("--repository", required=True)
+    p.add_argument("--tag", action="append", required=True)
+    p.set_defaults(run=push_images)
+    p = commands.add_parser("delete-images")
+    p.add_argument("--region", required=True)
+    p.add_argument("--repository", required=True)
+    p.set_defaults(run=delete_images)
+    p = commands.add_parser("create-secret")
+    p.add_argument("--region", required=True)
+    p.add_argument("--name", required=True)
+    p.set_defaults(run=create_secret)
+    p = commands.add_parser("rotate-secret")
+    p.add_argument("--region", required=True)
+    p.add_argument("--secret-id", required=True)
+    p.set_defaults(run=rotate_secret)
     p = commands.add_parser("ecs-images")
     p.add_argument("--region", required=True)
     p.add_argument("--cluster", required=True)

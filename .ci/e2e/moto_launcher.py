@@ -8,8 +8,11 @@ needs it. None of them makes the emulator more lenient than AWS; two make it str
 protection, DNS validation). The stacks are never bent to fit the emulator.
 """
 
+import collections
 import errno
 import json
+import random
+import string
 import sys
 import threading
 import time
@@ -26,6 +29,7 @@ from moto.elbv2.exceptions import ELBClientError
 from moto.elbv2.models import ELBv2Backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.route53.models import route53_backends
+from moto.secretsmanager.models import SecretsManagerBackend
 from moto.utilities.tagging_service import TaggingService
 from werkzeug.serving import make_server
 
@@ -322,6 +326,29 @@ def _run_task_to_completion(self, *args, **kwargs):
 EC2ContainerServiceBackend.run_task = _run_task_to_completion
 
 
+# 10. Secrets Manager RotateSecret of a secret RDS manages (named "rds!db-...").
+#     moto: without a rotation Lambda it moves AWSPENDING onto a version with no value and leaves
+#     the secret with no AWSCURRENT, so GetSecretValue fails afterwards.
+#     AWS: RDS rotates its managed master secrets itself (no Lambda): a new password becomes
+#     AWSCURRENT, the old one AWSPREVIOUS, and the instance takes the new password.
+#     npm run e2e rotates prod's master secret to show that nothing deployed holds the old one.
+_rotate_secret = SecretsManagerBackend.rotate_secret
+
+
+def _rotate_rds_managed(self, secret_id, *args, **kwargs):
+    secret = self.secrets[secret_id] if self._is_valid_identifier(secret_id) else None
+    if secret is None or not secret.name.startswith("rds!"):
+        return _rotate_secret(self, secret_id, *args, **kwargs)
+    current = json.loads(self.get_secret_value(secret_id, None, "AWSCURRENT")["SecretString"])
+    rotated = {**current, "password": "".join(random.choices(string.ascii_letters + string.digits, k=32))}
+    self.put_secret_value(secret_id, json.dumps(rotated), None, None, ["AWSCURRENT"])
+    secret.rotation_enabled = True
+    return secret.to_short_dict()
+
+
+SecretsManagerBackend.rotate_secret = _rotate_rds_managed
+
+
 # The run's own control: a safe instant to interrupt Terraform.
 # Terraform cancels the provider's calls in flight when it stops, and a create that AWS completed
 # just as it was cancelled never reaches the state (Terraform's hazard, documented in the README).
@@ -339,8 +366,64 @@ EMULATOR_LOCK = threading.Lock()
 
 
 def _serialized(app, environ, start_response):
+    queued = time.monotonic()
     with EMULATOR_LOCK:
-        return list(app(environ, start_response))
+        waited = time.monotonic() - queued
+        return _answered(app, environ, start_response, waited)
+
+
+# 9. Retried calls that were already answered.
+#    Seen: on a loaded machine the AWS SDK sometimes retries a call (same amz-sdk-invocation-id,
+#    amz-sdk-request attempt=2) a fraction of a second after the emulator answered it 200 with a
+#    complete body (Content-Length matching). The SDK retries a 200 only when it could not take the
+#    answer off the connection (its retryable connection errors; werkzeug closes every connection
+#    after one answer), which the emulator's side cannot see. A create that succeeded then ran a
+#    second time and failed with AlreadyExists (one e2e run in three under load:
+#    "DBInstanceAlreadyExists"); the E2E-RETRY log of two loaded runs showed 1-12 such retries each.
+#    AWS: answers in milliseconds over keep-alive connections, so the client reads the answer.
+#    Correction: a retry of a call this emulator already answered 2xx gets that same answer again,
+#    unexecuted (what an idempotency token gives on AWS). Anything else is executed as sent. Each
+#    replay is logged as E2E-REPLAY in emulator-<path>.log; no check of the stacks changes.
+_ANSWERED = collections.OrderedDict()
+_ANSWERED_KEPT = 4000
+
+
+def _answered(app, environ, start_response, waited):
+    invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+    attempt = environ.get("HTTP_AMZ_SDK_REQUEST", "attempt=1").split(";")[0].split("=")[-1]
+    earlier = _ANSWERED.get(invocation) if invocation is not None and attempt != "1" else None
+    if earlier is not None:
+        status, headers, body, answered_at = earlier
+        print(
+            f"E2E-REPLAY attempt={attempt} {_action(environ)} {time.monotonic() - answered_at:.1f}s after its answer {status}",
+            file=sys.stderr,
+            flush=True,
+        )
+        start_response(status, headers)
+        return body
+    answer = {}
+
+    def recording_start_response(status, headers, *rest):
+        answer["status"], answer["headers"] = status, list(headers)
+        return start_response(status, headers, *rest)
+
+    body = list(app(environ, recording_start_response))
+    if invocation is not None and answer.get("status", "").startswith("2"):
+        _ANSWERED[invocation] = (answer["status"], answer["headers"], body, time.monotonic())
+        while len(_ANSWERED) > _ANSWERED_KEPT:
+            _ANSWERED.popitem(last=False)
+    if waited > 5:
+        print(f"E2E-SLOW a call waited {waited:.1f}s for the emulator lock", file=sys.stderr, flush=True)
+    return body
+
+
+def _action(environ):
+    """The API action of a call not yet read: X-Amz-Target (JSON protocols), Action= (query protocols) or the path."""
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        return environ["HTTP_X_AMZ_TARGET"]
+    sent = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    action = next((p[7:] for p in sent.decode("utf8", "replace").split("&") if p.startswith("Action=")), None)
+    return action or f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
 
 
 class InterruptionGate:

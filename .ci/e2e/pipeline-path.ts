@@ -1,4 +1,5 @@
 /** The pipeline path: the README's pipeline blocks, S3 state in the emulator, and three faults. */
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
@@ -12,15 +13,17 @@ import {
   secondPlan,
   stateCount,
 } from "./context";
+import { changeSafety } from "./change-safety";
+import { breakGlassOverrideFile, expectRefusedDestroy, isDestroyProtected } from "./destroy-safety";
 import {
-  breakGlass,
-  bucketKeys,
-  checkNothingLeft,
-  emulatorTool,
-  holdCalls,
-  releaseCalls,
-  strays,
-} from "./emulator";
+  FAILED_MIGRATION_TAG,
+  RELEASED_TAG,
+  ROLLED_BACK_TAG,
+  deleteImages,
+  pushAndPromote,
+  refusedReleases,
+} from "./release-safety";
+import { bucketKeys, checkNothingLeft, emulatorTool, holdCalls, releaseCalls, strays } from "./emulator";
 import type { StepOptions, StepResult } from "./process";
 import {
   CheckFailed,
@@ -34,15 +37,10 @@ import {
 
 /** Resources created before the dev apply may be interrupted. */
 const INTERRUPT_AFTER = 20;
-/** The image tag the emulator's ECS rolls back, as the deployment circuit breaker would (moto_launcher.py). */
-const ROLLED_BACK_TAG = "e2e-rolled-back";
-/** Image tags of the release check: a migration that succeeds, and one the emulator fails (moto_launcher.py). */
-const RELEASED_TAG = "e2e-released";
-const FAILED_MIGRATION_TAG = "e2e-failed-migration";
-
-/** What the emulator's ECS runs: the service's image, and each task RunTask started. */
+/** What the emulator's ECS runs: the service's image and secrets, and each task RunTask started. */
 interface EcsImages {
   service: string;
+  serviceSecrets: string[];
   tasks: Array<{ startedBy: string; image: string; exitCode: number | null }>;
 }
 
@@ -79,6 +77,7 @@ class PipelinePath {
       throw new CheckFailed("README block pipeline-stack for registry failed", this.log("registry"));
     }
     this.recordPhases(REGISTRY, registry);
+    await pushAndPromote(this.ctx, this.emulator, this.dir, this.env, this.log("promote-image"));
     await Promise.all([this.interruptedDev(), this.lockedProd()]);
     await Promise.all(
       STACKS.map(async (stack) => {
@@ -86,10 +85,25 @@ class PipelinePath {
         await secondPlan(this.ctx, this.env, this.stackDir(stack), this.report(stack));
       }),
     );
+    await refusedReleases(
+      {
+        ctx: this.ctx,
+        dir: this.dir,
+        env: this.env,
+        stackDir: (stack) => this.stackDir(stack),
+        report: (stack) => this.report(stack),
+        log: (name) => this.log(name),
+      },
+      "dev",
+      ENVIRONMENTS.find((e) => e === "prod"),
+    );
     await this.release("dev");
     await this.rolledBackDeployment("dev");
-    await Promise.all(ENVIRONMENTS.map((stack) => this.destroy(stack)));
-    await this.destroy(REGISTRY);
+    await this.rotation("prod");
+    if (this.ctx.changeSafety) {
+      await changeSafety(this.ctx, this.emulator, this.env, ENVIRONMENTS);
+    }
+    await this.tearDown();
     checkNothingLeft(this.ctx, this.emulator, STACKS, this.reports);
     return this.reports;
   }
@@ -267,6 +281,51 @@ class PipelinePath {
     );
   }
 
+  /**
+   * The master password rotates (RDS does it every 7 days): nothing deployed may hold it. The
+   * emulator rotates the secret as RDS does; the service must reference no secret of it (it logs in
+   * with IAM tokens), and a plan must find nothing to change or restart.
+   */
+  private async rotation(stack: string): Promise<void> {
+    const env = this.ctx.settings.environments.find((e) => e.name === stack);
+    if (env === undefined || !env.database.enabled) return;
+    const output = spawnSync(this.ctx.terraform, ["output", "-raw", "database_secret_arn"], {
+      cwd: this.stackDir(stack),
+      env: this.env,
+      encoding: "utf8",
+    });
+    const secretArn = output.stdout.trim();
+    if (output.status !== 0 || secretArn === "") {
+      throw new CheckFailed(`${stack}: terraform output database_secret_arn failed: ${output.stderr}`);
+    }
+    const rotated = JSON.parse(
+      emulatorTool(this.ctx, this.emulator, [
+        "rotate-secret",
+        "--region",
+        env.region,
+        "--secret-id",
+        secretArn,
+      ]),
+    ) as { before: string; after: string; passwordChanged: boolean };
+    if (!rotated.passwordChanged) throw new CheckFailed(`${stack}: the master secret did not rotate`);
+    const held = this.ecsImages(stack).serviceSecrets.filter((s) => s.startsWith(secretArn));
+    if (held.length > 0) {
+      throw new CheckFailed(
+        `${stack}: the service reads the master secret, which rotation makes stale: ${held.join(", ")}`,
+      );
+    }
+    const report: StackReport = {
+      path: "pipeline",
+      stack: `${stack}-after-rotation`,
+      seconds: {},
+      notes: [],
+    };
+    await secondPlan(this.ctx, this.env, this.stackDir(stack), report);
+    this.report(stack).notes.push(
+      `master secret rotated (version ${rotated.before.slice(0, 8)} -> ${rotated.after.slice(0, 8)}): the service references no secret of it, and a plan finds nothing to change (${(report.seconds.plan2 ?? 0).toFixed(0)} s)`,
+    );
+  }
+
   private ecsImages(stack: string): EcsImages {
     const env = this.ctx.settings.environments.find((e) => e.name === stack);
     const found = JSON.parse(
@@ -277,48 +336,82 @@ class PipelinePath {
         "--cluster",
         namePrefix(this.ctx, stack),
       ]),
-    ) as { services: Record<string, string>; tasks: EcsImages["tasks"] };
-    return { service: found.services[env?.service.name ?? ""] ?? "", tasks: found.tasks };
+    ) as {
+      services: Record<string, string>;
+      serviceSecrets: Record<string, string[]>;
+      tasks: EcsImages["tasks"];
+    };
+    const name = env?.service.name ?? "";
+    return {
+      service: found.services[name] ?? "",
+      serviceSecrets: found.serviceSecrets[name] ?? [],
+      tasks: found.tasks,
+    };
   }
 
-  /** terraform destroy; a protected environment must refuse until the documented break-glass step. */
-  private async destroy(stack: string): Promise<void> {
-    const attempt = (name: string) =>
-      runStep([this.ctx.terraform, "destroy", "-auto-approve", "-input=false", "-no-color"], {
-        cwd: this.stackDir(stack),
-        env: { ...this.env, TF_VAR_image_tag: this.ctx.imageTag },
-        log: this.log(name),
-      });
-    let result = await attempt(`destroy-${stack}`);
-    let seconds = result.seconds;
-    const env = this.ctx.settings.environments.find((e) => e.name === stack);
-    const protections = [
-      ...(env?.edge.deletionProtection
-        ? [{ what: "load balancer", refusal: /Load balancer[\s\S]*?deletion protection/ }]
-        : []),
-      ...(env?.database.enabled && env.database.deletionProtection
-        ? [{ what: "database", refusal: /Cannot delete protected DB\s+Instance/ }]
-        : []),
-    ];
-    if (protections.length > 0) {
-      const unrefused = protections.filter((p) => result.code === 0 || !p.refusal.test(result.output));
-      if (unrefused.length > 0) {
-        throw new CheckFailed(
-          `${stack}: destroy was not stopped by the deletion protection of the ${unrefused.map((p) => p.what).join(" and ")}`,
-          this.log(`destroy-${stack}`),
-        );
-      }
-      this.report(stack).notes.push(
-        `destroy refused by the deletion protection of the ${protections.map((p) => p.what).join(" and ")} until the break-glass step`,
+  /**
+   * Every stack destroyed. A protected environment must first refuse a plain destroy at plan time
+   * (before the break-glass synth changes its configuration); then it goes through the README's
+   * break-glass blocks while the others are destroyed plainly; the registry goes last.
+   */
+  private async tearDown(): Promise<void> {
+    const guarded = ENVIRONMENTS.filter((stack) => isDestroyProtected(this.ctx, stack));
+    await Promise.all(
+      guarded.map((stack) =>
+        expectRefusedDestroy(
+          this.ctx,
+          this.env,
+          this.stackDir(stack),
+          this.report(stack),
+          () => this.destroy(stack, `destroy-${stack}-refused`),
+          this.log(`destroy-${stack}-refused`),
+        ),
+      ),
+    );
+    if (guarded.length > 0) {
+      const file = breakGlassOverrideFile(this.ctx, guarded, "pipeline");
+      await mustSucceed(
+        "README block pipeline-synth (break glass)",
+        bash(blockOf(this.ctx, "pipeline-synth")),
+        {
+          cwd: this.dir,
+          env: { ...this.env, STACK_CONFIG_FILE: file },
+          log: this.log("synth-break-glass"),
+        },
       );
-      breakGlass(this.ctx, this.emulator, stack);
-      result = await attempt(`destroy-${stack}-after-break-glass`);
-      seconds += result.seconds;
     }
+    await Promise.all(
+      ENVIRONMENTS.map(async (stack) => {
+        if (!guarded.includes(stack)) return this.mustDestroy(stack);
+        const glass = await mustSucceed(
+          `README block pipeline-break-glass for ${stack}`,
+          bash(blockOf(this.ctx, "pipeline-break-glass")),
+          { cwd: this.dir, env: { ...this.env, STACK: stack }, log: this.log(`break-glass-${stack}`) },
+        );
+        this.report(stack).seconds.destroy = glass.seconds;
+        this.report(stack).notes.push(
+          `torn down by README block pipeline-break-glass (${glass.seconds.toFixed(0)} s)`,
+        );
+      }),
+    );
+    deleteImages(this.ctx, this.emulator);
+    await this.mustDestroy(REGISTRY);
+  }
+
+  private destroy(stack: string, name: string): Promise<StepResult> {
+    return runStep([this.ctx.terraform, "destroy", "-auto-approve", "-input=false", "-no-color"], {
+      cwd: this.stackDir(stack),
+      env: { ...this.env, TF_VAR_image_tag: this.ctx.imageTag },
+      log: this.log(name),
+    });
+  }
+
+  private async mustDestroy(stack: string): Promise<void> {
+    const result = await this.destroy(stack, `destroy-${stack}`);
     if (result.code !== 0) {
       throw new CheckFailed(`${stack}: terraform destroy failed`, this.log(`destroy-${stack}`));
     }
-    this.report(stack).seconds.destroy = seconds;
+    this.report(stack).seconds.destroy = result.seconds;
   }
 
   private runStack(stack: string, name: string, extra: Partial<StepOptions> = {}, root = this.dir) {

@@ -57,8 +57,32 @@ export const TERRAFORM_MARKS = {
   apply: /Apply complete!/,
 };
 
+/** Steps running now (their log's name) and when each started, for the progress line. */
+const running = new Map<string, number>();
+
+/**
+ * Prints, once a minute until stopped, which steps are running and for how long, with the last
+ * resource line of each step's output (Terraform's "Creating...", "Still destroying..."): a long
+ * run is never silent for more than a minute.
+ */
+export function startProgress(started: number, intervalMs = 60_000): () => void {
+  const timer = setInterval(() => {
+    const steps = [...running.entries()].map(
+      ([name, since]) => `${name} ${elapsed(since).toFixed(0)} s${lastActivity.get(name) ?? ""}`,
+    );
+    say(`  [${elapsed(started).toFixed(0)} s] running: ${steps.length > 0 ? steps.join("; ") : "checks"}`);
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+const lastActivity = new Map<string, string>();
+const RESOURCE_PROGRESS =
+  /([\w-]+\.[\w\-[\]"]+): (Creating|Modifying|Destroying|Still [a-z]+|Creation complete|Destruction complete|Modifications complete)/g;
+
 export function runStep(argv: readonly string[], options: StepOptions): Promise<StepResult> {
   const started = Date.now();
+  const name = options.log.replace(/^.*\//, "").replace(/\.log$/, "");
+  running.set(name, started);
   const timeoutSeconds = options.timeoutSeconds ?? 600;
   return new Promise((done) => {
     const child = spawn(argv[0] as string, argv.slice(1), {
@@ -75,7 +99,10 @@ export function runStep(argv: readonly string[], options: StepOptions): Promise<
       if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
     }, timeoutSeconds * 1000);
     const take = (chunk: Buffer) => {
-      output += plain(chunk.toString());
+      const text = plain(chunk.toString());
+      output += text;
+      const progress = [...text.matchAll(RESOURCE_PROGRESS)].pop();
+      if (progress) lastActivity.set(name, ` (${progress[1] ?? ""}: ${(progress[2] ?? "").toLowerCase()})`);
       for (const [name, pattern] of Object.entries(options.marks ?? {})) {
         if (marks[name] === undefined && pattern.test(output)) marks[name] = elapsed(started);
       }
@@ -85,6 +112,8 @@ export function runStep(argv: readonly string[], options: StepOptions): Promise<
     child.stderr?.on("data", take);
     child.on("close", (code) => {
       clearTimeout(timer);
+      running.delete(name);
+      lastActivity.delete(name);
       children.delete(child);
       writeFileSync(options.log, output);
       done({ code, output, seconds: elapsed(started), marks });

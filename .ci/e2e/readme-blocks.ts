@@ -5,11 +5,14 @@
  */
 export const README_BLOCKS = [
   "cdktf-registry",
+  "promote-image",
   "cdktf-environments",
   "cdktf-diff",
   "pipeline-synth",
   "pipeline-stack",
   "pipeline-release",
+  "cdktf-break-glass",
+  "pipeline-break-glass",
 ] as const;
 export type ReadmeBlock = (typeof README_BLOCKS)[number];
 

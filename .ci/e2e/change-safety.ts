@@ -1,0 +1,244 @@
+/**
+ * The change-safety run: on environments the pipeline path has deployed, the catalogue's routine
+ * edits, one at a time and on top of each other, the way a user makes them: the override file,
+ * the README's pipeline-synth block, `terraform plan` against the real state, apply, and a second
+ * plan that must find nothing. Every resource action of every plan is classified; a plan whose
+ * classes differ from the entry's, or that breaks a day-two invariant, fails the run once the
+ * table is printed. Each environment's edits run in a copy of the project of its own (same S3
+ * state), beside the other environment's.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deepMerge } from "../../stacks/config/deep-merge";
+import { loadSettings } from "../../stacks/config/load";
+import { PROJECT } from "../../stacks/config/project";
+import type { EnvironmentSettings } from "../../stacks/config/settings";
+import { CHANGE_CATALOGUE } from "./change-catalogue";
+import type { CatalogueEdit } from "./change-catalogue";
+import type { Context, Emulator } from "./context";
+import { blockOf, copyProject, namePrefix } from "./context";
+import { emulatorTool } from "./emulator";
+import { invariantViolations, planClasses, summary, unexpectedChanges } from "./plan-classes";
+import type { PlanJson } from "./plan-classes";
+import { CheckFailed, bash, mustSucceed, runStep, say } from "./process";
+
+export interface ChangeRow {
+  readonly environment: string;
+  readonly edit: string;
+  readonly expected: string;
+  readonly seen: string;
+  /** "as expected", "skipped: ...", or what differed. */
+  readonly verdict: string;
+  readonly seconds: number;
+}
+
+const describe = (expected: Readonly<Record<string, string>>) =>
+  Object.keys(expected).length === 0
+    ? "no change"
+    : Object.entries(expected)
+        .map(([type, c]) => `${type.replace(/^aws_/, "")} ${c}`)
+        .join(", ");
+
+class Chain {
+  private readonly dir: string;
+  private readonly file: string;
+  private overrides: Record<string, unknown>;
+  private imageTag: string;
+  private readonly rows: ChangeRow[] = [];
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly emulator: Emulator,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly stack: string,
+  ) {
+    this.dir = copyProject(ctx, `changes-${stack}`);
+    this.file = join(ctx.work, `changes-${stack}.json`);
+    this.overrides = JSON.parse(readFileSync(ctx.overrideFile, "utf8")) as Record<string, unknown>;
+    this.imageTag = ctx.imageTag;
+  }
+
+  public async run(): Promise<ChangeRow[]> {
+    const made = { secretArn: this.createSecret() };
+    await this.terraform(["init", "-input=false"], "init", true);
+    for (const [index, edit] of CHANGE_CATALOGUE.entries()) {
+      const before = this.settings();
+      if (edit.when !== undefined && !edit.when(before)) {
+        this.rows.push(this.row(edit, before, "-", "skipped: does not apply here", 0));
+        continue;
+      }
+      const ok = await this.apply(index, edit, before, made);
+      if (!ok) break;
+    }
+    return this.rows;
+  }
+
+  /** One edit: synth, plan against the state, classify, apply, second plan. False when the chain cannot go on. */
+  private async apply(
+    index: number,
+    edit: CatalogueEdit,
+    before: EnvironmentSettings,
+    made: { secretArn: string },
+  ): Promise<boolean> {
+    const started = Date.now();
+    const step = `${String(index + 1).padStart(2, "0")}`;
+    const { overrides, newImage } = edit.change(before, made);
+    if (newImage) this.imageTag = this.pushRelease(index);
+    if (overrides !== undefined) this.overrides = deepMerge(this.overrides, { [this.stack]: overrides });
+    writeFileSync(this.file, JSON.stringify(this.overrides, null, 2));
+    await mustSucceed(
+      `${this.stack}: README block pipeline-synth (${edit.name})`,
+      bash(blockOf(this.ctx, "pipeline-synth")),
+      {
+        cwd: this.dir,
+        env: { ...this.env, STACK_CONFIG_FILE: this.file },
+        log: this.log(`${step}-synth`),
+      },
+    );
+    const plan = await this.terraform(
+      ["plan", "-input=false", "-no-color", "-refresh=false", "-out=edit.tfplan"],
+      `${step}-plan`,
+    );
+    if (plan.code !== 0) {
+      this.rows.push(
+        this.row(edit, before, "plan failed", `plan failed (${this.log(`${step}-plan`)})`, started),
+      );
+      return false;
+    }
+    const shown = await this.terraform(["show", "-json", "edit.tfplan"], `${step}-show`, true);
+    const classes = planClasses(JSON.parse(shown.output) as PlanJson);
+    const problems = [...invariantViolations(classes), ...unexpectedChanges(classes, edit.expect(before))];
+    const applied = await this.terraform(
+      ["apply", "-input=false", "-no-color", "edit.tfplan"],
+      `${step}-apply`,
+    );
+    if (applied.code !== 0) {
+      this.rows.push(
+        this.row(edit, before, summary(classes), `apply failed (${this.log(`${step}-apply`)})`, started),
+      );
+      return false;
+    }
+    const second = await this.terraform(
+      ["plan", "-input=false", "-no-color", "-detailed-exitcode"],
+      `${step}-second-plan`,
+    );
+    if (second.code !== 0) {
+      problems.push(
+        `second plan not empty (exit ${String(second.code)}, ${this.log(`${step}-second-plan`)})`,
+      );
+    }
+    this.rows.push(
+      this.row(
+        edit,
+        before,
+        summary(classes),
+        problems.length === 0 ? "as expected" : problems.join("; "),
+        started,
+      ),
+    );
+    return true;
+  }
+
+  private row(
+    edit: CatalogueEdit,
+    before: EnvironmentSettings,
+    seen: string,
+    verdict: string,
+    started: number,
+  ): ChangeRow {
+    const applies = edit.when === undefined || edit.when(before);
+    return {
+      environment: this.stack,
+      edit: edit.name,
+      expected: applies ? describe(edit.expect(before)) : "-",
+      seen,
+      verdict,
+      seconds: started === 0 ? 0 : (Date.now() - started) / 1000,
+    };
+  }
+
+  private settings(): EnvironmentSettings {
+    writeFileSync(this.file, JSON.stringify(this.overrides, null, 2));
+    const found = loadSettings(PROJECT, { STACK_CONFIG_FILE: this.file }).environments.find(
+      (e) => e.name === this.stack,
+    );
+    if (found === undefined) throw new CheckFailed(`change-safety: no environment ${this.stack}`);
+    return found;
+  }
+
+  private terraform(args: readonly string[], name: string, mustPass = false) {
+    const options = {
+      cwd: join(this.dir, "cdktf.out", "stacks", this.stack),
+      env: { ...this.env, TF_VAR_image_tag: this.imageTag },
+      log: this.log(name),
+    };
+    const argv = [this.ctx.terraform, ...args];
+    return mustPass
+      ? mustSucceed(`${this.stack}: terraform ${args[0] ?? ""}`, argv, options)
+      : runStep(argv, options);
+  }
+
+  /** A new build pushed and promoted, as a release would: a release tag of its own. */
+  private pushRelease(index: number): string {
+    const tag = `${this.ctx.imageTag}.${this.stack}${index}`;
+    const { region, repositoryName } = this.ctx.settings.registry;
+    emulatorTool(this.ctx, this.emulator, [
+      "push-images",
+      "--region",
+      region,
+      "--repository",
+      repositoryName,
+      "--tag",
+      tag,
+    ]);
+    return tag;
+  }
+
+  /** A secret the "a secret" edit adds, created beforehand as a user would. */
+  private createSecret(): string {
+    const env = this.ctx.settings.environments.find((e) => e.name === this.stack);
+    return emulatorTool(this.ctx, this.emulator, [
+      "create-secret",
+      "--region",
+      env?.region ?? "",
+      "--name",
+      `${namePrefix(this.ctx, this.stack)}/e2e-api-key`,
+    ]).trim();
+  }
+
+  private log(name: string): string {
+    return join(this.ctx.work, "logs", `changes-${this.stack}-${name}.log`);
+  }
+}
+
+/** Runs the catalogue on each environment (side by side), prints the table, and fails on any surprise. */
+export async function changeSafety(
+  ctx: Context,
+  emulator: Emulator,
+  env: NodeJS.ProcessEnv,
+  stacks: readonly string[],
+): Promise<ChangeRow[]> {
+  const rows = (await Promise.all(stacks.map((stack) => new Chain(ctx, emulator, env, stack).run()))).flat();
+  say(changeTable(rows));
+  const failed = rows.filter((r) => r.verdict !== "as expected" && !r.verdict.startsWith("skipped"));
+  if (failed.length > 0) {
+    throw new CheckFailed(
+      `change safety: ${failed.length} edit(s) did not behave as the catalogue says:\n${failed.map((r) => `  ${r.environment} / ${r.edit}: ${r.verdict}`).join("\n")}`,
+    );
+  }
+  return rows;
+}
+
+/** The table the run prints (and the docs show): edit, expected, seen, verdict, seconds. */
+export function changeTable(rows: readonly ChangeRow[]): string {
+  const lines = rows.map(
+    (r) =>
+      `| ${r.environment} | ${r.edit} | ${r.expected} | ${r.seen} | ${r.verdict} | ${r.seconds.toFixed(0)} |`,
+  );
+  return [
+    "",
+    "| env | edit | expected | seen | verdict | s |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...lines,
+  ].join("\n");
+}
