@@ -441,6 +441,9 @@ export class FargateService extends Construct {
       taskDefinition: this.taskDefinition.arn,
       desiredCount: p.desiredCount,
       capacityProviderStrategy: this.strategy(),
+      // ECS takes a new capacity strategy only with a new deployment; without this the provider
+      // replaces the whole service (5.x) or refuses the plan (6.x). Any update then rolls the tasks.
+      forceNewDeployment: true,
       platformVersion: "LATEST",
       networkConfiguration: {
         subnets: [...p.subnetIds],
