@@ -60,6 +60,7 @@ class Chain {
 
   public async run(): Promise<ChangeRow[]> {
     const made = { secretArn: this.createSecret() };
+    await this.synth("as deployed", "00-synth");
     await this.terraform(["init", "-input=false"], "init", true);
     for (const [index, edit] of CHANGE_CATALOGUE.entries()) {
       const before = this.settings();
@@ -85,16 +86,7 @@ class Chain {
     const { overrides, newImage } = edit.change(before, made);
     if (newImage) this.imageTag = this.pushRelease(index);
     if (overrides !== undefined) this.overrides = deepMerge(this.overrides, { [this.stack]: overrides });
-    writeFileSync(this.file, JSON.stringify(this.overrides, null, 2));
-    await mustSucceed(
-      `${this.stack}: README block pipeline-synth (${edit.name})`,
-      bash(blockOf(this.ctx, "pipeline-synth")),
-      {
-        cwd: this.dir,
-        env: { ...this.env, STACK_CONFIG_FILE: this.file },
-        log: this.log(`${step}-synth`),
-      },
-    );
+    await this.synth(edit.name, `${step}-synth`);
     const plan = await this.terraform(
       ["plan", "-input=false", "-no-color", "-refresh=false", "-out=edit.tfplan"],
       `${step}-plan`,
@@ -137,6 +129,20 @@ class Chain {
       ),
     );
     return true;
+  }
+
+  /** The README's pipeline-synth block with the chain's override file as it stands. */
+  private async synth(what: string, name: string): Promise<void> {
+    writeFileSync(this.file, JSON.stringify(this.overrides, null, 2));
+    await mustSucceed(
+      `${this.stack}: README block pipeline-synth (${what})`,
+      bash(blockOf(this.ctx, "pipeline-synth")),
+      {
+        cwd: this.dir,
+        env: { ...this.env, STACK_CONFIG_FILE: this.file },
+        log: this.log(name),
+      },
+    );
   }
 
   private row(

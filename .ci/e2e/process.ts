@@ -110,6 +110,10 @@ export function runStep(argv: readonly string[], options: StepOptions): Promise<
     };
     child.stdout?.on("data", take);
     child.stderr?.on("data", take);
+    // A command that cannot start (missing program or folder) is a failed step, not a crash.
+    child.on("error", (error) => {
+      output += `\n[npm run e2e: could not start ${argv[0] ?? ""} in ${options.cwd}: ${error.message}]\n`;
+    });
     child.on("close", (code) => {
       clearTimeout(timer);
       running.delete(name);
