@@ -1,9 +1,4 @@
 import { run } from "./stacks/app/run";
-import { useFastResolve } from "./stacks/app/fast-resolve";
-import { skipTokenCreationTraces } from "./stacks/app/token-traces";
-
-skipTokenCreationTraces();
-useFastResolve();
 // Under the cdktf CLI, problems go to stdout, which the CLI shows as it comes without a log
 // prefix (it repeats the app's output in its own error summary either way).
 const underCdktfCli = process.env.CDKTF_CONTEXT_JSON !== undefined;

@@ -1,16 +1,10 @@
 // Synthesizes the registry plus N environments that copy the dev settings (separate VPC CIDRs),
-// for npm run bench's growth measurement, the way the app runs (bundled, token traces skipped,
-// the faster resolve).
+// for npm run bench's growth measurement, the way the app runs (bundled).
 // Usage: CDKTF_OUTDIR=<dir> node dist/bench-growth.js <N>
 import { loadSettings } from "../stacks/config/load";
 import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import type { ProjectDefinition } from "../stacks/config/settings";
 import { synthesizeProject } from "../stacks/app/synthesize";
-import { useFastResolve } from "../stacks/app/fast-resolve";
-import { skipTokenCreationTraces } from "../stacks/app/token-traces";
-
-skipTokenCreationTraces();
-useFastResolve();
 
 const count = Number(process.argv[2]);
 const dev = PROJECT.environments.find((e) => e.name === "dev");

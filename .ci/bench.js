@@ -96,11 +96,6 @@ const synth = {
   npmSynth: series("npm run synth (the README's main command)", "npm run --silent synth", RUNS),
   npmSynthHcl: series("npm run synth:hcl", "npm run --silent synth:hcl", RUNS),
   app: series("app alone (node stacks/app/launch.js, cdktf.json)", "node stacks/app/launch.js", RUNS),
-  appCdktfResolve: series(
-    "app alone with cdktf's own resolve (SYNTH_FAST_RESOLVE=false)",
-    "SYNTH_FAST_RESOLVE=false node stacks/app/launch.js",
-    RUNS,
-  ),
   rebuilt: series(
     "npm run synth after a source change (bundle rebuilt)",
     "npm run --silent synth",
@@ -124,11 +119,6 @@ const growth = GROWTH.map((n) => ({
   stacks: n + 1,
   ...series(`${n} environment stack(s) + registry`, `node dist/bench-growth.js ${n}`, SLOW_RUNS),
 }));
-const growthCdktfResolve = series(
-  "64 environment stacks + registry, cdktf's own resolve",
-  "SYNTH_FAST_RESOLVE=false node dist/bench-growth.js 64",
-  SLOW_RUNS,
-);
 
 const peersDir = installPeers();
 const peers = {
@@ -199,7 +189,6 @@ table([
   reference.rootImport,
   ...Object.values(synth),
   ...growth,
-  growthCdktfResolve,
   tests.cold,
   tests.warm,
 ]);
@@ -246,7 +235,6 @@ const results = {
   reference,
   synth,
   growth,
-  growthCdktfResolve,
   peers,
   tests,
   targets: targets.map(([name, met, value]) => ({ name, met, value })),

@@ -1,24 +1,23 @@
 // The app command of `npm run synth`, `npm run synth:hcl` and the cdktf CLI (cdktf.json "app").
 //
-// One node process, three savings over `esbuild ... && node dist/main.js`:
+// One node process, with public APIs only, and these savings over `esbuild ... && node dist/main.js`:
 // - main.ts is bundled with everything it imports into dist/main.js, so node reads one file
 //   instead of resolving and reading ~500 modules one by one;
 // - the bundle is rebuilt only when an input of the last build changed (esbuild's metafile lists
 //   them, node_modules included), which keeps esbuild's ~0.5 s out of most runs;
-// - V8's compiled code is cached next to the bundle (dist/main.js.v8cache, rewritten whenever V8
-//   rejects it), so most of the bundle is not compiled again on every run.
+// - where Node has its own compile cache (module.enableCompileCache, Node 22.1 and later), the
+//   compiled bundle is cached in dist/.compile-cache; on Node 20 it is compiled on every run.
 //
 // `node stacks/app/launch.js --build-only` builds (when needed) and stops.
 "use strict";
-const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
 const { dirname, join, relative } = require("node:path");
-const { Script } = require("node:vm");
 
 const root = join(__dirname, "..", "..");
 const bundle = join(root, "dist", "main.js");
 const record = join(root, "dist", "main.inputs.json");
-const codeCache = `${bundle}.v8cache`;
+const compileCache = join(root, "dist", ".compile-cache");
 
 /** Written aside and renamed into place: parallel runs (test workers) never read half a file. */
 function writeAtomically(path, contents) {
@@ -60,29 +59,15 @@ function build() {
     write: false,
   });
   mkdirSync(dirname(bundle), { recursive: true });
-  rmSync(codeCache, { force: true });
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
   writeAtomically(record, JSON.stringify({ startedMs, inputs: Object.keys(result.metafile.inputs) }));
 }
 
-/** Runs the bundle as node would (a CommonJS main module), compiled with the cached code if any. */
+/** Runs the bundle as node's main module would run, with Node's compile cache where it has one. */
 function runBundle() {
-  let cachedData;
-  try {
-    cachedData = readFileSync(codeCache);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new Script(Module.wrap(readFileSync(bundle, "utf8")), { filename: bundle, cachedData });
-  const main = new Module(bundle, null);
-  main.filename = bundle;
-  main.paths = Module._nodeModulePaths(dirname(bundle));
+  if (typeof Module.enableCompileCache === "function") Module.enableCompileCache(compileCache);
   process.argv[1] = bundle;
-  const require = (id) => main.require(id);
-  script.runInThisContext().call(main.exports, main.exports, require, main, bundle, dirname(bundle));
-  // After the run, so the functions it compiled lazily are in the cache too.
-  if (cachedData === undefined || script.cachedDataRejected)
-    writeAtomically(codeCache, script.createCachedData());
+  require(bundle);
 }
 
 if (require.main === module) {
