@@ -4,11 +4,14 @@
  * of the other in dev and prod (npm run e2e applies them to deployed environments).
  */
 import { CHANGE_CATALOGUE } from "../.ci/e2e/change-catalogue";
+import { FINAL_ROW } from "../.ci/e2e/change-safety";
 import { classify, invariantViolations, summary, unexpectedChanges } from "../.ci/e2e/plan-classes";
 import type { ChangeClass, ResourceChange } from "../.ci/e2e/plan-classes";
 import { deepMerge } from "../stacks/config/deep-merge";
 import { EXAMPLE_PROJECT } from "../stacks/config/example-project";
 import { loadSettings } from "../stacks/config/load";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { overrideFile } from "./support/settings";
 
 const change = (
@@ -107,5 +110,25 @@ describe("the change catalogue", () => {
       applied += 1;
     }
     expect(applied).toBeGreaterThanOrEqual(18);
+  });
+});
+
+describe("the README's change table", () => {
+  const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+  const table = readme.slice(
+    readme.indexOf("<!-- change-table:start -->"),
+    readme.indexOf("<!-- change-table:end -->"),
+  );
+  const rows = table.split("\n").filter((line) => /^\| (dev|prod) \|/.test(line));
+
+  it("shows a run of the current catalogue: every edit in dev and prod, and nothing else", () => {
+    const shown = new Set(rows.map((line) => line.split(" | ")[1]));
+    expect([...shown].sort()).toEqual([...CHANGE_CATALOGUE.map((e) => e.name), FINAL_ROW].sort());
+    expect(rows.length).toBe(2 * (CHANGE_CATALOGUE.length + 1));
+  });
+
+  it("shows no edit that behaved otherwise than declared", () => {
+    const verdicts = rows.map((line) => line.split(" | ")[4] ?? "");
+    expect(verdicts.filter((v) => v !== "as expected" && !v.startsWith("skipped"))).toEqual([]);
   });
 });

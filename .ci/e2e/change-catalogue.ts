@@ -6,7 +6,7 @@
  * (plan-classes.ts). Edits that cannot be made safe are not here: help lists them.
  */
 import type { EnvironmentSettings } from "../../stacks/config/settings";
-import type { ChangeClass } from "./plan-classes";
+import type { ChangeClass, Expected } from "./plan-classes";
 
 export interface CatalogueEdit {
   readonly name: string;
@@ -17,7 +17,7 @@ export interface CatalogueEdit {
   ) => { readonly overrides?: object; readonly newImage?: true };
   /** Only in environments where this holds (e.g. WAF is off, there is a database). */
   readonly when?: (env: EnvironmentSettings) => boolean;
-  readonly expect: (env: EnvironmentSettings) => Readonly<Record<string, ChangeClass>>;
+  readonly expect: (env: EnvironmentSettings) => Readonly<Record<string, Expected>>;
 }
 
 /** A new task definition revision and a rolling deployment of the service. */
@@ -25,6 +25,12 @@ const ROLLOUT = (): Record<string, ChangeClass> => ({
   aws_ecs_task_definition: "replace-dtc",
   aws_ecs_service: "rolling",
 });
+
+/**
+ * A policy whose document references a resource the edit updates: Terraform reads the document
+ * again at apply, so the plan shows the policy "in place" (it comes out the same).
+ */
+const REREAD_POLICY: Record<string, Expected> = { aws_iam_role_policy: ["in-place", "no-op"] };
 
 const NEXT_RETENTION: Readonly<Record<number, number>> = { 14: 30, 30: 60, 90: 120, 365: 400, 400: 545 };
 const nextRetention = (days: number) => NEXT_RETENTION[days] ?? 400;
@@ -131,14 +137,14 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
     change: (env) => ({
       overrides: { service: { logRetentionDays: nextRetention(env.service.logRetentionDays) } },
     }),
-    expect: () => ({ aws_cloudwatch_log_group: "in-place" }),
+    expect: () => ({ aws_cloudwatch_log_group: "in-place", ...REREAD_POLICY }),
   },
   {
     name: "flow-log retention",
     change: (env) => ({
       overrides: { network: { flowLogRetentionDays: nextRetention(env.network.flowLogRetentionDays) } },
     }),
-    expect: () => ({ aws_cloudwatch_log_group: "in-place" }),
+    expect: () => ({ aws_cloudwatch_log_group: "in-place", ...REREAD_POLICY }),
   },
   {
     name: "alarm thresholds",
@@ -152,7 +158,7 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
     change: (env) => ({
       overrides: { database: { backupRetentionDays: env.database.backupRetentionDays + 7 } },
     }),
-    expect: () => ({ aws_db_instance: "in-place" }),
+    expect: () => ({ aws_db_instance: "in-place", ...REREAD_POLICY }),
   },
   {
     name: "database instance class",
@@ -162,7 +168,7 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
         database: { instanceClass: env.database.instanceClass.replace(/\.[a-z0-9]+$/, ".xlarge") },
       },
     }),
-    expect: () => ({ aws_db_instance: "in-place" }),
+    expect: () => ({ aws_db_instance: "in-place", ...REREAD_POLICY }),
   },
   {
     name: "database storage",
@@ -175,7 +181,7 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
         },
       },
     }),
-    expect: () => ({ aws_db_instance: "in-place" }),
+    expect: () => ({ aws_db_instance: "in-place", ...REREAD_POLICY }),
   },
   {
     name: "cache node type",
@@ -183,7 +189,7 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
     change: (env) => ({
       overrides: { cache: { nodeType: env.cache.nodeType.replace(/\.[a-z0-9]+$/, ".xlarge") } },
     }),
-    expect: () => ({ aws_elasticache_replication_group: "in-place" }),
+    expect: () => ({ aws_elasticache_replication_group: "in-place", ...REREAD_POLICY }),
   },
   {
     name: "NAT gateways: single to one per AZ",
@@ -197,15 +203,18 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
     change: (env) => ({
       overrides: { network: { availabilityZones: [...env.network.availabilityZones, `${env.region}c`] } },
     }),
-    expect: () => ({
+    expect: (env) => ({
       aws_subnet: "create",
       aws_route_table: "create",
       aws_route_table_association: "create",
       aws_route: "create",
+      ...(env.network.natStrategy === "per-az" ? { aws_eip: "create", aws_nat_gateway: "create" } : {}),
       aws_db_subnet_group: "in-place",
       aws_elasticache_subnet_group: "in-place",
+      aws_vpc_endpoint: "in-place",
       aws_lb: "in-place",
       aws_ecs_service: "rolling",
+      ...REREAD_POLICY,
     }),
   },
   {

@@ -229,6 +229,8 @@ async function main(): Promise<number> {
       process.exit(130);
     });
   }
+  // However the process ends (a crash included), no emulator or Terraform outlives it.
+  process.on("exit", stopAll);
   try {
     say("npm run e2e: the README's deploy workflows against an AWS API emulator (moto)");
     const stopProgress = startProgress(started);

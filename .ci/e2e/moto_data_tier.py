@@ -9,7 +9,7 @@ import re
 import string
 
 from moto.elasticache.exceptions import ElastiCacheException, UserNotFound
-from moto.elasticache.models import ElastiCacheBackend, ReplicationGroup
+from moto.elasticache.models import CacheSubnetGroup, ElastiCacheBackend, ReplicationGroup
 from moto.elasticache.responses import ElastiCacheResponse
 from moto.rds.models import DBInstance, DBParameterGroup
 from moto.core.responses import ActionResult, EmptyResult
@@ -96,8 +96,9 @@ DBParameterGroup.update_parameters = _update_parameters_as_user
 #     no member is a cache cluster (DescribeCacheClusters finds none); member clusters report no
 #     security groups or at-rest encryption; DeleteReplicationGroup leaves the group "deleting" for ever.
 #     AWS: NumCacheClusters members, each a cache cluster with the group's subnet group, security
-#     groups and encryption; a deleted group and its members disappear. The provider reads the first member after
-#     every create and refresh, and waits for a deleted group to disappear.
+#     groups and encryption; a deleted group and its members disappear; a new node type
+#     (ModifyReplicationGroup) reaches every member. The provider reads the first member after
+#     every create and refresh (node_type included), and waits for a deleted group to disappear.
 _set_members = ReplicationGroup._set_node_members_clusters_disabled
 
 
@@ -111,6 +112,7 @@ def _set_members_from_count(self, *args, **kwargs):
 ReplicationGroup._set_node_members_clusters_disabled = _set_members_from_count
 _create_replication_group = ElastiCacheBackend.create_replication_group
 _delete_replication_group = ElastiCacheBackend.delete_replication_group
+_modify_replication_group = ElastiCacheBackend.modify_replication_group
 
 
 _MEMBER_SETTINGS_FROM_GROUP = (
@@ -165,6 +167,14 @@ def _create_replication_group_with_members(self, **kwargs):
     return group
 
 
+def _modify_replication_group_with_members(self, replication_group_id, *args, **kwargs):
+    group = _modify_replication_group(self, replication_group_id, *args, **kwargs)
+    for cluster_id in group.member_clusters:
+        if cluster_id in self.cache_clusters:
+            self.cache_clusters[cluster_id].cache_node_type = group.cache_node_type
+    return group
+
+
 def _delete_replication_group_with_members(self, replication_group_id, retain_primary_cluster):
     members = list(getattr(self.replication_groups.get(replication_group_id), "member_clusters", []))
     group = _delete_replication_group(self, replication_group_id, retain_primary_cluster)
@@ -179,6 +189,7 @@ def _delete_replication_group_with_members(self, replication_group_id, retain_pr
 
 ElastiCacheBackend.create_replication_group = _create_replication_group_with_members
 ElastiCacheBackend.delete_replication_group = _delete_replication_group_with_members
+ElastiCacheBackend.modify_replication_group = _modify_replication_group_with_members
 
 
 # D5. ElastiCache DeleteCacheSubnetGroup.
@@ -196,6 +207,31 @@ def _delete_cache_subnet_group(self):
 
 
 ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group
+
+
+# D5b. ElastiCache ModifyCacheSubnetGroup.
+#      moto: not implemented (an error the provider retries for minutes).
+#      AWS: replaces the group's subnets (a new AZ of the environment joins the data tier).
+def _modify_cache_subnet_group(self):
+    backend = self.elasticache_backend
+    name = self._get_param("CacheSubnetGroupName")
+    group = backend.cache_subnet_groups.get(name)
+    if group is None:
+        raise ElastiCacheRefused("CacheSubnetGroupNotFoundFault", f"Cache subnet group {name} not found.")
+    updated = CacheSubnetGroup(
+        account_id=backend.account_id,
+        region_name=backend.region_name,
+        cache_subnet_group_name=name,
+        cache_subnet_group_description=self._get_param("CacheSubnetGroupDescription")
+        or group.cache_subnet_group_description,
+        subnet_ids=self._get_param("SubnetIds", []) or group.subnet_ids,
+        tags=group.tags,
+    )
+    backend.cache_subnet_groups[name] = updated
+    return ActionResult({"CacheSubnetGroup": updated})
+
+
+ElastiCacheResponse.modify_cache_subnet_group = _modify_cache_subnet_group
 
 
 # D6. ElastiCache user groups (RBAC).

@@ -86,25 +86,36 @@ export function invariantViolations(classes: ReadonlyMap<string, ChangeClass>): 
   return violations;
 }
 
+/** What an entry expects of a resource type: one class, or the classes allowed (with "no-op": it may not change). */
+export type Expected = ChangeClass | readonly ChangeClass[];
+
 /**
  * The plan's classes against an entry's expectation: `expected` maps resource types to the class
- * every changed resource of that type must have; every other resource must be a no-op. Returns
- * one line per difference.
+ * every changed resource of that type must have (at least one must change, unless "no-op" is
+ * among the allowed); every other resource must be a no-op. Returns one line per difference.
  */
 export function unexpectedChanges(
   classes: ReadonlyMap<string, ChangeClass>,
-  expected: Readonly<Record<string, ChangeClass>>,
+  expected: Readonly<Record<string, Expected>>,
 ): string[] {
+  const allowed = (type: string): readonly ChangeClass[] => {
+    const want = expected[type] ?? "no-op";
+    return typeof want === "string" ? [want] : want;
+  };
   const differences: string[] = [];
   const seenTypes = new Set<string>();
   for (const [address, seen] of classes) {
     const type = address.split(".")[0] ?? "";
-    const want = expected[type] ?? "no-op";
-    if (seen !== "no-op") seenTypes.add(type);
-    if (seen !== want && seen !== "no-op") differences.push(`${address}: ${seen}, expected ${want}`);
+    if (seen === "no-op") continue;
+    seenTypes.add(type);
+    if (!allowed(type).includes(seen)) {
+      differences.push(`${address}: ${seen}, expected ${allowed(type).join(" or ")}`);
+    }
   }
-  for (const [type, want] of Object.entries(expected)) {
-    if (!seenTypes.has(type)) differences.push(`${type}: no change, expected ${want}`);
+  for (const type of Object.keys(expected)) {
+    if (!seenTypes.has(type) && !allowed(type).includes("no-op")) {
+      differences.push(`${type}: no change, expected ${allowed(type).join(" or ")}`);
+    }
   }
   return differences;
 }
