@@ -11,7 +11,7 @@ import string
 from moto.elasticache.exceptions import ElastiCacheException, UserNotFound
 from moto.elasticache.models import CacheSubnetGroup, ElastiCacheBackend, ReplicationGroup
 from moto.elasticache.responses import ElastiCacheResponse
-from moto.rds.models import DBInstance, DBParameterGroup
+from moto.rds.models import DBInstance, DBParameterGroup, RDSBackend
 from moto.core.responses import ActionResult, EmptyResult
 
 
@@ -89,6 +89,23 @@ def _update_parameters_as_user(self, new_parameters):
 
 
 DBParameterGroup.update_parameters = _update_parameters_as_user
+
+
+# D3b. RDS ModifyDBSubnetGroup.
+#      moto: pops the group out of the backend, updates it and never puts it back, so it is gone.
+#      AWS: the group keeps its name with the new subnets (a new AZ of the environment joins the
+#      data tier). Without it the provider finds no group after the update ("Root object was
+#      present, but now absent").
+_modify_db_subnet_group = RDSBackend.modify_db_subnet_group
+
+
+def _modify_db_subnet_group_kept(self, subnet_name, description, subnets):
+    group = _modify_db_subnet_group(self, subnet_name, description, subnets)
+    self.subnet_groups[subnet_name] = group
+    return group
+
+
+RDSBackend.modify_db_subnet_group = _modify_db_subnet_group_kept
 
 
 # D4. ElastiCache replication groups and their member clusters.

@@ -37,7 +37,7 @@ PINNED_MOTO = "5.2.5"
 if moto.__version__ != PINNED_MOTO:
     sys.exit(f"moto_launcher.py corrects moto {PINNED_MOTO}; found {moto.__version__} (see requirements.txt)")
 
-import moto_data_tier  # noqa: E402,F401  (its corrections, D1-D6, apply on import)
+import moto_data_tier  # noqa: E402,F401  (its corrections, D1-D6 with D3b and D5b, apply on import)
 
 
 # 1. EC2 DescribeSubnets: the IPv6 association state.
@@ -353,7 +353,8 @@ SecretsManagerBackend.rotate_secret = _rotate_rds_managed
 # Terraform cancels the provider's calls in flight when it stops, and a create that AWS completed
 # just as it was cancelled never reaches the state (Terraform's hazard, documented in the README).
 # To show what the stacks do after an interruption, not that hazard, npm run e2e asks the emulator
-# to hold new calls (POST /e2e/hold returns once none is being processed), sends SIGTERM, and
+# to hold new calls (POST /e2e/hold returns once none has been processed for QUIET_SECONDS, so the
+# last answers have been read too), sends SIGTERM, and
 # releases the emulator once Terraform and its provider have exited (POST /e2e/release; a provider
 # still alive would retry the 503s). Calls that arrived while held are answered 503
 # ServiceUnavailable, unexecuted, as AWS throttling would answer them. S3 passes through:
@@ -388,19 +389,28 @@ _ANSWERED = collections.OrderedDict()
 _ANSWERED_KEPT = 4000
 
 
-def _answered(app, environ, start_response, waited):
+def _replayed(environ, start_response):
+    """The answer already given to an earlier attempt of this call, or None (a retry may arrive while held)."""
     invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
     attempt = environ.get("HTTP_AMZ_SDK_REQUEST", "attempt=1").split(";")[0].split("=")[-1]
     earlier = _ANSWERED.get(invocation) if invocation is not None and attempt != "1" else None
-    if earlier is not None:
-        status, headers, body, answered_at = earlier
-        print(
-            f"E2E-REPLAY attempt={attempt} {_action(environ)} {time.monotonic() - answered_at:.1f}s after its answer {status}",
-            file=sys.stderr,
-            flush=True,
-        )
-        start_response(status, headers)
-        return body
+    if earlier is None:
+        return None
+    status, headers, body, answered_at = earlier
+    print(
+        f"E2E-REPLAY attempt={attempt} {_action(environ)} {time.monotonic() - answered_at:.1f}s after its answer {status}",
+        file=sys.stderr,
+        flush=True,
+    )
+    start_response(status, headers)
+    return body
+
+
+def _answered(app, environ, start_response, waited):
+    invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+    replay = _replayed(environ, start_response)
+    if replay is not None:
+        return replay
     answer = {}
 
     def recording_start_response(status, headers, *rest):
@@ -426,12 +436,16 @@ def _action(environ):
     return action or f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
 
 
+QUIET_SECONDS = 2.0
+
+
 class InterruptionGate:
     def __init__(self, app):
         self.app = app
         self.condition = threading.Condition()
         self.holding = False
         self.in_flight = 0
+        self.last_answer = time.monotonic()
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -441,6 +455,12 @@ class InterruptionGate:
             return self._release(start_response)
         if "/s3/aws4_request" in environ.get("HTTP_AUTHORIZATION", ""):
             return _serialized(self.app, environ, start_response)
+        # A retry of a call already answered is not a new call: it gets its answer even while held,
+        # or a resource created just before the hold would be lost to the state (correction 9).
+        with EMULATOR_LOCK:
+            replay = _replayed(environ, start_response)
+        if replay is not None:
+            return replay
         with self.condition:
             held = self.holding
             while self.holding:
@@ -455,13 +475,21 @@ class InterruptionGate:
         finally:
             with self.condition:
                 self.in_flight -= 1
+                self.last_answer = time.monotonic()
                 self.condition.notify_all()
 
     def _hold(self, start_response):
+        # Returns once no call is in progress and none was answered for QUIET_SECONDS: an answer
+        # written must also have been read (on a loaded machine a fixed short sleep was not enough,
+        # and a create whose answer the cancelled provider had not read was lost to the state).
+        deadline = time.monotonic() + 30
         with self.condition:
             self.holding = True
-            self.condition.wait_for(lambda: self.in_flight == 0, timeout=30)
-        time.sleep(0.5)  # responses already sent reach the provider before the signal
+            while time.monotonic() < deadline:
+                quiet = time.monotonic() - self.last_answer
+                if self.in_flight == 0 and quiet >= QUIET_SECONDS:
+                    break
+                self.condition.wait(timeout=max(0.05, QUIET_SECONDS - quiet))
         start_response("200 OK", [("Content-Type", "application/json")])
         return [b'{"held": true}']
 
