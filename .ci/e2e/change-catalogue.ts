@@ -226,24 +226,7 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
       aws_wafv2_web_acl_association: "create",
       aws_wafv2_web_acl_logging_configuration: "create",
       aws_cloudwatch_log_group: "create",
-    }),
-  },
-  {
-    name: "a subject alternative name",
-    when: (env) => env.edge.domainName !== undefined && env.edge.certificateArn === undefined,
-    change: (env) => ({
-      overrides: {
-        edge: {
-          subjectAlternativeNames: [...env.edge.subjectAlternativeNames, `www.${env.edge.domainName ?? ""}`],
-        },
-      },
-    }),
-    expect: () => ({
-      aws_acm_certificate: "replace-cbd",
-      aws_acm_certificate_validation: "replace-dtc",
-      aws_route53_record: "create",
-      aws_lb_listener: "in-place",
-      aws_lb_listener_rule: "in-place",
+      aws_cloudwatch_dashboard: "in-place",
     }),
   },
 ];
