@@ -3,7 +3,7 @@
  * top of each other, through the override file as a user would. Each declares, per resource type,
  * the class its plan must show (every other resource: no-op); whatever an entry says, no edit may
  * delete or replace a stateful resource or destroy a serving one before its replacement serves
- * (plan-classes.ts). Edits that cannot be made safe are not here: help lists them.
+ * (plan-classes.ts). Edits that are not routine are not here: the README ("Day two") lists them.
  */
 import type { EnvironmentSettings } from "../../stacks/config/settings";
 import type { ChangeClass, Expected } from "./plan-classes";

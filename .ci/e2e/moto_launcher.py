@@ -21,6 +21,8 @@ import moto
 from moto.acm.models import CertBundle
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.utils import utcnow
+from moto.ec2.exceptions import InvalidRouteError
+from moto.ec2.models import EC2Backend
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ec2.models.subnets import Subnet
 from moto.ecs.models import EC2ContainerServiceBackend
@@ -347,6 +349,31 @@ def _rotate_rds_managed(self, secret_id, *args, **kwargs):
 
 
 SecretsManagerBackend.rotate_secret = _rotate_rds_managed
+
+
+# 11. EC2 gateway endpoints and route tables added later.
+#     moto: ModifyVpcEndpoint with AddRouteTableIds records the table but adds no prefix-list route
+#     to it, and DeleteVpcEndpoints then fails with InvalidRoute.NotFound on that table.
+#     AWS: the route is added with the table and removed with the endpoint. The change-safety run
+#     adds an AZ (a route table joins the S3 gateway endpoint) before the environment is destroyed.
+_delete_vpc_endpoints = EC2Backend.delete_vpc_endpoints
+
+
+def _delete_vpc_endpoints_with_added_tables(self, vpce_ids=None):
+    for vpce_id in vpce_ids or []:
+        endpoint = self.vpc_end_points.get(vpce_id)
+        if endpoint is None or endpoint.vpc_endpoint_type.lower() == "interface":
+            _delete_vpc_endpoints(self, [vpce_id])
+            continue
+        for table_id in endpoint.route_table_ids:
+            try:
+                self.delete_route(table_id, endpoint.destination_prefix_list_id)
+            except InvalidRouteError:
+                pass  # a table added by ModifyVpcEndpoint, whose route moto never created
+        endpoint.state = "deleted"
+
+
+EC2Backend.delete_vpc_endpoints = _delete_vpc_endpoints_with_added_tables
 
 
 # The run's own control: a safe instant to interrupt Terraform.
