@@ -5,7 +5,13 @@
  */
 import { CHANGE_CATALOGUE } from "../.ci/e2e/change-catalogue";
 import { FINAL_ROW } from "../.ci/e2e/change-safety";
-import { classify, invariantViolations, summary, unexpectedChanges } from "../.ci/e2e/plan-classes";
+import {
+  classify,
+  invariantViolations,
+  missingChanges,
+  summary,
+  unexpectedChanges,
+} from "../.ci/e2e/plan-classes";
 import type { ChangeClass, ResourceChange } from "../.ci/e2e/plan-classes";
 import { deepMerge } from "../stacks/config/deep-merge";
 import { EXAMPLE_PROJECT } from "../stacks/config/example-project";
@@ -57,11 +63,14 @@ describe("plan classes", () => {
       ["aws_lb_target_group.tg", "replace-cbd"],
       ["aws_ecs_service.svc", "replace-dtc"],
       ["aws_iam_role.task", "replace-dtc"],
+      ['aws_route53_record.certificate_validation_record_617D7E70["api.example.com"]', "replace-dtc"],
+      ["aws_route53_record.alias_records_ipv4_1A2B3C4D", "replace-dtc"],
     ]);
     expect(invariantViolations(classes)).toEqual([
       "aws_db_instance.db (stateful): replace-cbd",
       "aws_cloudwatch_log_group.logs (stateful): delete",
       "aws_ecs_service.svc (serving): replace-dtc",
+      "aws_route53_record.alias_records_ipv4_1A2B3C4D (serving): replace-dtc",
     ]);
   });
 
@@ -82,6 +91,21 @@ describe("plan classes", () => {
   });
 });
 
+describe("what a plan must contain (an edit that needs a window)", () => {
+  it("names each type with no resource in the wanted classes", () => {
+    const classes = new Map<string, ChangeClass>([
+      ["aws_lb_target_group.tg", "replace-cbd"],
+      ["aws_ecs_service.svc", "in-place"],
+    ]);
+    expect(
+      missingChanges(classes, {
+        aws_lb_target_group: "replace-cbd",
+        aws_ecs_service: ["rolling", "replace-dtc"],
+      }),
+    ).toEqual(["aws_ecs_service: no rolling or replace-dtc in the plan"]);
+  });
+});
+
 describe("the change catalogue", () => {
   it("has at least 20 edits, each named once", () => {
     const names = CHANGE_CATALOGUE.map((e) => e.name);
@@ -89,32 +113,53 @@ describe("the change catalogue", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it.each(["dev", "prod"])("applies in %s as valid settings, each edit on top of the ones before", (name) => {
-    let overrides: Record<string, unknown> = {};
-    let applied = 0;
-    const settings = () => {
-      const found = loadSettings(EXAMPLE_PROJECT, overrideFile(overrides)).environments.find(
-        (e) => e.name === name,
-      );
-      if (found === undefined) throw new Error(`no ${name}`);
-      return found;
+  it.each(["dev", "prod"])(
+    "applies in %s as valid settings, each routine edit on top of the ones before; the others as declared",
+    (name) => {
+      let overrides: Record<string, unknown> = {};
+      let applied = 0;
+      const settings = (extra: Record<string, unknown> = {}) => {
+        const found = loadSettings(
+          EXAMPLE_PROJECT,
+          overrideFile(deepMerge(overrides, extra)),
+        ).environments.find((e) => e.name === name);
+        if (found === undefined) throw new Error(`no ${name}`);
+        return found;
+      };
+      for (const edit of CHANGE_CATALOGUE) {
+        const before = settings();
+        if (edit.when !== undefined && !edit.when(before)) continue;
+        const made = edit.change(before, {
+          secretArn: `arn:aws:secretsmanager:${before.region}:123456789012:secret:e2e-AbCdEf`,
+        });
+        const edited = made.overrides === undefined ? {} : { [name]: made.overrides };
+        const notRoutine = edit.notRoutine?.(before);
+        if (notRoutine?.kind === "refused at synth") {
+          expect(() => settings(edited)).toThrow(notRoutine.message);
+          continue;
+        }
+        expect(() => settings(edited)).not.toThrow();
+        if (notRoutine !== undefined) continue;
+        overrides = deepMerge(overrides, edited);
+        applied += 1;
+      }
+      expect(applied).toBeGreaterThanOrEqual(20);
+    },
+  );
+
+  it("declares what each edit that is not routine does instead, in prod and in dev", () => {
+    const kinds = (name: string) => {
+      const env = loadSettings(EXAMPLE_PROJECT, overrideFile({})).environments.find((e) => e.name === name);
+      if (env === undefined) throw new Error(`no ${name}`);
+      return CHANGE_CATALOGUE.flatMap((edit) => edit.notRoutine?.(env)?.kind ?? []);
     };
-    for (const edit of CHANGE_CATALOGUE) {
-      const before = settings();
-      if (edit.when !== undefined && !edit.when(before)) continue;
-      const made = edit.change(before, {
-        secretArn: `arn:aws:secretsmanager:${before.region}:123456789012:secret:e2e-AbCdEf`,
-      });
-      if (made.overrides !== undefined) overrides = deepMerge(overrides, { [name]: made.overrides });
-      expect(() => settings()).not.toThrow();
-      applied += 1;
-    }
-    expect(applied).toBeGreaterThanOrEqual(18);
+    expect(kinds("prod")).toEqual(expect.arrayContaining(["refused at synth", "refused at plan"]));
+    expect(kinds("dev")).toContain("needs a window");
   });
 });
 
-describe("the README's change table", () => {
-  const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+describe("the change table of help/day-two.md", () => {
+  const readme = readFileSync(join(__dirname, "..", "help", "day-two.md"), "utf8");
   const table = readme.slice(
     readme.indexOf("<!-- change-table:start -->"),
     readme.indexOf("<!-- change-table:end -->"),

@@ -25,15 +25,16 @@ describe("DnsValidatedCertificate", () => {
     });
   });
 
-  test("creates the validation records with for_each over domain_validation_options, never by index", () => {
-    const { cert, json } = build();
+  test("keys the validation records by the configured names, known even while the certificate is replaced", () => {
+    const { cert, json } = build(["www.example.com"]);
     const certificate = `aws_acm_certificate.${nameOf(cert.certificate)}`;
+    const byName = `{ for key, val in toset(tolist(${certificate}.domain_validation_options)): val.domain_name => val }`;
     expect(blockOf(json, cert.validationRecords)).toMatchObject({
-      for_each: `\${{ for key, val in tolist(${certificate}.domain_validation_options): val.domain_name => val }}`,
+      for_each: '${toset(["api.example.com", "www.example.com"])}',
       zone_id: "Z123",
-      name: "${each.value.resource_record_name}",
-      type: "${each.value.resource_record_type}",
-      records: ["${each.value.resource_record_value}"],
+      name: `\${${byName}[each.key].resource_record_name}`,
+      type: `\${${byName}[each.key].resource_record_type}`,
+      records: [`\${${byName}[each.key].resource_record_value}`],
       ttl: 60,
       allow_overwrite: true,
     });

@@ -5,6 +5,7 @@ import type { ProcessEnv } from "../stacks/config/load";
 import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
 import { RegistryStack } from "../stacks/registry-stack";
 import { blockOf, policyDocument, ref, synth } from "./support/synth";
+import { overrideFile } from "./support/settings";
 
 function build(env: ProcessEnv = {}) {
   const stack = new RegistryStack(Testing.app(), { project: loadSettings(PROJECT, env) });
@@ -23,6 +24,22 @@ describe("RegistryStack", () => {
     expect(key.enable_key_rotation).toBe(true);
     const sids = (policyDocument(json, key.policy).statement as Array<{ sid: string }>).map((s) => s.sid);
     expect(sids).toEqual(["AccountRootAdministersKeyThroughIam", "AccountUsesKeyThroughEcr"]);
+  });
+
+  test("refuses a destroy at plan (prevent_destroy on the repository and its key); break glass lifts the repository's only", () => {
+    const preventDestroy = (b: ReturnType<typeof build>) => [
+      blockOf(b.json, b.stack.registry.repository).lifecycle?.prevent_destroy,
+      blockOf(b.json, b.stack.key.key).lifecycle?.prevent_destroy,
+    ];
+    expect(preventDestroy({ stack, json })).toEqual([true, true]);
+    expect(preventDestroy(build(overrideFile({ registry: { destroyBreakGlass: true } })))).toEqual([
+      undefined,
+      true,
+    ]);
+    expect(preventDestroy(build(overrideFile({ registry: { destroyProtection: false } })))).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 
   test("tags everything as the registry and keeps its own state", () => {

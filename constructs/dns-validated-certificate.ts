@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformIterator } from "cdktf";
+import { Fn, TerraformIterator } from "cdktf";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
@@ -19,9 +19,12 @@ export interface DnsValidatedCertificateProps extends CertificateOptions {
 }
 
 /**
- * ACM certificate validated through DNS: one validation record per name, created with
- * for_each over `domain_validation_options` (a set, so never indexed), and an
- * `aws_acm_certificate_validation` that waits until the certificate is issued.
+ * ACM certificate validated through DNS: one validation record per configured name, and an
+ * `aws_acm_certificate_validation` that waits until the certificate is issued. The records'
+ * for_each is keyed by the names as configured, not by `domain_validation_options`: those are
+ * unknown while the certificate is being replaced (adding a name replaces it), and Terraform
+ * refuses a for_each whose keys are unknown. Each record reads its values from the options by
+ * name (a set, so never indexed).
  * `certificateArn` comes from that validation resource, so whatever uses it is created only once
  * the certificate is usable. The certificate is replaced create-before-destroy, because a
  * listener still uses the old one.
@@ -49,16 +52,18 @@ export class DnsValidatedCertificate extends Construct {
       tags: { Name: props.domainName },
       lifecycle: { createBeforeDestroy: true },
     });
-    const options = TerraformIterator.fromComplexList(
+    const optionsByName = TerraformIterator.fromList(
       this.certificate.domainValidationOptions,
-      "domain_name",
-    );
+    ).forExpressionForMap("val.domain_name", "val");
+    const names = TerraformIterator.fromList([props.domainName, ...alternativeNames]);
+    const option = (attribute: string): string =>
+      Fn.lookupNested(optionsByName, [names.key, attribute]) as string;
     this.validationRecords = new Route53Record(this, "validation_record", {
-      forEach: options,
+      forEach: names,
       zoneId: props.hostedZoneId,
-      name: options.getString("resource_record_name"),
-      type: options.getString("resource_record_type"),
-      records: [options.getString("resource_record_value")],
+      name: option("resource_record_name"),
+      type: option("resource_record_type"),
+      records: [option("resource_record_value")],
       ttl: VALIDATION_RECORD_TTL_SECONDS,
       allowOverwrite: true,
     });

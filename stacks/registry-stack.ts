@@ -1,8 +1,9 @@
 import type { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { Aspects, TerraformOutput } from "cdktf";
 import { ContainerRegistry } from "../constructs/container-registry";
 import { KmsKey } from "../constructs/kms-key";
 import { viaServiceKeyStatement } from "../constructs/rules/iam";
+import { DestroyProtection } from "./destroy-protection";
 import { ProjectStack } from "./project-stack";
 import { REGISTRY_STACK_NAME } from "./config/settings";
 import type { ProjectSettings } from "./config/settings";
@@ -25,6 +26,7 @@ export class RegistryStack extends ProjectStack {
     super(scope, REGISTRY_STACK_NAME, {
       project: project.project,
       repository: project.repository,
+      awsProviderVersion: project.awsProviderVersion,
       environment: REGISTRY_STACK_NAME,
       region: settings.region,
       accountId: settings.accountId,
@@ -66,6 +68,7 @@ export class RegistryStack extends ProjectStack {
       project: project.project,
       partition: this.partition,
     });
+    if (settings.destroyProtection) Aspects.of(this).add(new DestroyProtection(settings.destroyBreakGlass));
 
     new TerraformOutput(this, "repository_url", {
       value: this.registry.repositoryUrl,

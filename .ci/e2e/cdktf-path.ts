@@ -1,4 +1,4 @@
-/** The cdktf path: the README's `cdktf deploy` blocks, local state. */
+/** The cdktf path: the documented `cdktf deploy` blocks, local state. */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
@@ -8,7 +8,7 @@ import { checkNothingLeft } from "./emulator";
 import { deleteImages, pushAndPromote } from "./release-safety";
 import { CheckFailed, bash, mustSucceed, runStep } from "./process";
 
-/** The cdktf path: README blocks cdktf-registry, cdktf-environments and cdktf-diff, local state. */
+/** The cdktf path: docs blocks cdktf-registry, cdktf-environments and cdktf-diff, local state. */
 export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<StackReport[]> {
   const dir = copyProject(ctx, "cdktf");
   const env: NodeJS.ProcessEnv = {
@@ -24,7 +24,7 @@ export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<Stack
   const report = (stack: string) => reports.find((r) => r.stack === stack) as StackReport;
   const log = (name: string) => join(ctx.work, "logs", `cdktf-${name}.log`);
 
-  const registry = await mustSucceed("README block cdktf-registry", bash(blockOf(ctx, "cdktf-registry")), {
+  const registry = await mustSucceed("docs block cdktf-registry", bash(blockOf(ctx, "cdktf-registry")), {
     cwd: dir,
     env,
     log: log("deploy-registry"),
@@ -32,7 +32,7 @@ export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<Stack
   report(REGISTRY).seconds.deploy = registry.seconds;
   await pushAndPromote(ctx, emulator, dir, env, log("promote-image"));
   const environments = await mustSucceed(
-    "README block cdktf-environments",
+    "docs block cdktf-environments",
     bash(blockOf(ctx, "cdktf-environments")),
     {
       cwd: dir,
@@ -46,14 +46,14 @@ export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<Stack
   }
 
   // cdktf diff right after the deploy: a plan through the CLI, which must find nothing to change.
-  const diff = await mustSucceed("README block cdktf-diff", bash(blockOf(ctx, "cdktf-diff")), {
+  const diff = await mustSucceed("docs block cdktf-diff", bash(blockOf(ctx, "cdktf-diff")), {
     cwd: dir,
     env,
     log: log("diff-dev"),
   });
   if (!/No changes/.test(readFileSync(log("diff-dev"), "utf8"))) {
     throw new CheckFailed(
-      'README block cdktf-diff: cdktf diff dev did not report "No changes" after the deploy',
+      'docs block cdktf-diff: cdktf diff dev did not report "No changes" after the deploy',
       log("diff-dev"),
     );
   }
@@ -67,26 +67,22 @@ export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<Stack
     }),
   );
 
-  await tearDown(ctx, dir, env, report, log);
+  await tearDown(ctx, dir, env, ENVIRONMENTS, report, log);
   deleteImages(ctx, emulator);
-  const destroyedRegistry = await mustSucceed(
-    "npx cdktf destroy registry",
-    ["npx", "cdktf", "destroy", REGISTRY, "--ignore-missing-stack-dependencies", "--auto-approve"],
-    { cwd: dir, env: { ...env, TF_VAR_image_tag: ctx.imageTag }, log: log("destroy-registry") },
-  );
-  report(REGISTRY).seconds.destroy = destroyedRegistry.seconds;
+  await tearDown(ctx, dir, env, [REGISTRY], report, log);
   checkNothingLeft(ctx, emulator, STACKS, reports);
   return reports;
 }
 
 /**
- * Every environment destroyed: a protected one must first refuse `cdktf destroy` at plan time,
- * then go through README block cdktf-break-glass; the others are destroyed plainly.
+ * These stacks destroyed: a protected one (prod, the registry) must first refuse `cdktf destroy`
+ * at plan time, then go through docs block cdktf-break-glass; the others are destroyed plainly.
  */
 async function tearDown(
   ctx: Context,
   dir: string,
   env: NodeJS.ProcessEnv,
+  stacks: readonly string[],
   report: (stack: string) => StackReport,
   log: (name: string) => string,
 ): Promise<void> {
@@ -99,8 +95,8 @@ async function tearDown(
       env: destroyEnv,
       log: log(name),
     });
-  const protectedEnvironments = ENVIRONMENTS.filter((stack) => isDestroyProtected(ctx, stack));
-  for (const stack of protectedEnvironments) {
+  const protectedStacks = stacks.filter((stack) => isDestroyProtected(ctx, stack));
+  for (const stack of protectedStacks) {
     await expectRefusedDestroy(
       ctx,
       env,
@@ -115,28 +111,24 @@ async function tearDown(
           log: log(`destroy-${stack}-refused-why`),
         }),
     );
-    const glass = await mustSucceed(
-      "README block cdktf-break-glass",
-      bash(blockOf(ctx, "cdktf-break-glass")),
-      {
-        cwd: dir,
-        env: {
-          ...env,
-          STACK: stack,
-          STACK_CONFIG_FILE: breakGlassOverrideFile(ctx, [stack], `cdktf-${stack}`),
-        },
-        log: log(`break-glass-${stack}`),
+    const glass = await mustSucceed("docs block cdktf-break-glass", bash(blockOf(ctx, "cdktf-break-glass")), {
+      cwd: dir,
+      env: {
+        ...env,
+        STACK: stack,
+        STACK_CONFIG_FILE: breakGlassOverrideFile(ctx, [stack], `cdktf-${stack}`),
       },
-    );
+      log: log(`break-glass-${stack}`),
+    });
     report(stack).seconds.destroy = glass.seconds;
-    report(stack).notes.push(`torn down by README block cdktf-break-glass (${glass.seconds.toFixed(0)} s)`);
+    report(stack).notes.push(`torn down by docs block cdktf-break-glass (${glass.seconds.toFixed(0)} s)`);
   }
-  const others = ENVIRONMENTS.filter((stack) => !protectedEnvironments.includes(stack));
+  const others = stacks.filter((stack) => !protectedStacks.includes(stack));
   if (others.length > 0) {
     const destroyed = await mustSucceed(
-      "npx cdktf destroy (environments)",
+      `npx cdktf destroy ${others.join(" ")}`,
       ["npx", "cdktf", "destroy", ...others, "--ignore-missing-stack-dependencies", "--auto-approve"],
-      { cwd: dir, env: destroyEnv, log: log("destroy-environments") },
+      { cwd: dir, env: destroyEnv, log: log(`destroy-${others.join("-")}`) },
     );
     for (const stack of others) report(stack).seconds.destroy = destroyed.seconds;
   }

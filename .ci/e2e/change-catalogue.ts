@@ -3,10 +3,26 @@
  * top of each other, through the override file as a user would. Each declares, per resource type,
  * the class its plan must show (every other resource: no-op); whatever an entry says, no edit may
  * delete or replace a stateful resource or destroy a serving one before its replacement serves
- * (plan-classes.ts). Edits that are not routine are not here: the README ("Day two") lists them.
+ * (plan-classes.ts).
+ *
+ * Edits that are not routine are here too, with what they must do instead (`notRoutine`): be
+ * refused at synth or at plan with the reason, or (where they need a window) show in their plan
+ * what makes them unsafe; they are planned against the real state and never applied. Renaming the
+ * project or an environment is not: it starts a new state, so no plan against the deployed one
+ * exists (help/day-two.md says what to do instead).
  */
 import type { EnvironmentSettings } from "../../stacks/config/settings";
+import { databaseIdentifier } from "../../constructs/rules/data-tier";
 import type { ChangeClass, Expected } from "./plan-classes";
+
+/** What an edit that is not routine must do instead of applying cleanly. */
+export type NotRoutine =
+  /** Planned, not applied: the plan must contain these (what makes a window necessary). */
+  | { readonly kind: "needs a window"; readonly includes: Readonly<Record<string, Expected>> }
+  /** The docs' synth block fails, naming the field. */
+  | { readonly kind: "refused at synth"; readonly message: RegExp }
+  /** `terraform plan` fails (prevent_destroy), nothing changed. */
+  | { readonly kind: "refused at plan"; readonly message: RegExp };
 
 export interface CatalogueEdit {
   readonly name: string;
@@ -18,6 +34,13 @@ export interface CatalogueEdit {
   /** Only in environments where this holds (e.g. WAF is off, there is a database). */
   readonly when?: (env: EnvironmentSettings) => boolean;
   readonly expect: (env: EnvironmentSettings) => Readonly<Record<string, Expected>>;
+  /** Where the edit is not routine in this environment: what it must do instead (never applied). */
+  readonly notRoutine?: (env: EnvironmentSettings) => NotRoutine | undefined;
+  /**
+   * A change AWS makes by itself (not through the configuration), made on the emulator before
+   * the plan, which then reads every resource back from the API: the emulator tool's arguments.
+   */
+  readonly byAws?: (env: EnvironmentSettings, namePrefix: string) => readonly string[];
 }
 
 /** A new task definition revision and a rolling deployment of the service. */
@@ -228,5 +251,74 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
       aws_cloudwatch_log_group: "create",
       aws_cloudwatch_dashboard: "in-place",
     }),
+  },
+  {
+    name: "a subject alternative name",
+    when: (env) => env.edge.domainName !== undefined && env.edge.certificateArn === undefined,
+    change: (env) => ({
+      overrides: {
+        edge: {
+          subjectAlternativeNames: [...env.edge.subjectAlternativeNames, `www.${env.edge.domainName ?? ""}`],
+        },
+      },
+    }),
+    expect: () => ({
+      aws_acm_certificate: "replace-cbd",
+      aws_acm_certificate_validation: "replace-dtc",
+      // The existing name's validation record: destroy-first, see addressClass.
+      aws_route53_record: ["create", "replace-dtc"],
+      aws_lb_listener: "in-place",
+      aws_lb_listener_rule: "in-place",
+    }),
+  },
+  {
+    name: "database minor version (RDS upgrades it)",
+    when: (env) => env.database.enabled,
+    change: () => ({}),
+    byAws: (env, namePrefix) => [
+      "minor-upgrade-db",
+      "--region",
+      env.region,
+      "--identifier",
+      databaseIdentifier(namePrefix),
+    ],
+    expect: () => ({}),
+  },
+  {
+    name: "WAF off",
+    when: (env) => env.edge.waf,
+    change: () => ({ overrides: { edge: { waf: false } } }),
+    expect: () => ({}),
+    notRoutine: (env) =>
+      env.destroyProtection
+        ? { kind: "refused at synth", message: /edge\.waf/ }
+        : {
+            kind: "needs a window",
+            includes: { aws_wafv2_web_acl: "delete", aws_cloudwatch_log_group: "delete" },
+          },
+  },
+  {
+    name: "container port",
+    change: (env) => ({ overrides: { service: { containerPort: env.service.containerPort + 1 } } }),
+    expect: () => ({}),
+    notRoutine: () => ({
+      kind: "needs a window",
+      includes: { aws_lb_target_group: "replace-cbd", aws_ecs_service: "rolling" },
+    }),
+  },
+  {
+    name: "service name",
+    change: (env) => ({ overrides: { service: { name: `${env.service.name}-renamed` } } }),
+    expect: () => ({}),
+    notRoutine: (env) =>
+      env.destroyProtection
+        ? { kind: "refused at plan", message: /Instance cannot be destroyed/ }
+        : {
+            kind: "needs a window",
+            includes: {
+              aws_ecs_service: ["replace-dtc", "replace-cbd"],
+              aws_cloudwatch_log_group: ["replace-dtc", "replace-cbd"],
+            },
+          },
   },
 ];

@@ -1,7 +1,7 @@
 /**
  * The change-safety run: on environments the pipeline path has deployed, the catalogue's routine
  * edits, one at a time and on top of each other, the way a user makes them: the override file,
- * the README's pipeline-synth block, `terraform plan` against the real state, and apply; the next
+ * the pipeline-synth block (help/pipelines-and-releases.md), `terraform plan` against the real state, and apply; the next
  * edit's plan, and after the last a plan that reads everything back, must show nothing else. Every resource action of every plan is classified; a plan whose
  * classes differ from the entry's, or that breaks a day-two invariant, fails the run once the
  * table is printed. Each environment's edits run in a copy of the project of its own (same S3
@@ -14,13 +14,13 @@ import { loadSettings } from "../../stacks/config/load";
 import { PROJECT } from "../../stacks/config/project";
 import type { EnvironmentSettings } from "../../stacks/config/settings";
 import { CHANGE_CATALOGUE } from "./change-catalogue";
-import type { CatalogueEdit } from "./change-catalogue";
+import type { CatalogueEdit, NotRoutine } from "./change-catalogue";
 import type { Context, Emulator } from "./context";
 import { blockOf, copyProject, namePrefix } from "./context";
 import { emulatorTool } from "./emulator";
-import { invariantViolations, planClasses, summary, unexpectedChanges } from "./plan-classes";
+import { invariantViolations, missingChanges, planClasses, summary, unexpectedChanges } from "./plan-classes";
 import type { Expected, PlanJson } from "./plan-classes";
-import { CheckFailed, bash, mustSucceed, runStep, say } from "./process";
+import { CheckFailed, bash, mustSucceed, plain, runStep, say } from "./process";
 
 /** The last row of each environment: a plan that reads every resource back after all the edits. */
 export const FINAL_ROW = "every edit above, read back from the API";
@@ -41,6 +41,9 @@ const describe = (expected: Readonly<Record<string, Expected>>) =>
     : Object.entries(expected)
         .map(([type, c]) => `${type.replace(/^aws_/, "")} ${typeof c === "string" ? c : c.join("/")}`)
         .join(", ");
+
+const describeNotRoutine = (n: NotRoutine) =>
+  n.kind === "needs a window" ? `needs a window: ${describe(n.includes)}` : n.kind;
 
 class Chain {
   private readonly dir: string;
@@ -71,6 +74,11 @@ class Chain {
         this.rows.push(this.row(edit, before, "-", "skipped: does not apply here", 0));
         continue;
       }
+      const notRoutine = edit.notRoutine?.(before);
+      if (notRoutine !== undefined) {
+        await this.planOnly(index, edit, before, made, notRoutine);
+        continue;
+      }
       const ok = await this.apply(index, edit, before, made);
       if (!ok) return this.rows;
     }
@@ -85,6 +93,7 @@ class Chain {
    */
   private async finalPlan(): Promise<void> {
     const started = Date.now();
+    await this.synth("every routine edit", "final-synth");
     const plan = await this.terraform(
       ["plan", "-input=false", "-no-color", "-detailed-exitcode"],
       "final-plan",
@@ -116,9 +125,14 @@ class Chain {
     const { overrides, newImage } = edit.change(before, made);
     if (newImage) this.imageTag = this.pushRelease(index);
     if (overrides !== undefined) this.overrides = deepMerge(this.overrides, { [this.stack]: overrides });
+    const byAws = edit.byAws?.(before, namePrefix(this.ctx, this.stack));
+    if (byAws !== undefined) {
+      say(`${this.stack}: by AWS: ${emulatorTool(this.ctx, this.emulator, byAws).trim()}`);
+    }
     await this.synth(edit.name, `${step}-synth`);
+    const refresh = byAws === undefined ? ["-refresh=false"] : [];
     const plan = await this.terraform(
-      ["plan", "-input=false", "-no-color", "-refresh=false", "-out=edit.tfplan"],
+      ["plan", "-input=false", "-no-color", ...refresh, "-out=edit.tfplan"],
       `${step}-plan`,
     );
     if (plan.code !== 0) {
@@ -152,18 +166,90 @@ class Chain {
     return true;
   }
 
-  /** The README's pipeline-synth block with the chain's override file as it stands. */
+  /**
+   * An edit that is not routine: synth and plan against the real state, never applied; the
+   * override file goes back to what is deployed. It must be refused (at synth or at plan, with the
+   * reason) or its plan must show what makes it need a window.
+   */
+  private async planOnly(
+    index: number,
+    edit: CatalogueEdit,
+    before: EnvironmentSettings,
+    made: { secretArn: string },
+    notRoutine: NotRoutine,
+  ): Promise<void> {
+    const started = Date.now();
+    const step = `${String(index + 1).padStart(2, "0")}`;
+    const deployed = this.overrides;
+    const { overrides } = edit.change(before, made);
+    if (overrides !== undefined) this.overrides = deepMerge(this.overrides, { [this.stack]: overrides });
+    const verdict = (seen: string, problem: string | undefined) =>
+      this.rows.push({
+        environment: this.stack,
+        edit: edit.name,
+        expected: describeNotRoutine(notRoutine),
+        seen,
+        verdict: problem ?? "as expected",
+        seconds: (Date.now() - started) / 1000,
+      });
+    try {
+      const synth = await this.synthResult(edit.name, `${step}-synth`);
+      if (notRoutine.kind === "refused at synth") {
+        const refused = synth.code !== 0 && notRoutine.message.test(synth.output);
+        verdict(
+          synth.code === 0 ? "synthesized" : "refused at synth",
+          refused ? undefined : `not refused as expected (${this.log(`${step}-synth`)})`,
+        );
+        return;
+      }
+      if (synth.code !== 0) {
+        verdict("refused at synth", `synth failed (${this.log(`${step}-synth`)})`);
+        return;
+      }
+      const plan = await this.terraform(
+        ["plan", "-input=false", "-no-color", "-refresh=false", "-out=window.tfplan"],
+        `${step}-plan`,
+      );
+      if (notRoutine.kind === "refused at plan") {
+        const refused = plan.code !== 0 && notRoutine.message.test(plain(plan.output));
+        verdict(
+          plan.code === 0 ? "planned" : "refused at plan",
+          refused ? undefined : `not refused as expected (${this.log(`${step}-plan`)})`,
+        );
+        return;
+      }
+      if (plan.code !== 0) {
+        verdict("plan failed", `plan failed (${this.log(`${step}-plan`)})`);
+        return;
+      }
+      const shown = await this.terraform(["show", "-json", "window.tfplan"], `${step}-show`, true);
+      const classes = planClasses(JSON.parse(shown.output) as PlanJson);
+      const missing = missingChanges(classes, notRoutine.includes);
+      const unsafe = invariantViolations(classes);
+      verdict(
+        `${summary(classes)}${unsafe.length > 0 ? ` (unsafe: ${unsafe.length})` : ""}; not applied`,
+        missing.length === 0 ? undefined : missing.join("; "),
+      );
+    } finally {
+      this.overrides = deployed;
+    }
+  }
+
+  /** The docs' pipeline-synth block with the chain's override file as it stands. */
   private async synth(what: string, name: string): Promise<void> {
+    const result = await this.synthResult(what, name);
+    if (result.code !== 0) {
+      throw new CheckFailed(`${this.stack}: docs block pipeline-synth (${what}) failed: ${this.log(name)}`);
+    }
+  }
+
+  private synthResult(_what: string, name: string) {
     writeFileSync(this.file, JSON.stringify(this.overrides, null, 2));
-    await mustSucceed(
-      `${this.stack}: README block pipeline-synth (${what})`,
-      bash(blockOf(this.ctx, "pipeline-synth")),
-      {
-        cwd: this.dir,
-        env: { ...this.env, STACK_CONFIG_FILE: this.file },
-        log: this.log(name),
-      },
-    );
+    return runStep(bash(blockOf(this.ctx, "pipeline-synth")), {
+      cwd: this.dir,
+      env: { ...this.env, STACK_CONFIG_FILE: this.file },
+      log: this.log(name),
+    });
   }
 
   private row(

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
 import { PROJECT_DIR, REGISTRY, namePrefix, stateIdentifiers } from "./context";
 import { finalSnapshotIdentifier } from "../../constructs/rules/data-tier";
+import { isDestroyProtected } from "./destroy-safety";
 import { SetupError } from "./preflight";
 import { CheckFailed, children } from "./process";
 
@@ -165,10 +166,14 @@ export function checkNothingLeft(
   }
 }
 
-/** A key (or its alias) of a destroy-protected environment: break glass releases it from the state, never deletes it. */
+/** A key (or its alias) of a destroy-protected stack: break glass releases it from the state, never deletes it. */
 function isReleasedKey(ctx: Context, item: InventoryItem): boolean {
-  const env = ctx.settings.environments.find((e) => e.name === stackOf(ctx, item));
-  return (item.kind === "kms:key" || item.kind === "kms:alias") && env?.destroyProtection === true;
+  const stack = stackOf(ctx, item);
+  return (
+    (item.kind === "kms:key" || item.kind === "kms:alias") &&
+    stack !== undefined &&
+    isDestroyProtected(ctx, stack)
+  );
 }
 
 /** The snapshot RDS takes on destroy when the environment asks for one: the one thing destroy keeps. */

@@ -245,6 +245,17 @@ def rotate_secret(args):
     )
 
 
+def minor_upgrade_db(args):
+    """What RDS does in a maintenance window with auto minor version upgrade: a newer minor version."""
+    rds = client("rds", args.region)
+    before = rds.describe_db_instances(DBInstanceIdentifier=args.identifier)["DBInstances"][0]["EngineVersion"]
+    major, _, minor = before.partition(".")
+    upgraded = f"{major}.{int(minor or '0') + 1}"
+    rds.modify_db_instance(DBInstanceIdentifier=args.identifier, EngineVersion=upgraded, ApplyImmediately=True)
+    after = rds.describe_db_instances(DBInstanceIdentifier=args.identifier)["DBInstances"][0]["EngineVersion"]
+    print(json.dumps({"before": before, "after": after}))
+
+
 def ecs_images(args):
     ecs = client("ecs", args.region)
 
@@ -313,6 +324,10 @@ def main():
     p.add_argument("--region", required=True)
     p.add_argument("--secret-id", required=True)
     p.set_defaults(run=rotate_secret)
+    p = commands.add_parser("minor-upgrade-db")
+    p.add_argument("--region", required=True)
+    p.add_argument("--identifier", required=True)
+    p.set_defaults(run=minor_upgrade_db)
     p = commands.add_parser("ecs-images")
     p.add_argument("--region", required=True)
     p.add_argument("--cluster", required=True)

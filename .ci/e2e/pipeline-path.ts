@@ -1,4 +1,4 @@
-/** The pipeline path: the README's pipeline blocks, S3 state in the emulator, and three faults. */
+/** The pipeline path: the documented pipeline blocks, S3 state in the emulator, and three faults. */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,7 +14,7 @@ import {
   stateCount,
 } from "./context";
 import { changeSafety } from "./change-safety";
-import { breakGlassOverrideFile, expectRefusedDestroy, isDestroyProtected } from "./destroy-safety";
+import { expectRefusedDestroy, isDestroyProtected, pipelineBreakGlass } from "./destroy-safety";
 import {
   FAILED_MIGRATION_TAG,
   RELEASED_TAG,
@@ -44,7 +44,7 @@ interface EcsImages {
   tasks: Array<{ startedBy: string; image: string; exitCode: number | null }>;
 }
 
-/** README blocks pipeline-synth and pipeline-stack, S3 state, with the two faults. */
+/** docs blocks pipeline-synth and pipeline-stack, S3 state, with the two faults. */
 export function pipelinePath(ctx: Context, emulator: Emulator, bucket: string): Promise<StackReport[]> {
   return new PipelinePath(ctx, emulator, bucket).run();
 }
@@ -67,14 +67,14 @@ class PipelinePath {
   }
 
   public async run(): Promise<StackReport[]> {
-    await mustSucceed("README block pipeline-synth", bash(blockOf(this.ctx, "pipeline-synth")), {
+    await mustSucceed("docs block pipeline-synth", bash(blockOf(this.ctx, "pipeline-synth")), {
       cwd: this.dir,
       env: this.env,
       log: this.log("synth"),
     });
     const registry = await this.runStack(REGISTRY, "registry");
     if (registry.code !== 0) {
-      throw new CheckFailed("README block pipeline-stack for registry failed", this.log("registry"));
+      throw new CheckFailed("docs block pipeline-stack for registry failed", this.log("registry"));
     }
     this.recordPhases(REGISTRY, registry);
     await pushAndPromote(this.ctx, this.emulator, this.dir, this.env, this.log("promote-image"));
@@ -190,7 +190,7 @@ class PipelinePath {
       },
     });
     if (first.code !== 0) {
-      throw new CheckFailed("README block pipeline-stack for prod failed", this.log("prod"));
+      throw new CheckFailed("docs block pipeline-stack for prod failed", this.log("prod"));
     }
     this.recordPhases("prod", first);
     const refused = await (second ?? Promise.reject(new CheckFailed("prod: the apply never started")));
@@ -207,7 +207,7 @@ class PipelinePath {
   }
 
   /**
-   * Fault (c): a deployment the circuit breaker rolls back. The README's block deploys an image tag
+   * Fault (c): a deployment the circuit breaker rolls back. The docs' block deploys an image tag
    * the emulator's ECS rolls back; the apply must fail (the service's postcondition) instead of
    * reporting success while the previous version keeps running.
    */
@@ -230,7 +230,7 @@ class PipelinePath {
   }
 
   /**
-   * The README's release order: block pipeline-release (migrate at the new tag, wait, check its exit
+   * The documented release order: block pipeline-release (migrate at the new tag, wait, check its exit
    * code), then pipeline-stack. Once with a migration that succeeds: it must run at the new tag
    * while the service still runs the old one, and the deploy then moves the service. Once with a
    * migration that exits 1: the block must fail, and the service keep the tag it had.
@@ -244,7 +244,7 @@ class PipelinePath {
       });
     const migrated = await runRelease(RELEASED_TAG, `${stack}-release`);
     if (migrated.code !== 0) {
-      throw new CheckFailed(`${stack}: README block pipeline-release failed`, this.log(`${stack}-release`));
+      throw new CheckFailed(`${stack}: docs block pipeline-release failed`, this.log(`${stack}-release`));
     }
     const before = this.ecsImages(stack);
     const runs = before.tasks.filter(
@@ -349,13 +349,17 @@ class PipelinePath {
     };
   }
 
-  /**
-   * Every stack destroyed. A protected environment must first refuse a plain destroy at plan time
-   * (before the break-glass synth changes its configuration); then it goes through the README's
-   * break-glass blocks while the others are destroyed plainly; the registry goes last.
-   */
+  /** Every stack destroyed, the registry last, once its images are gone. */
   private async tearDown(): Promise<void> {
-    const guarded = ENVIRONMENTS.filter((stack) => isDestroyProtected(this.ctx, stack));
+    await this.tearDownStacks(ENVIRONMENTS);
+    deleteImages(this.ctx, this.emulator);
+    await this.tearDownStacks([REGISTRY]);
+  }
+
+  /** A protected stack must first refuse a plain destroy at plan time, then takes the break-glass blocks. */
+  /** Every stack destroyed, the registry last, once its images are gone. */
+  private async tearDownStacks(stacks: readonly string[]): Promise<void> {
+    const guarded = stacks.filter((stack) => isDestroyProtected(this.ctx, stack));
     await Promise.all(
       guarded.map((stack) =>
         expectRefusedDestroy(
@@ -368,34 +372,10 @@ class PipelinePath {
         ),
       ),
     );
-    if (guarded.length > 0) {
-      const file = breakGlassOverrideFile(this.ctx, guarded, "pipeline");
-      await mustSucceed(
-        "README block pipeline-synth (break glass)",
-        bash(blockOf(this.ctx, "pipeline-synth")),
-        {
-          cwd: this.dir,
-          env: { ...this.env, STACK_CONFIG_FILE: file },
-          log: this.log("synth-break-glass"),
-        },
-      );
-    }
-    await Promise.all(
-      ENVIRONMENTS.map(async (stack) => {
-        if (!guarded.includes(stack)) return this.mustDestroy(stack);
-        const glass = await mustSucceed(
-          `README block pipeline-break-glass for ${stack}`,
-          bash(blockOf(this.ctx, "pipeline-break-glass")),
-          { cwd: this.dir, env: { ...this.env, STACK: stack }, log: this.log(`break-glass-${stack}`) },
-        );
-        this.report(stack).seconds.destroy = glass.seconds;
-        this.report(stack).notes.push(
-          `torn down by README block pipeline-break-glass (${glass.seconds.toFixed(0)} s)`,
-        );
-      }),
-    );
-    deleteImages(this.ctx, this.emulator);
-    await this.mustDestroy(REGISTRY);
+    await Promise.all([
+      ...stacks.filter((stack) => !guarded.includes(stack)).map((stack) => this.mustDestroy(stack)),
+      pipelineBreakGlass(this.ctx, this.env, this.dir, guarded, this.log.bind(this), this.report.bind(this)),
+    ]);
   }
 
   private destroy(stack: string, name: string): Promise<StepResult> {
@@ -424,7 +404,7 @@ class PipelinePath {
     });
   }
 
-  /** Adds the init, plan and apply times of one README block run to the stack's report. */
+  /** Adds the init, plan and apply times of one docs block run to the stack's report. */
   private recordPhases(stack: string, result: StepResult): void {
     const { init = 0, plan = init, apply = result.seconds } = result.marks;
     const seconds = this.report(stack).seconds;

@@ -2,7 +2,7 @@
  * What a Terraform plan would do to each resource, in the words day-two safety is judged in, read
  * from `terraform show -json <plan>` (its `resource_changes`).
  */
-import { resourceClass } from "../../constructs/rules/resource-classes";
+import { addressClass } from "../../constructs/rules/resource-classes";
 
 export type ChangeClass =
   | "no-op"
@@ -75,7 +75,7 @@ export function planClasses(plan: PlanJson): Map<string, ChangeClass> {
 export function invariantViolations(classes: ReadonlyMap<string, ChangeClass>): string[] {
   const violations: string[] = [];
   for (const [address, seen] of classes) {
-    const kind = resourceClass(address.split(".")[0] ?? "");
+    const kind = addressClass(address);
     if (kind === "stateful" && ["delete", "replace-cbd", "replace-dtc"].includes(seen)) {
       violations.push(`${address} (stateful): ${seen}`);
     }
@@ -118,6 +118,23 @@ export function unexpectedChanges(
     }
   }
   return differences;
+}
+
+/**
+ * What a plan must contain (each type: at least one resource in one of the classes), whatever
+ * else it does; one line per type it lacks.
+ */
+export function missingChanges(
+  classes: ReadonlyMap<string, ChangeClass>,
+  includes: Readonly<Record<string, Expected>>,
+): string[] {
+  return Object.entries(includes).flatMap(([type, want]) => {
+    const allowed: readonly ChangeClass[] = typeof want === "string" ? [want] : want;
+    const found = [...classes].some(
+      ([address, seen]) => address.split(".")[0] === type && allowed.includes(seen),
+    );
+    return found ? [] : [`${type}: no ${allowed.join(" or ")} in the plan`];
+  });
 }
 
 /** A short summary of a plan's changes, e.g. "2 in-place, 1 rolling, 1 replace-dtc". */

@@ -50,6 +50,18 @@ export function resourceClass(type: string): ResourceClass {
   return "other";
 }
 
+/**
+ * A resource's class by its address: as its type's, except the records that prove a domain to ACM
+ * (`..._validation_record_...`), which carry no request: when a name is added to the certificate,
+ * Terraform replaces them destroy-first, and must (the new record has the same name, so creating
+ * it first and then deleting the old one would delete it).
+ */
+export function addressClass(address: string): ResourceClass {
+  const type = typeOfAddress(address);
+  if (type === "aws_route53_record" && /\.[^.]*validation_record/.test(address)) return "other";
+  return resourceClass(type);
+}
+
 /** The type of a resource address such as `aws_lb.edge_load_balancer_1A2B3C` or `aws_x.y["key"]`. */
 export function typeOfAddress(address: string): string {
   return address.split(".")[0] ?? address;
