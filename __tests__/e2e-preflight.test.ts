@@ -9,7 +9,6 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  readlinkSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -17,7 +16,7 @@ import { createServer } from "node:net";
 import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { locateProvider } from "../.ci/e2e/preflight";
+import { locateProvider, satisfies } from "../.ci/e2e/preflight";
 import { exampleProcessEnv } from "./support/settings";
 
 const workFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith("e2e-"));
@@ -118,49 +117,54 @@ describe("locateProvider", () => {
   }
   const work = () => mkdtempSync(join(tmpdir(), "locate-"));
 
-  test("uses a mirror that holds the pinned version as it is", () => {
-    const mirror = mirrorWith("6.25.0");
-    expect(locateProvider({ E2E_AWS_PROVIDER: mirror }, "6.25.0", work())).toEqual({
-      mirror,
-      description: `6.25.0 from the mirror ${mirror}`,
-    });
-  });
+  const RANGE = ">= 5.100.0, < 7.0.0";
 
-  test("serves another version under the pinned one from a mirror of its own", () => {
+  test("uses the newest version in a mirror that the stacks accept, as it is", () => {
     const mirror = mirrorWith("5.100.0");
-    const dir = work();
-    const found = locateProvider({ E2E_AWS_PROVIDER: mirror }, "6.25.0", dir);
-    expect(found.servedVersion).toBe("5.100.0");
-    expect(found.mirror).toBe(join(dir, "provider-mirror"));
-    const served = join(
-      dir,
-      "provider-mirror",
-      "registry.terraform.io",
-      "hashicorp",
-      "aws",
-      "6.25.0",
-      "linux_amd64",
-      "terraform-provider-aws_v6.25.0_x5",
-    );
-    expect(readlinkSync(served)).toBe(
+    mkdirSync(join(mirror, "registry.terraform.io", "hashicorp", "aws", "7.1.0", "linux_amd64"), {
+      recursive: true,
+    });
+    writeFileSync(
       join(
         mirror,
         "registry.terraform.io",
         "hashicorp",
         "aws",
-        "5.100.0",
+        "7.1.0",
         "linux_amd64",
-        "terraform-provider-aws_v5.100.0_x5",
+        "terraform-provider-aws_v7.1.0_x5",
       ),
+      "",
     );
+    expect(locateProvider({ E2E_AWS_PROVIDER: mirror }, RANGE, work())).toEqual({
+      mirror,
+      description: `5.100.0 from the mirror ${mirror} (the stacks accept ${RANGE})`,
+    });
   });
 
-  test("falls back to the registry when nothing is found", () => {
-    const empty = mkdtempSync(join(tmpdir(), "empty-mirror-"));
+  test("falls back to the registry, naming what it found, when no version there is accepted", () => {
+    const mirror = mirrorWith("5.99.0");
     const dir = work();
-    expect(locateProvider({ E2E_AWS_PROVIDER: empty }, "6.25.0", dir)).toEqual({
-      description: "6.25.0 from registry.terraform.io",
+    expect(locateProvider({ E2E_AWS_PROVIDER: mirror }, RANGE, dir)).toEqual({
+      description: `${RANGE} from registry.terraform.io (found 5.99.0, outside it)`,
     });
     expect(existsSync(join(dir, "provider-mirror"))).toBe(false);
+  });
+});
+
+describe("satisfies (Terraform version constraints)", () => {
+  test.each<[string, string, boolean]>([
+    ["5.100.0", ">= 5.100.0, < 7.0.0", true],
+    ["6.25.0", ">= 5.100.0, < 7.0.0", true],
+    ["5.99.9", ">= 5.100.0, < 7.0.0", false],
+    ["7.0.0", ">= 5.100.0, < 7.0.0", false],
+    ["6.30.1", "~> 6.25", true],
+    ["7.0.0", "~> 6.25", false],
+    ["6.25.9", "~> 6.25.1", true],
+    ["6.26.0", "~> 6.25.1", false],
+    ["6.25.0", "6.25.0", true],
+    ["6.25.0", "!= 6.25.0", false],
+  ])("%s against %s: %s", (version, constraint, expected) => {
+    expect(satisfies(version, constraint)).toBe(expected);
   });
 });

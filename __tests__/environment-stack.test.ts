@@ -13,7 +13,10 @@ describe("EnvironmentStack", () => {
   const prod = build("prod");
 
   test("uses the fully qualified AWS provider in the environment's region with default tags", () => {
-    expect(dev.json.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "6.25.0" });
+    expect(dev.json.terraform.required_providers.aws).toEqual({
+      source: "hashicorp/aws",
+      version: ">= 5.100.0, < 7.0.0",
+    });
     expect(dev.json.provider.aws).toEqual([
       {
         region: "eu-west-1",
@@ -170,7 +173,7 @@ describe("EnvironmentStack", () => {
     expect(Object.keys(dev.json.output ?? {})).not.toContain("exec_log_group_name");
   });
 
-  test("does not set terraform.required_version (it crashes checkov's terraform_json parser)", () => {
+  test("leaves terraform.required_version to versions.tf.json (in the block it crashes checkov's terraform_json parser)", () => {
     expect(prod.json.terraform.required_version).toBeUndefined();
   });
 

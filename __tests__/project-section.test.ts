@@ -1,5 +1,6 @@
 import { loadSettings } from "../stacks/config/load";
 import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
+import { AWS_PROVIDER_VERSIONS, VERSION_CONSTRAINT } from "../stacks/config/settings";
 import { overrideFile, problemsOf } from "./support/settings";
 
 describe("the override file's project section", () => {
@@ -32,6 +33,20 @@ describe("the override file's project section", () => {
     ]);
     // Nothing of stacks/config/project.ts's environments comes along: no example domain.
     expect(project.environments.map((e) => e.edge.domainName)).toEqual([undefined, undefined]);
+  });
+
+  test("narrows the AWS provider versions the stacks accept, and refuses what is not a version constraint", () => {
+    expect(loadSettings(PROJECT, {}).awsProviderVersion).toBe(AWS_PROVIDER_VERSIONS);
+    expect(
+      loadSettings(PROJECT, overrideFile({ project: { awsProviderVersion: "~> 6.25" } })).awsProviderVersion,
+    ).toBe("~> 6.25");
+    expect(problemsOf(overrideFile({ project: { awsProviderVersion: "six" } }))).toEqual([
+      expect.objectContaining({
+        field: "project.awsProviderVersion",
+        value: "six",
+        allowed: VERSION_CONSTRAINT.allowed,
+      }),
+    ]);
   });
 
   test("reports each problem of the section with its line in the file", () => {

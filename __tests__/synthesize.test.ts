@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
 import type { ProcessEnv } from "../stacks/config/load";
 import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
+import { AWS_PROVIDER_VERSIONS, TERRAFORM_VERSIONS } from "../stacks/config/settings";
 import type { ProjectSettings } from "../stacks/config/settings";
 import { synthesizeProject } from "../stacks/app/synthesize";
 import { findCycle, referenceGraph } from "./support/reference-graph";
@@ -27,6 +28,11 @@ function synthesizedWith(env: ProcessEnv): { outdir: string; warnings: string[] 
   return result;
 }
 const withBucket = synthesizedWith({ TF_STATE_BUCKET: "acme-state" });
+function overrideFileWith(content: object): string {
+  const path = join(mkdtempSync(join(tmpdir(), "synth-overrides-")), "overrides.json");
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
 const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
 const stackJson = (name: string): TerraformJson =>
   JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson;
@@ -34,6 +40,16 @@ const stackJson = (name: string): TerraformJson =>
 describe("synthesizeProject", () => {
   const warning =
     "warning: prod (prod preset) keeps its Terraform state in a local file; set TF_STATE_BUCKET or prod.state.bucket for shared, locked state";
+
+  test("warns when environments that may share an account overlap their VPCs in a region", () => {
+    const { warnings } = synthesizedWith({
+      STACK_CONFIG_FILE: overrideFileWith({ staging: { network: { vpcCidr: "10.30.128.0/17" } } }),
+      TF_STATE_BUCKET: "acme-state",
+    });
+    expect(warnings).toEqual([
+      "warning: staging (10.30.128.0/17) and prod (10.30.0.0/16) overlap in eu-west-1; if they share an account they can never be peered: pin accountId or give one another network.vpcCidr\n",
+    ]);
+  });
 
   test("warns when prod keeps its state in a local file, and not once it has a bucket", () => {
     expect(synthesizedWith({ STACK_ENVIRONMENTS: "prod" }).warnings).toEqual([`${warning}\n`]);
@@ -54,6 +70,17 @@ describe("synthesizeProject", () => {
       expect(manifest.stacks[env].dependencies).toEqual(["registry"]);
     }
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["dev", "prod", "registry", "staging"]);
+  });
+
+  test("declares the Terraform versions every stack needs beside its configuration, and the provider range in it", () => {
+    for (const name of Object.keys(manifest.stacks)) {
+      const versions = JSON.parse(readFileSync(join(outdir, "stacks", name, "versions.tf.json"), "utf8"));
+      expect(versions).toEqual({ terraform: { required_version: TERRAFORM_VERSIONS } });
+      expect(stackJson(name).terraform.required_providers.aws).toEqual({
+        source: "hashicorp/aws",
+        version: AWS_PROVIDER_VERSIONS,
+      });
+    }
   });
 
   test("gives every stack its own state location", () => {

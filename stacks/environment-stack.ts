@@ -71,6 +71,7 @@ export class EnvironmentStack extends ProjectStack {
     super(scope, settings.name, {
       project: project.project,
       repository: project.repository,
+      awsProviderVersion: project.awsProviderVersion,
       environment: settings.name,
       region: settings.region,
       accountId: settings.accountId,
@@ -116,7 +117,7 @@ export class EnvironmentStack extends ProjectStack {
       ? [
           {
             condition: `\${can(regex("${tagPatternsRegex(protectedTagPatterns)}", var.${name}))}`,
-            errorMessage: `image_tag must be a release tag (${protectedTagPatterns.join(", ")}; registry.protectedTagPatterns) in ${this.settings.name}: the lifecycle policy never expires those images. Promote a tested image by adding such a tag (README, Promoting an image to a release).`,
+            errorMessage: `image_tag must be a release tag (${protectedTagPatterns.join(", ")}; registry.protectedTagPatterns) in ${this.settings.name}: the lifecycle policy never expires those images. Promote a tested image by adding such a tag (help/deploy-with-cdktf.md, step 3).`,
           },
         ]
       : [];

@@ -13,6 +13,8 @@ export interface ProjectStackProps {
   readonly project: string;
   /** Source repository, recorded in the default tags. */
   readonly repository: string;
+  /** Versions of the hashicorp/aws provider the stack accepts. */
+  readonly awsProviderVersion: string;
   /** Value of the Environment default tag ("registry" for the shared registry stack). */
   readonly environment: string;
   readonly region: string;
@@ -61,6 +63,7 @@ export class ProjectStack extends TerraformStack {
     };
     new AwsProvider(this, "aws", this.providerConfig);
     this.addOverride("terraform.required_providers.aws.source", AWS_PROVIDER_SOURCE);
+    this.addOverride("terraform.required_providers.aws.version", props.awsProviderVersion);
     this.accountId = props.accountId ?? new DataAwsCallerIdentity(this, "caller_identity").accountId;
 
     if (props.state.bucket !== undefined) {

@@ -1,11 +1,11 @@
 /**
- * npm run e2e: the README's workflows, run for real with Terraform and the AWS provider against
+ * npm run e2e: the documented workflows, run for real with Terraform and the AWS provider against
  * moto (an AWS API emulator) on 127.0.0.1. No AWS account, no fake Terraform, no stubbed provider.
  *
  * 1. validate: `npm run synth` and `npm run synth:hcl`; `terraform init` + `validate` per stack and format.
  * 2. Two deploy paths, each in its own copy of the project and its own emulator, side by side:
- *    - cdktf: the README's `cdktf deploy` blocks (local state);
- *    - pipeline: the README's pipeline blocks (S3 state in the emulator, use_lockfile), with two
+ *    - cdktf: the documented `cdktf deploy` blocks (local state);
+ *    - pipeline: the documented pipeline blocks (S3 state in the emulator, use_lockfile), with two
  *      faults: the dev apply is interrupted midway and applied again; a second prod run starts
  *      while the first holds the state lock.
  *    Then, per stack: a second `terraform plan -detailed-exitcode` (must be empty), `destroy`, and
@@ -36,11 +36,10 @@ import {
   emulatorPorts,
   ensureMoto,
   locateProvider,
-  pinnedProviderVersion,
   terraformCliConfig,
 } from "./preflight";
 import { CheckFailed, elapsed, say, startProgress, stopAll } from "./process";
-import { readmeBlock } from "./readme-blocks";
+import { readDocs, readmeBlock } from "./readme-blocks";
 import { releaseTag } from "./release-safety";
 import { validate } from "./validate";
 
@@ -88,17 +87,7 @@ async function setUp(work: string): Promise<{ ctx: Context; ports: number[] }> {
   const terraform = checkTerraform(process.env);
   say(`  terraform ${terraform.version}`);
   const ports = await emulatorPorts(process.env, 2);
-  const pinned = pinnedProviderVersion(PROJECT_DIR);
-  const provider = locateProvider(process.env, pinned, work);
-  const cliConfig = terraformCliConfig(provider, join(work, "terraform.rc"));
   const overrideFile = writeOverrides(work);
-  const terraformDir = terraform.command.includes("/") ? join(terraform.command, "..") : undefined;
-  const baseEnv = baseEnvironment(work, cliConfig, overrideFile, terraformDir);
-  checkProviderInstall(terraform.command, pinned, baseEnv, join(work, "provider-check"), provider);
-  say(`  AWS provider ${provider.description}`);
-  checkJq(process.env);
-  const python = checkPython(process.env);
-  const venvPython = ensureMoto(process.env, python, PROJECT_DIR, (line) => say(`  ${line}`));
   let settings: ProjectSettings;
   try {
     settings = loadSettings(PROJECT, { STACK_CONFIG_FILE: overrideFile });
@@ -111,7 +100,17 @@ async function setUp(work: string): Promise<{ ctx: Context; ports: number[] }> {
     }
     throw error;
   }
-  const readme = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
+  const wanted = settings.awsProviderVersion;
+  const provider = locateProvider(process.env, wanted, work);
+  const cliConfig = terraformCliConfig(provider, join(work, "terraform.rc"));
+  const terraformDir = terraform.command.includes("/") ? join(terraform.command, "..") : undefined;
+  const baseEnv = baseEnvironment(work, cliConfig, overrideFile, terraformDir);
+  checkProviderInstall(terraform.command, wanted, baseEnv, join(work, "provider-check"), provider);
+  say(`  AWS provider ${provider.description}`);
+  checkJq(process.env);
+  const python = checkPython(process.env);
+  const venvPython = ensureMoto(process.env, python, PROJECT_DIR, (line) => say(`  ${line}`));
+  const readme = readDocs(PROJECT_DIR);
   const ctx: Context = {
     work,
     terraform: terraform.command,
@@ -148,8 +147,8 @@ async function runChecks(ctx: Context, ports: readonly number[]): Promise<void> 
   const bucket = /TF_STATE_BUCKET=(\S+)/.exec(readmeBlock(ctx.readme, "pipeline-synth"))?.[1];
   if (bucket === undefined) {
     throw new SetupError(
-      "the README's pipeline-synth block sets no TF_STATE_BUCKET",
-      "restore the block in README.md",
+      "the pipeline-synth block (help/pipelines-and-releases.md) sets no TF_STATE_BUCKET",
+      "restore the block in help/pipelines-and-releases.md",
     );
   }
 
@@ -232,7 +231,7 @@ async function main(): Promise<number> {
   // However the process ends (a crash included), no emulator or Terraform outlives it.
   process.on("exit", stopAll);
   try {
-    say("npm run e2e: the README's deploy workflows against an AWS API emulator (moto)");
+    say("npm run e2e: the documented deploy workflows against an AWS API emulator (moto)");
     const stopProgress = startProgress(started);
     process.on("exit", stopProgress);
     work = mkdtempSync(join(tmpdir(), "e2e-"));

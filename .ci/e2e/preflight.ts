@@ -51,7 +51,7 @@ export function checkTerraform(env: Env): { command: string; version: string } {
   return { command, version };
 }
 
-/** jq, which the README's release block uses to read Terraform's JSON output. */
+/** jq, which the release block (help/pipelines-and-releases.md) uses to read Terraform's JSON output. */
 export function checkJq(env: Env): void {
   const result = spawnSync("jq", ["--version"], { encoding: "utf8", env });
   if (result.error !== undefined || result.status !== 0) {
@@ -152,20 +152,10 @@ export function ensureMoto(
 const lastLines = (text: string | null): string =>
   (text ?? "").trim().split("\n").slice(-3).join(" / ") || "(no output)";
 
-/** The AWS provider version the bindings pin, e.g. "6.25.0". */
-export function pinnedProviderVersion(projectDir: string): string {
-  const manifest = JSON.parse(
-    readFileSync(join(projectDir, "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8"),
-  ) as { cdktf: { provider: { version: string } } };
-  return manifest.cdktf.provider.version;
-}
-
 /** How Terraform gets the provider in this run. */
 export interface ProviderSource {
-  /** A filesystem mirror holding the pinned version, or undefined for the registry. */
+  /** A filesystem mirror holding an accepted version, or undefined for the registry. */
   readonly mirror?: string;
-  /** The version actually run, when a mirror serves another version under the pinned one. */
-  readonly servedVersion?: string;
   /** Where it came from, for the run's report. */
   readonly description: string;
 }
@@ -216,13 +206,42 @@ const byVersion = (a: string, b: string) => {
   return 0;
 };
 
+/** Whether a version such as "5.100.0" meets a Terraform constraint such as ">= 5.100.0, < 7.0.0" or "~> 6.25". */
+export function satisfies(version: string, constraint: string): boolean {
+  return constraint.split(",").every((term) => {
+    const match = /^\s*(=|!=|>=|<=|>|<|~>)?\s*([\d.]+)\s*$/.exec(term);
+    if (match === null) return false;
+    const [, op = "=", bound = ""] = match;
+    const d = byVersion(version, bound);
+    switch (op) {
+      case "=":
+        return d === 0;
+      case "!=":
+        return d !== 0;
+      case ">=":
+        return d >= 0;
+      case "<=":
+        return d <= 0;
+      case ">":
+        return d > 0;
+      case "<":
+        return d < 0;
+      default: {
+        // ~> 6.25 allows 6.x from 6.25; ~> 6.25.1 allows 6.25.x from 6.25.1.
+        const parts = bound.split(".");
+        const prefix = parts.slice(0, Math.max(1, parts.length - 1)).join(".");
+        return d >= 0 && `${version}.`.startsWith(`${prefix}.`);
+      }
+    }
+  });
+}
+
 /**
  * Finds the provider: E2E_AWS_PROVIDER (a binary or a mirror directory), else a filesystem mirror
  * in the places Terraform looks, else the registry (checked by the caller's `terraform init`).
- * When only another version is at hand, `workDir` gets a mirror that serves it under the pinned
- * version, so `terraform init` (and `cdktf deploy`) accept it, as dev_overrides would at plan time.
+ * The newest version there that the stacks accept is used.
  */
-export function locateProvider(env: Env, pinned: string, workDir: string): ProviderSource {
+export function locateProvider(env: Env, constraint: string, workDir: string): ProviderSource {
   const explicit = env.E2E_AWS_PROVIDER;
   let found: Array<{ version: string; binary: string; root?: string }> = [];
   if (explicit !== undefined && explicit !== "") {
@@ -244,21 +263,24 @@ export function locateProvider(env: Env, pinned: string, workDir: string): Provi
       if (found.length > 0) break;
     }
   }
-  const exact = found.find((f) => f.version === pinned && f.root !== undefined);
-  if (exact?.root !== undefined) {
-    return { mirror: exact.root, description: `${pinned} from the mirror ${exact.root}` };
+  const best = found
+    .filter((f) => satisfies(f.version, constraint))
+    .sort((a, b) => byVersion(b.version, a.version))[0];
+  if (best === undefined) {
+    const seen = found.length === 0 ? "" : ` (found ${found.map((f) => f.version).join(", ")}, outside it)`;
+    return { description: `${constraint} from registry.terraform.io${seen}` };
   }
-  const best = [...found].sort((a, b) => byVersion(b.version, a.version))[0];
-  if (best === undefined) return { description: `${pinned} from registry.terraform.io` };
+  if (best.root !== undefined) {
+    return {
+      mirror: best.root,
+      description: `${best.version} from the mirror ${best.root} (the stacks accept ${constraint})`,
+    };
+  }
   const mirror = join(workDir, "provider-mirror");
-  const platformDir = join(mirror, PROVIDER_PATH, pinned, PLATFORM);
+  const platformDir = join(mirror, PROVIDER_PATH, best.version, PLATFORM);
   mkdirSync(platformDir, { recursive: true });
-  symlinkSync(best.binary, join(platformDir, `terraform-provider-aws_v${pinned}_x5`));
-  return {
-    mirror,
-    servedVersion: best.version,
-    description: `${best.version} (${best.binary}) serving as the pinned ${pinned}: no ${pinned} found`,
-  };
+  symlinkSync(best.binary, join(platformDir, `terraform-provider-aws_v${best.version}_x5`));
+  return { mirror, description: `${best.version} (${best.binary}; the stacks accept ${constraint})` };
 }
 
 /** A Terraform CLI configuration that installs the AWS provider from the mirror (or the registry). */
@@ -276,7 +298,7 @@ export function terraformCliConfig(source: ProviderSource, file: string): string
 /** Runs `terraform init` on a configuration that needs only the provider; throws when it cannot be installed. */
 export function checkProviderInstall(
   terraform: string,
-  pinned: string,
+  constraint: string,
   env: Env,
   dir: string,
   source: ProviderSource,
@@ -285,7 +307,7 @@ export function checkProviderInstall(
   writeFileSync(
     join(dir, "main.tf.json"),
     JSON.stringify({
-      terraform: { required_providers: { aws: { source: "hashicorp/aws", version: pinned } } },
+      terraform: { required_providers: { aws: { source: "hashicorp/aws", version: constraint } } },
     }),
   );
   const init = spawnSync(terraform, ["init", "-input=false", "-no-color", "-backend=false"], {
@@ -296,7 +318,7 @@ export function checkProviderInstall(
   });
   if (init.status !== 0) {
     throw new SetupError(
-      `the AWS provider ${pinned} could not be installed (${source.description}): ${lastLines(init.stderr || init.stdout)}`,
+      `the AWS provider (${constraint}) could not be installed (${source.description}): ${lastLines(init.stderr || init.stdout)}`,
       "set E2E_AWS_PROVIDER to a terraform-provider-aws binary or a filesystem mirror directory (layout registry.terraform.io/hashicorp/aws/<version>/<os_arch>/), or allow access to registry.terraform.io",
     );
   }

@@ -5,16 +5,28 @@
  * (cdk.tf.json beside cdk.tf, or the reverse).
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { App } from "cdktf";
+import { cidrsOverlap, parseIpv4Cidr } from "../../constructs/rules/cidr";
+import { TERRAFORM_VERSIONS } from "../config/settings";
 import type { ProjectSettings } from "../config/settings";
 import { EnvironmentStack } from "../environment-stack";
 import { RegistryStack } from "../registry-stack";
 
 export const DEFAULT_OUTDIR = "cdktf.out";
-/** Files cdktf writes per stack: JSON mode writes the first, HCL mode the other two. */
-const SYNTH_FILES = ["cdk.tf.json", "cdk.tf", "metadata.json"] as const;
+/** Terraform's required_version of every stack (see writeRequiredVersion). */
+export const REQUIRED_VERSION_FILE = "versions.tf.json";
+/** Files written per stack: JSON mode writes cdk.tf.json, HCL mode cdk.tf and metadata.json. */
+const SYNTH_FILES = ["cdk.tf.json", "cdk.tf", "metadata.json", REQUIRED_VERSION_FILE] as const;
 
 export interface ProjectStacks {
   readonly registry: RegistryStack;
@@ -71,8 +83,10 @@ export function synthesizeProject(
     const app = new App({ outdir: staging, stackTraces: false });
     buildStacks(app, project);
     app.synth();
+    writeRequiredVersion(join(staging, "stacks"));
     if (hclRequested()) formatHcl(join(staging, "stacks"), warn);
     warnAboutLocalState(project, warn);
+    warnAboutOverlappingVpcs(project, warn);
     publish(staging, target, options.pruneStaleStacks ?? true);
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -88,6 +102,40 @@ function warnAboutLocalState(project: ProjectSettings, warn: (text: string) => v
       );
     }
   }
+}
+
+/**
+ * The Terraform versions every stack needs, in a file of its own beside cdk.tf(.json): Terraform
+ * merges the `terraform` blocks of a directory. Not in the stack's own block: cdktf 0.21's HCL
+ * renderer garbles any attribute of it but providers and backend, and checkov's terraform_json
+ * parser crashes on a cdktf file that has one (bridgecrewio/checkov#7454).
+ */
+function writeRequiredVersion(stacksDir: string): void {
+  for (const stack of readdirSync(stacksDir)) {
+    writeFileSync(
+      join(stacksDir, stack, REQUIRED_VERSION_FILE),
+      `${JSON.stringify({ terraform: { required_version: TERRAFORM_VERSIONS } }, null, 2)}\n`,
+    );
+  }
+}
+
+/**
+ * Environments in one region that may share an account (one is not pinned) with overlapping VPC
+ * CIDRs: allowed (they may be in different accounts), but they could never be peered. Pinned to
+ * the same account, synth refuses it (a project check).
+ */
+function warnAboutOverlappingVpcs(project: ProjectSettings, warn: (text: string) => void): void {
+  project.environments.forEach((a, i) => {
+    for (const b of project.environments.slice(i + 1)) {
+      const [ca, cb] = [parseIpv4Cidr(a.network.vpcCidr), parseIpv4Cidr(b.network.vpcCidr)];
+      const mayShare = a.accountId === undefined || b.accountId === undefined;
+      if (a.region === b.region && mayShare && ca !== undefined && cb !== undefined && cidrsOverlap(ca, cb)) {
+        warn(
+          `warning: ${a.name} (${a.network.vpcCidr}) and ${b.name} (${b.network.vpcCidr}) overlap in ${a.region}; if they share an account they can never be peered: pin accountId or give one another network.vpcCidr\n`,
+        );
+      }
+    }
+  });
 }
 
 function formatHcl(stacksDir: string, warn: (text: string) => void): void {

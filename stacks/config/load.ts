@@ -31,10 +31,11 @@ import {
   environmentName,
 } from "./schema/fields";
 import { PROD_INVARIANTS } from "./schema/prod-invariants";
-import { PRESETS, REGISTRY_STACK_NAME } from "./settings";
+import { AWS_PROVIDER_VERSIONS, PRESETS, REGISTRY_STACK_NAME, VERSION_CONSTRAINT } from "./settings";
 import type {
   EnvironmentDefinition,
   EnvironmentSettings,
+  Preset,
   ProjectDefinition,
   ProjectSettings,
   RegistrySettings,
@@ -122,6 +123,7 @@ export function loadSettings(builtIn: ProjectDefinition, env: ProcessEnv = {}): 
   const project: ProjectSettings = {
     project: definition.project,
     repository: definition.repository,
+    awsProviderVersion: definition.awsProviderVersion ?? AWS_PROVIDER_VERSIONS,
     registry: registry.value,
     environments: environments.map((e) => e.resolved.value),
   };
@@ -229,6 +231,18 @@ function readOverrideFile(path: string | undefined, problems: SettingsProblem[])
     problems.push({ scope: "config-file", field, value: path, allowed: `a readable JSON file (${reason})` });
     return empty;
   }
+  // Node replaces bytes that are not UTF-8 with U+FFFD: the text would be silently altered.
+  if (text.includes("\uFFFD") && !readFileSync(path).includes(Buffer.from("\uFFFD"))) {
+    const offset = text.indexOf("\uFFFD");
+    const line = text.slice(0, offset).split("\n").length;
+    problems.push({
+      scope: "config-file",
+      field,
+      value: path,
+      allowed: `a UTF-8 text file (bytes at line ${line} are not UTF-8; save it as UTF-8)`,
+    });
+    return empty;
+  }
   const file = parseOverrideFile(text, path, field);
   problems.push(...file.problems.map((p) => ({ ...p, scope: "config-file" })));
   return file;
@@ -259,6 +273,12 @@ function projectProblems(definition: ProjectDefinition, source: string): Setting
   if (!SHORT_NAME.test(definition.project)) add("project", definition.project, SHORT_NAME.allowed);
   if (typeof definition.repository !== "string" || definition.repository.trim() === "") {
     add("repository", definition.repository, "a non-empty string");
+  }
+  if (
+    definition.awsProviderVersion !== undefined &&
+    !VERSION_CONSTRAINT.test(definition.awsProviderVersion)
+  ) {
+    add("awsProviderVersion", definition.awsProviderVersion, VERSION_CONSTRAINT.allowed);
   }
   if (definition.environments.length === 0) add("environments", [], "at least one environment");
   const seen = new Set<string>();
@@ -363,6 +383,17 @@ function resolveRegistry(
   const merged = mergeLayers(layers(definition.registry, outside, file, REGISTRY_STACK_NAME, source));
   const defaults = { ...REGISTRY_DEFAULTS, repositoryName: definition.project };
   return resolve(REGISTRY_GROUP as RuleGroup<unknown>, merged, defaults, "the registry defaults", {});
+}
+
+/**
+ * What an environment declared in the override file's project section starts with: its preset
+ * and the schema's defaults, nothing of the built-in example (for the configuration reference;
+ * not validated, so a prod environment shows what it must still be given as unset).
+ */
+export function newEnvironmentSettings(project: string, preset: Preset): EnvironmentSettings {
+  const none: OverrideFile = { value: {}, sourceOf: () => undefined, problems: [] };
+  return resolveEnvironment(project, { name: preset, preset }, readEnvironmentVariables({}, []), none, "")
+    .value;
 }
 
 function resolveEnvironment(

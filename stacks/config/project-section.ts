@@ -12,7 +12,7 @@ import { isPlainObject } from "../../constructs/rules/checks";
 import type { OverrideFile } from "./override-file";
 import type { SettingsProblem } from "./problems";
 import { SHORT_NAME, environmentName } from "./schema/fields";
-import { PRESETS } from "./settings";
+import { PRESETS, VERSION_CONSTRAINT } from "./settings";
 import type { Preset, ProjectDefinition } from "./settings";
 
 /** Top-level keys of the override file that are not stacks. */
@@ -27,6 +27,11 @@ export const PROJECT_SECTION_FIELDS = {
   },
   repository: {
     description: "Source repository, recorded in the Repository tag of every resource.",
+  },
+  awsProviderVersion: {
+    description:
+      'Versions of the hashicorp/aws provider the stacks accept (a Terraform version constraint), e.g. "~> 6.25" to pin a pipeline to 6.x. Default: the tested range, ">= 5.100.0, < 7.0.0".',
+    check: VERSION_CONSTRAINT,
   },
   environments: {
     description:
@@ -55,9 +60,15 @@ export function withProjectSection(
     return definition;
   }
   for (const key of Object.keys(section)) {
-    if (!(key in PROJECT_SECTION_FIELDS)) add(key, section[key], "one of name, repository, environments");
+    if (!(key in PROJECT_SECTION_FIELDS)) {
+      add(key, section[key], `one of ${Object.keys(PROJECT_SECTION_FIELDS).join(", ")}`);
+    }
   }
-  const { name, repository, environments } = section;
+  const { name, repository, awsProviderVersion, environments } = section;
+  const versionOk = typeof awsProviderVersion === "string" && VERSION_CONSTRAINT.test(awsProviderVersion);
+  if (awsProviderVersion !== undefined && !versionOk) {
+    add("awsProviderVersion", awsProviderVersion, VERSION_CONSTRAINT.allowed);
+  }
   if (name !== undefined && !SHORT_NAME.test(name)) add("name", name, SHORT_NAME.allowed);
   if (repository !== undefined && (typeof repository !== "string" || repository.trim() === "")) {
     add("repository", repository, "a non-empty string");
@@ -85,6 +96,7 @@ export function withProjectSection(
     project: typeof name === "string" && SHORT_NAME.test(name) ? name : definition.project,
     repository:
       typeof repository === "string" && repository.trim() !== "" ? repository : definition.repository,
+    awsProviderVersion: versionOk ? awsProviderVersion : definition.awsProviderVersion,
     environments: list,
   };
 }

@@ -143,6 +143,10 @@ export interface RegistrySettings {
   readonly taggedImagesToKeep: number;
   readonly protectedTagPatterns: readonly string[];
   readonly forceDelete: boolean;
+  /** prevent_destroy on the repository and its key. */
+  readonly destroyProtection: boolean;
+  /** Break glass: lifts the repository's prevent_destroy (never the key's) for a deliberate destroy. */
+  readonly destroyBreakGlass: boolean;
   /** Other accounts whose environments pull from the repository. */
   readonly pullAccountIds: readonly string[];
   readonly state: StateSettings;
@@ -152,6 +156,8 @@ export interface RegistrySettings {
 export interface ProjectSettings {
   /** Short project name: prefix of resource names and of state keys. */
   readonly project: string;
+  /** Versions of the hashicorp/aws provider every stack accepts (a Terraform version constraint). */
+  readonly awsProviderVersion: string;
   /** Source repository, recorded in the `Repository` default tag. */
   readonly repository: string;
   readonly registry: RegistrySettings;
@@ -179,6 +185,23 @@ export type RegistryOverrides = DeepPartial<RegistrySettings>;
 export interface ProjectDefinition {
   readonly project: string;
   readonly repository: string;
+  /** @default AWS_PROVIDER_VERSIONS (the versions the project is tested with) */
+  readonly awsProviderVersion?: string;
   readonly registry?: RegistryOverrides;
   readonly environments: readonly EnvironmentDefinition[];
 }
+
+/**
+ * The hashicorp/aws versions the project is tested with: CI runs Terraform with 5.100 (the
+ * machine's mirror) and the bindings are generated from 6.25. A project may narrow it.
+ */
+export const AWS_PROVIDER_VERSIONS = ">= 5.100.0, < 7.0.0";
+
+/** Terraform versions the output needs: S3-native state locking (`use_lockfile`) came in 1.10. */
+export const TERRAFORM_VERSIONS = ">= 1.10.0";
+
+/** A Terraform version constraint: comma-separated `<operator> <version>` terms. */
+export const VERSION_CONSTRAINT = Object.assign(
+  /^\s*(?:=|!=|>=|<=|>|<|~>)?\s*\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.]+)?\s*(?:,\s*(?:=|!=|>=|<=|>|<|~>)?\s*\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.]+)?\s*)*$/,
+  { allowed: 'a Terraform version constraint such as ">= 5.100.0, < 7.0.0" or "~> 6.25"' },
+);

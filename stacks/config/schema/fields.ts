@@ -239,7 +239,7 @@ export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
     },
     destroyBreakGlass: {
       description:
-        "Break glass for a deliberate destroy: lifts destroyProtection and the database's and load balancer's deletion protection once applied. KMS keys stay protected: release them from the state first (see the README, Tearing an environment down).",
+        "Break glass for a deliberate destroy: lifts destroyProtection and the database's and load balancer's deletion protection once applied. KMS keys stay protected: release them from the state first (help/day-two.md, Tearing an environment down).",
       check: booleanValue,
       default: false,
     },
@@ -267,6 +267,18 @@ export const REGISTRY_GROUP: RuleGroup<RegistrySettings> = {
     accountId: { description: "AWS account of the registry stack.", check: optional(awsAccountId) },
     keyAdministratorArns: KEY_ADMINISTRATORS,
     ...(REGISTRY_RULES as PropRules<RegistrySettings>),
+    destroyProtection: {
+      description:
+        "prevent_destroy on the repository and its key: every environment runs images from it, so terraform destroy of the registry, or an edit that would replace the repository, fails at plan with nothing deleted.",
+      check: booleanValue,
+      default: true,
+    },
+    destroyBreakGlass: {
+      description:
+        "Break glass for a deliberate destroy of the registry: lifts the repository's prevent_destroy once applied (empty it first, or set forceDelete). The key stays protected: release it from the state first (help/day-two.md, Tearing an environment down).",
+      check: booleanValue,
+      default: false,
+    },
     tags: TAGS_RULE,
   },
   nested: { state: { group: STATE_SETTINGS, context: { defaultRegion: "region" } } },
