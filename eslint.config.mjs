@@ -14,6 +14,7 @@ export default tseslint.config(
       "dist/",
       "cdktf.out/",
       ".venv/",
+      ".cdktn-try/",
       ".bench/",
       ".ci/bench-peers/",
       "**/*.js",

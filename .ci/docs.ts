@@ -1,9 +1,9 @@
-// npm run docs: regenerates the configuration reference in README.md from the settings schema, and
+// npm run docs: regenerates the configuration reference (help/) from the settings schema, and
 // the override file's JSON Schema, and the security catalog (stacks/policy/CATALOG.md) from the
 // policy rules and exceptions.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { OVERRIDES_SCHEMA_PATH, overridesJsonSchemaText } from "../stacks/config/json-schema";
-import { withConfigurationReference } from "../stacks/config/reference";
+import { REFERENCE_PATH, withConfigurationReference } from "../stacks/config/reference";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
 import { CATALOG_DOCUMENT_PATH, catalogDocument } from "../stacks/policy/catalog-document";
@@ -17,6 +17,6 @@ function regenerate(path: string, update: (current: string) => string, what: str
   console.log(`${path} ${what} ${updated === current ? "is up to date" : "updated"}`);
 }
 
-regenerate("README.md", (readme) => withConfigurationReference(readme, project), "configuration reference");
+regenerate(REFERENCE_PATH, (page) => withConfigurationReference(page, project), "configuration reference");
 regenerate(OVERRIDES_SCHEMA_PATH, () => overridesJsonSchemaText(project), "override-file JSON Schema");
 regenerate(CATALOG_DOCUMENT_PATH, () => catalogDocument(project), "security catalog");

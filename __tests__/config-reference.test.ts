@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   REFERENCE_END,
+  REFERENCE_PATH,
   REFERENCE_START,
   configurationReference,
   withConfigurationReference,
@@ -20,24 +21,33 @@ const project = loadSettings(PROJECT, {});
 const reference = configurationReference(project);
 
 describe("configuration reference", () => {
-  test("lists every setting with its default per environment and what is allowed", () => {
+  test("lists every setting: what a new environment of each preset starts with, each environment's value, what is allowed", () => {
     for (const spec of [...ENVIRONMENT_FIELDS, ...REGISTRY_FIELDS]) {
       expect(reference).toContain(`| \`${spec.path}\` |`);
     }
     expect(reference).toContain(
-      "| `network.natStrategy` | `single` | `single` | `per-az` | one of 'per-az', 'single', 'none' |",
+      "| `network.natStrategy` | `single` | `single` | `per-az` | `single` | `single` | `per-az` | one of 'per-az', 'single', 'none' |",
     );
-    expect(reference).toContain("| `service.cpu` | `256` | `256` | `512` | one of 256, 512, 1024");
+    expect(reference).toContain(
+      "| `service.cpu` | `256` | `256` | `512` | `256` | `256` | `512` | one of 256, 512, 1024",
+    );
+    // A new environment has no data tier and no egress; the example turns both on.
+    expect(reference).toContain(
+      "| `database.enabled` | `false` | `false` | `false` | `true` | `true` | `true` |",
+    );
+    expect(reference).toContain(
+      '| `network.appInternetEgress` | `[]` | `[]` | `[]` | `["0.0.0.0/0"]` | `["0.0.0.0/0"]` | `["0.0.0.0/0"]` |',
+    );
     for (const invariant of PROD_INVARIANTS) expect(reference).toContain(invariant.description);
   });
 
-  test("is what README.md holds (run npm run docs after changing settings)", () => {
-    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+  test(`is what ${REFERENCE_PATH} holds (run npm run docs after changing settings)`, () => {
+    const readme = readFileSync(join(__dirname, "..", REFERENCE_PATH), "utf8");
     expect(readme).toContain(REFERENCE_START);
     expect(withConfigurationReference(readme, project)).toBe(readme);
   });
 
-  test("refuses a README without the markers", () => {
+  test("refuses a page without the markers", () => {
     expect(() => withConfigurationReference("# no markers", project)).toThrow(
       /lacks the configuration-reference markers/,
     );

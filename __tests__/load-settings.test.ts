@@ -137,7 +137,7 @@ describe("loadSettings", () => {
         {
           prod: { network: { natStrategy: "none", appInternetEgress: [], interfaceEndpoints: ["ecr.api"] } },
         },
-        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ] (from overrides.json:1); allowed: a list including ecr.api, ecr.dkr, logs, secretsmanager when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs, secretsmanager for the database password); given network.natStrategy 'none' (from overrides.json:1), database.enabled true (from stacks/config/example-project.ts)",
+        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ] (from overrides.json:1); allowed: a list including ecr.api, ecr.dkr, logs, secretsmanager when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs, secretsmanager for the database password; about $7.5 a month each per AZ); given network.natStrategy 'none' (from overrides.json:1), database.enabled true (from stacks/config/example-project.ts)",
       ],
       [
         "an interface endpoint that is not offered",
@@ -192,7 +192,7 @@ describe("loadSettings", () => {
     test("rejects an unknown setting and lists the known ones", () => {
       expect(problemsOf(withFile({ dev: { network: { natStrategys: "single" } } }))).toEqual([
         expect.stringContaining(
-          "[dev] network.natStrategys: got 'single' (from overrides.json:1); allowed: a known setting; settings here: vpcCidr, availabilityZones",
+          "[dev] network.natStrategys: got 'single' (from overrides.json:1); allowed: did you mean \"natStrategy\"? A known setting; settings here: vpcCidr, availabilityZones",
         ),
       ]);
     });

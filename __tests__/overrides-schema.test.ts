@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readDocs } from "../.ci/e2e/readme-blocks";
 import Ajv2020 from "ajv/dist/2020";
 import {
   OVERRIDES_SCHEMA_PATH,
@@ -27,8 +28,8 @@ describe("the override file's JSON Schema", () => {
     },
   );
 
-  test("accepts the README's override-file examples", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  test("accepts the override-file examples of the README and help", () => {
+    const readme = readDocs(ROOT);
     const examples = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] as string));
     expect(examples.length).toBeGreaterThanOrEqual(2);
     for (const example of examples) expect([validate(example), validate.errors ?? []]).toEqual([true, []]);

@@ -16,12 +16,9 @@ const tracked = execFileSync("git", ["ls-files", "--cached", "--others", "--excl
   encoding: "utf8",
 })
   .split("\n")
-  .filter(
-    (file) =>
-      /\.(ts|js|mjs|py|md)$/.test(file) || file === "help" || file === ".ci/run" || file === ".ci/scan",
-  );
+  .filter((file) => /\.(ts|js|mjs|py|md)$/.test(file) || file === ".ci/run" || file === ".ci/scan");
 
-test("the README, help and every source file name only paths that exist", () => {
+test("the README, the help pages and every source file name only paths that exist", () => {
   const missing = tracked.flatMap((file) =>
     [...new Set(readFileSync(join(ROOT, file), "utf8").match(PROJECT_PATH) ?? [])]
       .filter((path) => !NOT_IN_THE_TREE.some((pattern) => pattern.test(path)))

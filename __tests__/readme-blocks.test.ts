@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { README_BLOCKS, readmeBlock } from "../.ci/e2e/readme-blocks";
+import { README_BLOCKS, readDocs, readmeBlock } from "../.ci/e2e/readme-blocks";
 
-const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+const readme = readDocs(join(__dirname, ".."));
 
 describe("readmeBlock", () => {
-  test.each(README_BLOCKS)("finds the %s block npm run e2e runs in README.md", (id) => {
+  test.each(README_BLOCKS)("finds the %s block npm run e2e runs in the docs", (id) => {
     expect(readmeBlock(readme, id).trim()).not.toBe("");
   });
 

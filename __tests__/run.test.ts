@@ -72,7 +72,7 @@ describe("npm run synth with a bad STACK_CONFIG_FILE", () => {
       { qa: {}, staging: { edge: { domainname: "x" } } },
       [
         "[config-file] qa: got {}",
-        "[staging] edge.domainname: got 'x' (from overrides.json:1); allowed: a known setting",
+        "[staging] edge.domainname: got 'x' (from overrides.json:1); allowed: did you mean \"domainName\"? A known setting",
       ],
     ],
   ])("fails on %s: non-zero exit, the problems on stderr, cdktf.out untouched", (_, config, messages) => {

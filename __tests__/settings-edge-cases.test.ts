@@ -39,12 +39,77 @@ const env = (project: ProjectSettings, name: string) =>
 const manyEntries = (count: number, value: (i: number) => string) =>
   Object.fromEntries(Array.from({ length: count }, (_, i) => [`VAR_${i}`, value(i)]));
 
+test("a file with bytes that are not UTF-8 is refused, not read with its text altered", () => {
+  const path = join(dir, "latin1.json");
+  writeFileSync(
+    path,
+    Buffer.concat([Buffer.from('{"dev": {"tags": {"team": "'), Buffer.from([0xe9]), Buffer.from('"}}}')]),
+  );
+  expect(() => loadSettings(PROJECT, { STACK_CONFIG_FILE: path })).toThrow(
+    /STACK_CONFIG_FILE: got '.*latin1\.json'; allowed: a UTF-8 text file \(bytes at line 1 are not UTF-8; save it as UTF-8\)/,
+  );
+  const replacement = join(dir, "replacement-character.json");
+  writeFileSync(replacement, '{"dev": {"service": {"environment": {"GREETING": "\uFFFD"}}}}');
+  expect(() => loadSettings(PROJECT, { STACK_CONFIG_FILE: replacement })).not.toThrow();
+});
+
 describe("refused, naming the environment, the field and what is allowed", () => {
   test.each<[string, unknown, RegExp[]]>([
     [
       "a key given twice in the file (with both lines)",
       '{\n  "dev": {\n    "edge": { "waf": true },\n    "edge": { "waf": false }\n  }\n}',
       [/^\[config-file\] dev\.edge: one entry per key: .* sets "edge" at line 3 and again at line 4$/],
+    ],
+    [
+      "an empty or whitespace-only file, named as such",
+      "  \n\t\n",
+      [
+        /^\[config-file\] STACK_CONFIG_FILE: a JSON object of overrides; overrides-\d+\.json is empty \(write \{\} for no overrides\)$/,
+      ],
+    ],
+    [
+      "a comment (the file is strict JSON), with its position",
+      '{\n  // prod later\n  "dev": {}\n}',
+      [/^\[config-file\] STACK_CONFIG_FILE: valid JSON: a comment \(JSON has none\) at line 2, column 3$/],
+    ],
+    [
+      "a file nested 100,000 levels deep (it once overflowed the stack)",
+      `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`,
+      [
+        /^\[config-file\] STACK_CONFIG_FILE: JSON nested at most 32 levels deep; overrides-\d+\.json nests 100000$/,
+      ],
+    ],
+    [
+      "a typo of a setting, with the name it most likely meant first",
+      { dev: { service: { contianerPort: 8081 } } },
+      [/^\[dev\] service\.contianerPort: did you mean "containerPort"\? A known setting; settings here: /],
+    ],
+    [
+      "a region that does not exist, with the regions spelled out",
+      { dev: { region: "eu-west-9" } },
+      [/^\[dev\] region: an AWS region name: us-east-1, .*af-south-1, .*eu-west-1, .*us-gov-west-1$/],
+    ],
+    [
+      "overlapping internet egress entries",
+      { dev: { network: { appInternetEgress: ["0.0.0.0/0", "203.0.113.0/24"] } } },
+      [
+        /^\[dev\] network\.appInternetEgress: entries that do not overlap \(0\.0\.0\.0\/0 and 203\.0\.113\.0\/24 overlap: keep the wider one\)$/,
+      ],
+    ],
+    [
+      "overlapping VPCs of environments pinned to the same account and region, with a free range",
+      { staging: { accountId: "123456789012", network: { vpcCidr: "10.30.128.0/17" } } },
+      [
+        /^\[staging\] network\.vpcCidr: a range that does not overlap prod's 10\.30\.0\.0\/16 \(both in eu-west-1 of 123456789012\), e\.g\. 10\.0\.0\.0\/16$/,
+        /^\[prod\] network\.vpcCidr: a range that does not overlap staging's 10\.30\.128\.0\/17/,
+      ],
+    ],
+    [
+      "no NAT and no endpoints: the cheaper fix (one NAT gateway) named first",
+      { dev: { network: { natStrategy: "none", appInternetEgress: [] } } },
+      [
+        /^\[dev\] network\.interfaceEndpoints: cheapest: network\.natStrategy "single" with network\.appInternetEgress \["0\.0\.0\.0\/0"\] \(one NAT gateway, about \$32 a month, against about \$60 for the missing endpoints\); or a list including ecr\.api/,
+      ],
     ],
     [
       "a dotted key outside a map",

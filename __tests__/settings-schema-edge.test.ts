@@ -204,14 +204,14 @@ const CASES: SchemaCase[] = [
     { dev: { network: { natStratgy: "single" } } },
     "dev",
     "network.natStratgy",
-    "a known setting; settings here: vpcCidr",
+    'did you mean "natStrategy"? A known setting; settings here: vpcCidr',
   ],
   [
     "a misspelt group",
     { dev: { servce: {} } },
     "dev",
     "servce",
-    "a known setting; settings here: region, accountId, keyAdministratorArns, destroyProtection, destroyBreakGlass, tags, network, service, edge, database, cache, alarms, state",
+    'did you mean "service"? A known setting; settings here: region, accountId, keyAdministratorArns, destroyProtection, destroyBreakGlass, tags, network, service, edge, database, cache, alarms, state',
   ],
   [
     "a scalar where a group belongs",

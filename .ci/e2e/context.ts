@@ -10,7 +10,7 @@ import { readmeBlock } from "./readme-blocks";
 
 /** moto's default account; every stack is pinned to it (`allowed_account_ids`). */
 export const ACCOUNT = "123456789012";
-/** The environments the README's blocks deploy (`cdktf deploy dev prod`). */
+/** The environments the docs' blocks deploy (`cdktf deploy dev prod`). */
 export const ENVIRONMENTS = ["dev", "prod"] as const;
 export const REGISTRY = "registry";
 export const STACKS = [REGISTRY, ...ENVIRONMENTS];

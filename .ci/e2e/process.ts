@@ -50,7 +50,7 @@ export interface StepOptions {
   readonly watch?: (output: string, child: ChildProcess) => void;
 }
 
-/** Terraform's progress markers, to time init, plan and apply inside one README block. */
+/** Terraform's progress markers, to time init, plan and apply inside one docs block. */
 export const TERRAFORM_MARKS = {
   init: /Terraform has been successfully initialized/,
   plan: /Saved the plan to|Plan: \d+ to add|No changes\./,

@@ -1,6 +1,6 @@
 /**
  * Release safety, shown on deployed environments: the images a run deploys exist in the
- * emulator's repository (pushed as stand-ins, then promoted to a release tag by the README's
+ * emulator's repository (pushed as stand-ins, then promoted to a release tag by the docs'
  * block), and a plan refuses, within seconds and naming the value, a tag that does not exist, a
  * secret that does not exist, and (in prod) a tag that is not a release tag.
  */
@@ -30,7 +30,7 @@ export function releaseTag(protectedTagPatterns: readonly string[], buildTag: st
 }
 
 /**
- * What `docker push` and the README's promote-image block leave in the repository: the build,
+ * What `docker push` and the promote-image block leave in the repository: the build,
  * the dev-only fault tags, and the release tag on the build's image.
  */
 export async function pushAndPromote(
@@ -51,7 +51,7 @@ export async function pushAndPromote(
     ...tags.flatMap((t) => ["--tag", t]),
   ]);
   if (ctx.imageTag === ctx.buildTag) return;
-  await mustSucceed("README block promote-image", bash(blockOf(ctx, "promote-image")), {
+  await mustSucceed("docs block promote-image", bash(blockOf(ctx, "promote-image")), {
     cwd,
     env: { ...env, BUILD_TAG: ctx.buildTag, IMAGE_TAG: ctx.imageTag },
     log,
@@ -130,7 +130,7 @@ export async function refusedReleases(p: GuardedPlans, dev: string, prod: string
     JSON.stringify(deepMerge(current, { [dev]: { service: { secrets: { E2E_API_KEY: secret } } } })),
   );
   const synth = (file: string, name: string) =>
-    mustSucceed(`README block pipeline-synth (${name})`, bash(blockOf(p.ctx, "pipeline-synth")), {
+    mustSucceed(`docs block pipeline-synth (${name})`, bash(blockOf(p.ctx, "pipeline-synth")), {
       cwd: p.dir,
       env: { ...p.env, STACK_CONFIG_FILE: file },
       log: p.log(name),

@@ -61,7 +61,7 @@ export const AZ_LETTERS_BY_REGION: Readonly<Record<string, string>> = {
 export const AWS_REGIONS: readonly string[] = Object.keys(AZ_LETTERS_BY_REGION);
 
 export const awsRegion: Check = check(
-  'an AWS region name such as "eu-west-1" (one of AZ_LETTERS_BY_REGION in constructs/rules/aws-limits.ts)',
+  `an AWS region name: ${AWS_REGIONS.join(", ")}`,
   (v) => typeof v === "string" && AWS_REGIONS.includes(v),
   { enum: [...AWS_REGIONS] },
 );

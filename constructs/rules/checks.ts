@@ -1,7 +1,7 @@
 /**
  * The ground floor: a check is a predicate plus the sentence that says what is allowed, and a
  * problem is one value that failed one check. Constructs and the settings schema share both, so
- * an error message and the README's configuration reference always say the same thing.
+ * an error message and the configuration reference always say the same thing.
  */
 import { inspect } from "node:util";
 import { Token } from "cdktf";

@@ -7,7 +7,7 @@ import { problemsOf, throwIfProblems } from "./checks";
 import type { Check, Problem } from "./checks";
 
 export interface PropRule<P, V = unknown> {
-  /** What the value means (README configuration reference, JSON Schema). */
+  /** What the value means (configuration reference, JSON Schema). */
   readonly description: string;
   /** The check, or a function of the other props (already checked) that returns it. */
   readonly check: Check | ((props: P) => Check);

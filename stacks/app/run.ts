@@ -23,7 +23,7 @@ export function outputArgument(args: readonly string[]): string | undefined | Er
 /**
  * The app's entry point: resolve and validate the settings, then synthesize. Run by the cdktf
  * CLI (which passes CDKTF_OUTDIR and its context) or directly by npm run synth (same output).
- * Returns the exit code; configuration problems go to `report` and nothing is written.
+ * Returns the exit code; configuration problems (nothing is written) and warnings go to `report`.
  */
 export function run(env: ProcessEnv, report: (text: string) => void, args: readonly string[] = []): number {
   const output = outputArgument(args);
@@ -37,6 +37,7 @@ export function run(env: ProcessEnv, report: (text: string) => void, args: reado
     const underCdktfCli = env.CDKTF_CONTEXT_JSON !== undefined;
     synthesizeProject(settings, output ?? env.CDKTF_OUTDIR ?? DEFAULT_OUTDIR, {
       pruneStaleStacks: !underCdktfCli,
+      warn: report,
     });
     return 0;
   } catch (error) {

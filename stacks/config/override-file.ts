@@ -25,8 +25,41 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line, column: offset - before.lastIndexOf("\n") };
 }
 
+/** Deeper than any settings object (about 5 levels): a file beyond it is a mistake or an attack. */
+export const MAX_NESTING = 32;
+
+/** The deepest nesting of objects and arrays in JSON text, strings skipped. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") deepest = Math.max(deepest, ++depth);
+    else if (c === "}" || c === "]") depth--;
+  }
+  return deepest;
+}
+
+const refused = (field: string, value: unknown, allowed: string): OverrideFile => ({
+  value: {},
+  sourceOf: () => undefined,
+  problems: [{ field, value, allowed }],
+});
+
 export function parseOverrideFile(text: string, path: string, field: string): OverrideFile {
   const label = basename(path);
+  if (text.trim() === "") {
+    return refused(field, path, `a JSON object of overrides; ${label} is empty (write {} for no overrides)`);
+  }
+  const depth = nestingDepth(text);
+  if (depth > MAX_NESTING) {
+    return refused(field, path, `JSON nested at most ${MAX_NESTING} levels deep; ${label} nests ${depth}`);
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, {
     disallowComments: true,
@@ -36,10 +69,14 @@ export function parseOverrideFile(text: string, path: string, field: string): Ov
   if (errors.length > 0 || root === undefined) {
     // The first error is the cause; the parser's later ones follow from it.
     const first = errors[0];
+    const what = (error: ParseError) =>
+      printParseErrorCode(error.error) === "InvalidCommentToken"
+        ? "a comment (JSON has none)"
+        : printParseErrorCode(error.error);
     const where =
       first === undefined
         ? ""
-        : (({ line, column }) => `: ${printParseErrorCode(first.error)} at line ${line}, column ${column}`)(
+        : (({ line, column }) => `: ${what(first)} at line ${line}, column ${column}`)(
             position(text, first.offset),
           );
     return {

@@ -3,6 +3,7 @@
  * settings: unknown keys (typos) and a value where a group of settings belongs. What each value
  * must be is checked later, on the merged settings. `null` anywhere means "back to the default".
  */
+import leven from "leven";
 import { isPlainObject } from "../../constructs/rules/checks";
 import type { Problem } from "../../constructs/rules/checks";
 import { groupFields } from "../../constructs/rules/props";
@@ -37,10 +38,12 @@ export function overrideProblems(override: unknown, known: KnownSettings, prefix
     const path = prefix === "" ? key : `${prefix}.${key}`;
     if (known.fields.has(path)) continue;
     if (!known.groups.has(path)) {
+      const names = namesBelow(known, prefix);
+      const guess = closest(key, names);
       problems.push({
         field: path,
         value: child,
-        allowed: `a known setting; settings here: ${namesBelow(known, prefix).join(", ")}`,
+        allowed: `${guess === undefined ? "a known setting" : `did you mean "${guess}"? A known setting`}; settings here: ${names.join(", ")}`,
       });
     } else if (child !== null && !isPlainObject(child)) {
       problems.push({
@@ -61,4 +64,12 @@ function namesBelow(known: KnownSettings, prefix: string): string[] {
     .filter((p) => prefix === "" || p.startsWith(`${prefix}.`))
     .map((p) => (prefix === "" ? p : p.slice(prefix.length + 1)).split(".")[0] as string);
   return [...new Set(below)];
+}
+
+/** The name a typo most likely meant: the nearest by edit distance (case ignored), if near enough. */
+export function closest(typed: string, names: readonly string[]): string | undefined {
+  const distance = (name: string) => leven(typed.toLowerCase(), name.toLowerCase());
+  const best = [...names].sort((a, b) => distance(a) - distance(b))[0];
+  if (best === undefined) return undefined;
+  return distance(best) <= Math.max(2, Math.floor(typed.length / 3)) ? best : undefined;
 }

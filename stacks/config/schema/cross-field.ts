@@ -4,6 +4,7 @@
  * setting it reads passed its own rule, so it never sees a value of the wrong shape.
  */
 import { arnPlacementProblem } from "../../../constructs/rules/arns";
+import { cidrsOverlap, parseIpv4Cidr } from "../../../constructs/rules/cidr";
 import type { Problem } from "../../../constructs/rules/checks";
 import { domainIsInZone } from "../../../constructs/rules/aws-limits";
 import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../../../constructs/rules/data-tier";
@@ -161,7 +162,30 @@ export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSetti
             {
               field: "network.interfaceEndpoints",
               value: env.network.interfaceEndpoints,
-              allowed: `a list including ${required.map(([s]) => s).join(", ")} when ${env.network.natStrategy === "none" ? 'network.natStrategy is "none"' : 'network.appInternetEgress does not include "0.0.0.0/0"'} (missing: ${missing.map(([s, why]) => `${s} for ${why}`).join(", ")})`,
+              allowed: `${cheaperThanEndpoints(env, missing.length)}a list including ${required.map(([s]) => s).join(", ")} when ${env.network.natStrategy === "none" ? 'network.natStrategy is "none"' : 'network.appInternetEgress does not include "0.0.0.0/0"'} (missing: ${missing.map(([s, why]) => `${s} for ${why}`).join(", ")}; about $7.5 a month each per AZ)`,
+            },
+          ];
+    },
+  },
+  {
+    description:
+      "network.appInternetEgress entries do not overlap (one inside another is a mistake: the wider one already allows it).",
+    reads: ["network.appInternetEgress"],
+    check: (env) => {
+      const cidrs = env.network.appInternetEgress.flatMap((text) => {
+        const cidr = parseIpv4Cidr(text);
+        return cidr === undefined ? [] : [{ text, cidr }];
+      });
+      const overlaps = cidrs.flatMap((a, i) =>
+        cidrs.slice(i + 1).flatMap((b) => (cidrsOverlap(a.cidr, b.cidr) ? [`${a.text} and ${b.text}`] : [])),
+      );
+      return overlaps.length === 0
+        ? []
+        : [
+            {
+              field: "network.appInternetEgress",
+              value: env.network.appInternetEgress,
+              allowed: `entries that do not overlap (${overlaps.join("; ")} overlap: keep the wider one)`,
             },
           ];
     },
@@ -226,6 +250,19 @@ export interface ProjectCheck {
   readonly description: string;
   readonly reads: readonly string[];
   readonly check: (env: EnvironmentSettings, project: ProjectSettings) => Problem[];
+}
+
+/**
+ * A cheaper fix than interface endpoints, named first when there is one: NAT gateways (about $32
+ * a month each; one per AZ in prod) with internet egress, against about $7.5 per endpoint and AZ.
+ */
+function cheaperThanEndpoints(env: EnvironmentSettings, missing: number): string {
+  const zones = env.network.availabilityZones.length;
+  const endpointsMonthly = 7.5 * missing * zones;
+  const [strategy, gateways] = env.preset === "prod" ? ["per-az", zones] : ["single", 1];
+  const natMonthly = 32 * gateways;
+  if (endpointsMonthly <= natMonthly) return "";
+  return `cheapest: network.natStrategy "${strategy}" with network.appInternetEgress ["0.0.0.0/0"] (${gateways === 1 ? "one NAT gateway" : `${gateways} NAT gateways`}, about $${natMonthly} a month, against about $${Math.round(endpointsMonthly)} for the missing endpoints); or `;
 }
 
 export const PROJECT_CHECKS: readonly ProjectCheck[] = [
@@ -303,4 +340,48 @@ export const PROJECT_CHECKS: readonly ProjectCheck[] = [
           ];
     },
   },
+  {
+    description:
+      "Environments pinned to the same account and region have VPC CIDRs that do not overlap (overlapping VPCs cannot be peered or routed to each other through a transit gateway).",
+    reads: ["network.vpcCidr", "region", "accountId"],
+    check: (env, project) => {
+      const mine = parseIpv4Cidr(env.network.vpcCidr);
+      const clash = project.environments.find((other) => {
+        const theirs = parseIpv4Cidr(other.network.vpcCidr);
+        return (
+          other.name !== env.name &&
+          other.region === env.region &&
+          env.accountId !== undefined &&
+          other.accountId === env.accountId &&
+          mine !== undefined &&
+          theirs !== undefined &&
+          cidrsOverlap(mine, theirs)
+        );
+      });
+      return clash === undefined
+        ? []
+        : [
+            {
+              field: "network.vpcCidr",
+              value: env.network.vpcCidr,
+              allowed: `a range that does not overlap ${clash.name}'s ${clash.network.vpcCidr} (both in ${env.region} of ${env.accountId ?? ""}), e.g. ${nextFreeRange(project, env)}`,
+            },
+          ];
+    },
+  },
 ];
+
+/** A /16 of 10.0.0.0/8 that no environment of the project uses, to suggest. */
+function nextFreeRange(project: ProjectSettings, env: EnvironmentSettings): string {
+  const used = project.environments.flatMap((e) => {
+    const cidr = parseIpv4Cidr(e.network.vpcCidr);
+    return cidr === undefined || e.name === env.name ? [] : [cidr];
+  });
+  for (let second = 0; second < 256; second++) {
+    const candidate = parseIpv4Cidr(`10.${second}.0.0/16`);
+    if (candidate !== undefined && !used.some((u) => cidrsOverlap(u, candidate))) {
+      return `10.${second}.0.0/16`;
+    }
+  }
+  return "a private range no other environment uses";
+}

@@ -215,7 +215,7 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
               field: "destroyProtection",
               value: false,
               allowed:
-                "true in prod; to destroy prod on purpose, set destroyBreakGlass: true and apply first (README, Tearing an environment down)",
+                "true in prod; to destroy prod on purpose, set destroyBreakGlass: true and apply first (help/day-two.md, Tearing an environment down)",
             },
           ],
   },
