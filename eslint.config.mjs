@@ -14,7 +14,6 @@ export default tseslint.config(
       "dist/",
       "cdktf.out/",
       ".venv/",
-      ".cdktn-try/",
       ".bench/",
       ".ci/bench-peers/",
       "**/*.js",

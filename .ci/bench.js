@@ -30,10 +30,14 @@ function measure(command, extraEnv = {}) {
     ? [gnuTime, "-f", "%M %U %S", "-o", rssFile, "sh", "-c", command]
     : ["sh", "-c", command];
   const started = process.hrtime.bigint();
-  const result = spawnSync(argv[0], argv.slice(1), {
+  // A line at least once a minute on stderr (fd 3 of the shell) while a long command runs.
+  const heartbeat = `( while sleep 60; do echo "    ... still running: ${command.replace(/["`$\\]/g, "").slice(0, 60)}" >&3; done ) >/dev/null 2>&1 & hb=$!; `;
+  const wrapped = [...argv.slice(0, -1), `${heartbeat}${argv[argv.length - 1]}; rc=$?; kill $hb; exit $rc`];
+  const result = spawnSync(wrapped[0], wrapped.slice(1), {
     env: { ...env, ...extraEnv },
     encoding: "utf8",
     maxBuffer: 1 << 26,
+    stdio: ["ignore", "pipe", "pipe", process.stderr],
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`"${command}" failed:\n${result.stderr}\n${result.stdout}`);

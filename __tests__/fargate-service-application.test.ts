@@ -58,7 +58,7 @@ describe("FargateService, the application's own settings", () => {
   test("refuses service-wide actions, Resource * and AWS's broadest policies unless acknowledged", () => {
     const broad = { actions: ["s3:*"], resources: ["*"] };
     expect(() => build({ taskRoleStatements: [UPLOADS, broad] })).toThrow(
-      /taskRoleStatements\[1\]: got .*; allowed: named actions and resources, or taskRoleBroadAccessAcknowledged: true/,
+      /taskRoleStatements\[1\]: got .*; allowed: named actions and resources: s3:\* grants every action .*; \* is as broad as "\*" .*; or taskRoleBroadAccessAcknowledged: true/,
     );
     expect(() =>
       build({ taskRoleManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }),

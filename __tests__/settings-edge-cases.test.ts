@@ -46,11 +46,19 @@ test("a file with bytes that are not UTF-8 is refused, not read with its text al
     Buffer.concat([Buffer.from('{"dev": {"tags": {"team": "'), Buffer.from([0xe9]), Buffer.from('"}}}')]),
   );
   expect(() => loadSettings(PROJECT, { STACK_CONFIG_FILE: path })).toThrow(
-    /STACK_CONFIG_FILE: got '.*latin1\.json'; allowed: a UTF-8 text file \(bytes at line 1 are not UTF-8; save it as UTF-8\)/,
+    /STACK_CONFIG_FILE: got '.*latin1\.json'; allowed: a UTF-8 text file \(the byte at offset 27, line 1, is not UTF-8; save the file as UTF-8\)/,
   );
   const replacement = join(dir, "replacement-character.json");
   writeFileSync(replacement, '{"dev": {"service": {"environment": {"GREETING": "\uFFFD"}}}}');
   expect(() => loadSettings(PROJECT, { STACK_CONFIG_FILE: replacement })).not.toThrow();
+});
+
+test("a file over 1 MiB is refused before it is read", () => {
+  const path = join(dir, "huge.json");
+  writeFileSync(path, `{"dev": {"tags": {"a": "${"x".repeat(1024 * 1024)}"}}}`);
+  expect(() => loadSettings(PROJECT, { STACK_CONFIG_FILE: path })).toThrow(
+    /STACK_CONFIG_FILE: got '.*huge\.json'; allowed: a file of at most 1024 KiB \(this one has 1048604 bytes\)/,
+  );
 });
 
 describe("refused, naming the environment, the field and what is allowed", () => {
@@ -88,6 +96,49 @@ describe("refused, naming the environment, the field and what is allowed", () =>
       "a region that does not exist, with the regions spelled out",
       { dev: { region: "eu-west-9" } },
       [/^\[dev\] region: an AWS region name: us-east-1, .*af-south-1, .*eu-west-1, .*us-gov-west-1$/],
+    ],
+    [
+      "an escalation action in prod, even acknowledged as broad, without a reason",
+      {
+        prod: {
+          service: {
+            taskRoleBroadAccessAcknowledged: true,
+            taskRoleStatements: [
+              { actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/*"] },
+            ],
+          },
+        },
+      },
+      [
+        /^\[prod\] service\.taskRoleStatements\[0\]: no action that can escalate privileges in prod \(found iam:PassRole\): arn:aws:iam::123456789012:role\/\* is as broad as "\*" .*what passes: iam:PassRole on a named role with the condition iam:PassedToService\); or service\.taskRoleEscalationReason saying why/,
+      ],
+    ],
+    [
+      "a dev setting that names prod's resources (a secret, a role), naming both environments",
+      {
+        dev: {
+          service: {
+            secrets: {
+              REPORTING_KEY:
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-api-prod/reporting-AbCdEf",
+            },
+            taskRoleStatements: [
+              { actions: ["s3:GetObject"], resources: ["arn:aws:s3:::orders-api-prod-exports/*"] },
+            ],
+          },
+        },
+      },
+      [
+        /^\[dev\] service\.secrets\.REPORTING_KEY: a resource of dev, not of prod \(orders-api-prod\.\.\.\)/,
+        /^\[dev\] service\.taskRoleStatements\[0\]\.resources\[0\]: a resource of dev, not of prod/,
+      ],
+    ],
+    [
+      "a key administrator of another account than the pinned one",
+      { prod: { keyAdministratorArns: ["arn:aws:iam::999999999999:role/admins"] } },
+      [
+        /^\[prod\] keyAdministratorArns\[0\]: a role of 123456789012 \(the environment's account\); a role of 999999999999 would manage this stack's keys from another account: set foreignKeyAdministratorsAcknowledged: true if that is intended$/,
+      ],
     ],
     [
       "overlapping internet egress entries",
@@ -335,5 +386,33 @@ describe("accepted, meaning what a user would expect", () => {
       },
     });
     expect(env(project, "staging").edge.loadBalancerName).toBe(env(project, "dev").edge.loadBalancerName);
+  });
+});
+
+describe("accepted: the reviewed and narrow forms", () => {
+  test("an escalation action in prod with a reason, a dev resource in dev, an acknowledged foreign key administrator", () => {
+    const project = load({
+      prod: {
+        keyAdministratorArns: ["arn:aws:iam::999999999999:role/admins"],
+        foreignKeyAdministratorsAcknowledged: true,
+        service: {
+          taskRoleBroadAccessAcknowledged: true,
+          taskRoleEscalationReason:
+            "The exporter hands its role to AWS Glue jobs it starts (ticket SEC-123).",
+          taskRoleStatements: [
+            { actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/orders-api-prod-glue"] },
+          ],
+        },
+      },
+      dev: {
+        service: {
+          taskRoleStatements: [
+            { actions: ["s3:GetObject"], resources: ["arn:aws:s3:::orders-api-dev-exports/*"] },
+          ],
+        },
+      },
+    });
+    expect(env(project, "prod").service.taskRoleEscalationReason).toMatch(/Glue/);
+    expect(env(project, "dev").service.taskRoleStatements).toHaveLength(1);
   });
 });

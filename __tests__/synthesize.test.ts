@@ -46,14 +46,34 @@ describe("synthesizeProject", () => {
       STACK_CONFIG_FILE: overrideFileWith({ staging: { network: { vpcCidr: "10.30.128.0/17" } } }),
       TF_STATE_BUCKET: "acme-state",
     });
-    expect(warnings).toEqual([
+    expect(warnings).toContain(
       "warning: staging (10.30.128.0/17) and prod (10.30.0.0/16) overlap in eu-west-1; if they share an account they can never be peered: pin accountId or give one another network.vpcCidr\n",
-    ]);
+    );
   });
 
   test("warns when prod keeps its state in a local file, and not once it has a bucket", () => {
     expect(synthesizedWith({ STACK_ENVIRONMENTS: "prod" }).warnings).toEqual([`${warning}\n`]);
-    expect(withBucket.warnings).toEqual([]);
+    expect(withBucket.warnings).not.toContain(`${warning}\n`);
+  });
+
+  test("warns when prod shares its state bucket or its account with another environment, and not when it has its own", () => {
+    expect(withBucket.warnings).toEqual([
+      "warning: prod keeps its state in the bucket acme-state with dev, staging: limit each pipeline to its own state key (help/security.md, State), or give prod its own state.bucket and state.kmsKeyArn\n",
+    ]);
+    const own = synthesizedWith({
+      TF_STATE_BUCKET: "acme-state",
+      STACK_CONFIG_FILE: overrideFileWith({ prod: { state: { bucket: "acme-prod-state" } } }),
+    });
+    expect(own.warnings).toEqual([]);
+    const shared = synthesizedWith({
+      STACK_CONFIG_FILE: overrideFileWith({
+        dev: { accountId: "123456789012" },
+        prod: { state: { bucket: "acme-prod-state" } },
+      }),
+    });
+    expect(shared.warnings).toEqual([
+      "warning: prod shares account 123456789012 with dev: every key policy lets the account's IAM decide, so a role there with broad IAM or KMS permissions can decrypt prod's secrets and data; give prod an account of its own (help/security.md, Shared accounts)\n",
+    ]);
   });
 
   // Every environment of the example, through npm run synth (which synthesizes project.ts).

@@ -86,11 +86,15 @@ describe("WebAcl", () => {
     });
   });
 
-  test("never logs the authorization or cookie headers", () => {
+  test("never logs credentials: the headers that carry them, nor the query string", () => {
     const { json } = build();
     expect(only(json, "aws_wafv2_web_acl_logging_configuration").redacted_fields).toEqual([
       { single_header: { name: "authorization" } },
       { single_header: { name: "cookie" } },
+      { single_header: { name: "x-api-key" } },
+      { single_header: { name: "proxy-authorization" } },
+      { single_header: { name: "x-amz-security-token" } },
+      { query_string: {} },
     ]);
   });
 

@@ -125,7 +125,11 @@ export class WebAcl extends Construct {
     new Wafv2WebAclLoggingConfiguration(this, "logging", {
       resourceArn: this.webAcl.arn,
       logDestinationConfigs: [this.logGroup.arn],
-      redactedFields: WAF_REDACTED_HEADERS.map((name) => ({ singleHeader: { name } })),
+      redactedFields: [
+        ...WAF_REDACTED_HEADERS.map((name) => ({ singleHeader: { name } })),
+        // Tokens sent as ?token=... or ?api_key=... stay out of the logs too.
+        { queryString: {} },
+      ],
     });
   }
 }

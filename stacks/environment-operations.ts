@@ -38,7 +38,7 @@ export function addEnvironmentOperations(stack: EnvironmentStack): EnvironmentOp
     accountId: stack.accountId,
     partition: stack.partition,
     administratorArns: stack.settings.keyAdministratorArns,
-    usageStatements: [cloudWatchAlarmsKeyStatement()],
+    usageStatements: [cloudWatchAlarmsKeyStatement(stack.accountId)],
   });
   const topic = new AlarmTopic(stack, "alarm_topic", {
     name: `${stack.namePrefix}-alarms`,

@@ -20,7 +20,7 @@ export interface ProjectStackProps {
   readonly region: string;
   /** When set, the provider refuses to act in any other account and ARNs use it literally. */
   readonly accountId?: string;
-  readonly state: { readonly bucket?: string; readonly region: string };
+  readonly state: { readonly bucket?: string; readonly region: string; readonly kmsKeyArn?: string };
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -68,7 +68,13 @@ export class ProjectStack extends TerraformStack {
 
     if (props.state.bucket !== undefined) {
       const key = `${props.project}/${id}.tfstate`;
-      new S3Backend(this, { bucket: props.state.bucket, key, region: props.state.region, encrypt: true });
+      new S3Backend(this, {
+        bucket: props.state.bucket,
+        key,
+        region: props.state.region,
+        encrypt: true,
+        kmsKeyId: props.state.kmsKeyArn,
+      });
       // cdktf 0.21 does not type use_lockfile (S3-native locking, Terraform >= 1.10); set it directly.
       this.addOverride("terraform.backend.s3.use_lockfile", true);
       this.stateLocation = `s3://${props.state.bucket}/${key}`;

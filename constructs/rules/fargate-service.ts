@@ -21,7 +21,7 @@ import {
 } from "./checks";
 import type { Problem } from "./checks";
 import type { HealthCheckContract } from "./health-check";
-import { applicationStatement, broadStatements, managedPolicyArn } from "./iam";
+import { applicationStatement, broadAccessFindings, broadStatements, managedPolicyArn } from "./iam";
 import type { ApplicationStatement } from "./iam";
 import { HEALTH_CHECK_GROUP } from "./health-check";
 import type { CrossCheck, PropRules, RuleGroup } from "./props";
@@ -327,7 +327,7 @@ export function approximateTaskDefinitionBytes(o: ServiceOptions): number {
 export const SERVICE_CROSS_CHECKS: ReadonlyArray<CrossCheck<ServiceOptions>> = [
   {
     description:
-      'Task-role statements name their actions and resources: a service-wide action ("s3:*", "*") or Resource "*" needs service.taskRoleBroadAccessAcknowledged.',
+      'Task-role statements name their actions and resources: a service-wide action ("s3:*", "*"), a resource as broad as "*" (a wildcard where the name begins: "role/*", "secret:*") or an action that can escalate privileges (iam:PassRole, sts:AssumeRole, IAM and policy writes, kms:CreateGrant) needs service.taskRoleBroadAccessAcknowledged.',
     reads: ["taskRoleStatements", "taskRoleManagedPolicyArns", "taskRoleBroadAccessAcknowledged"],
     check: (o, prefix) =>
       o.taskRoleBroadAccessAcknowledged
@@ -351,7 +351,7 @@ export const SERVICE_CROSS_CHECKS: ReadonlyArray<CrossCheck<ServiceOptions>> = [
                     {
                       field: `taskRoleStatements[${index}]`,
                       value: statement,
-                      allowed: `named actions and resources, or ${prefix}taskRoleBroadAccessAcknowledged: true (a reviewed exception)`,
+                      allowed: `named actions and resources: ${broadAccessFindings(statement)}; or ${prefix}taskRoleBroadAccessAcknowledged: true (a reviewed exception)`,
                     },
                   ],
             ),

@@ -84,14 +84,18 @@ export function cloudWatchLogsKeyStatement(
   };
 }
 
-/** Key-policy statement letting CloudWatch alarms publish to a topic encrypted with the key. */
-export function cloudWatchAlarmsKeyStatement(): PolicyStatement {
+/**
+ * Key-policy statement letting CloudWatch alarms of this account (aws:SourceAccount: not another
+ * account's alarms, the confused deputy) publish to a topic encrypted with the key.
+ */
+export function cloudWatchAlarmsKeyStatement(accountId: string): PolicyStatement {
   return {
     sid: "CloudWatchAlarmsPublishToEncryptedTopic",
     effect: "Allow",
     principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
     actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
     resources: ["*"],
+    condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
   };
 }
 
@@ -129,25 +133,34 @@ export function viaServiceKeyStatement(
 }
 
 /**
- * What a key administrator may do: manage, schedule deletion of and tag the key, but neither
- * encrypt nor decrypt with it (AWS's default key policy, "Allow access for Key Administrators").
+ * What a key administrator may do: manage aliases, rotation, tags, state and deletion of the key,
+ * and revoke grants. Named one by one, unlike AWS's default policy ("kms:Create*", "kms:Put*"),
+ * which includes kms:CreateGrant and kms:PutKeyPolicy: with those an administrator could grant
+ * itself Decrypt. Neither encrypt nor decrypt, nor importing key material.
  */
 export const KEY_ADMINISTRATION_ACTIONS = [
-  "kms:Create*",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
+  "kms:CreateAlias",
+  "kms:UpdateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListAliases",
+  "kms:ListGrants",
+  "kms:ListKeyPolicies",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:EnableKey",
+  "kms:DisableKey",
+  "kms:EnableKeyRotation",
+  "kms:DisableKeyRotation",
+  "kms:RotateKeyOnDemand",
+  "kms:UpdateKeyDescription",
+  "kms:RevokeGrant",
   "kms:TagResource",
   "kms:UntagResource",
   "kms:ScheduleKeyDeletion",
   "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
 ];
 
 /** Key-policy statement for the roles that administer the key (and may not use it). */
@@ -171,7 +184,7 @@ export interface KmsKeyOptions {
 export const KMS_KEY_RULES: PropRules<KmsKeyOptions> = {
   administratorArns: {
     description:
-      "IAM roles named in every key policy as key administrators: they may manage, rotate, tag and schedule deletion of the keys, not encrypt or decrypt. The account-root statement stays (AWS's default), so IAM policies of the account still decide the rest.",
+      "IAM roles named in every key policy as key administrators: they may manage aliases, rotation, tags, state and deletion of the keys and revoke grants; not encrypt, decrypt, create grants or change the key policy. The account-root statement stays (AWS's default), so IAM policies of the account still decide the rest. A role of another account needs foreignKeyAdministratorsAcknowledged.",
     check: listOf(iamRoleArn, { max: 10, unique: true }),
     default: [],
   },
@@ -282,13 +295,137 @@ export const managedPolicyArn = check(
 /** Whether a managed policy is AWS's own (AWS changes it; checkov CKV_AWS_274 and cdk-nag IAM4 flag it). */
 export const isAwsManagedPolicy = (arn: string) => /^arn:[^:]+:iam::aws:policy\//.test(arn);
 
-/** Allow statements granting every action of a service ("*", "s3:*") or on every resource ("*"). */
+/**
+ * Actions that let a principal raise its own privileges or act as another principal: Rhino
+ * Security Labs' AWS privilege-escalation methods as Salesforce's cloudsplaining and DataDog's
+ * pathfinding.cloud catalogue them (IAM writes on users, groups, roles and policies, iam:PassRole,
+ * sts:AssumeRole), plus the writes that hand out a key or a resource (grants, key and resource
+ * policies).
+ */
+export const ESCALATION_ACTIONS: readonly string[] = [
+  "iam:AddUserToGroup",
+  "iam:AttachGroupPolicy",
+  "iam:AttachRolePolicy",
+  "iam:AttachUserPolicy",
+  "iam:CreateAccessKey",
+  "iam:CreateLoginProfile",
+  "iam:CreatePolicyVersion",
+  "iam:CreateRole",
+  "iam:DeleteRolePermissionsBoundary",
+  "iam:DeleteUserPermissionsBoundary",
+  "iam:PassRole",
+  "iam:PutGroupPolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:PutRolePolicy",
+  "iam:PutUserPermissionsBoundary",
+  "iam:PutUserPolicy",
+  "iam:SetDefaultPolicyVersion",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:UpdateLoginProfile",
+  "sts:AssumeRole",
+  "kms:CreateGrant",
+  "kms:PutKeyPolicy",
+  "s3:PutBucketPolicy",
+  "secretsmanager:PutResourcePolicy",
+  "ecr:SetRepositoryPolicy",
+  "lambda:AddPermission",
+];
+
+/** An IAM action pattern ("iam:Put*", "kms:Create?rant") as a case-insensitive regular expression. */
+function actionPattern(action: string): RegExp {
+  const body = action
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`, "i");
+}
+
+/**
+ * The narrow forms of three escalation actions, which pass: on named resources only, iam:PassRole
+ * with the condition iam:PassedToService, kms:CreateGrant with kms:GrantIsForAWSResource, and
+ * sts:AssumeRole of named roles.
+ */
+const NARROW_FORMS: Readonly<Record<string, string | undefined>> = {
+  "iam:PassRole": "iam:PassedToService",
+  "kms:CreateGrant": "kms:GrantIsForAWSResource",
+  "sts:AssumeRole": undefined,
+};
+
+const NARROW_HINTS: Readonly<Record<string, string>> = {
+  "iam:PassRole": "iam:PassRole on a named role with the condition iam:PassedToService",
+  "kms:CreateGrant": "kms:CreateGrant on a named key with the condition kms:GrantIsForAWSResource",
+  "sts:AssumeRole": "sts:AssumeRole of a named role",
+};
+
+/** The escalation actions an Allow statement grants (through a wildcard too: "iam:*", "kms:Create*"). */
+export function escalationActionsOf(statement: ApplicationStatement): string[] {
+  if ((statement.effect ?? "Allow") !== "Allow") return [];
+  const patterns = statement.actions.map(actionPattern);
+  const named = broadResourcesOf(statement).length === 0;
+  const narrow = (action: string) =>
+    named &&
+    action in NARROW_FORMS &&
+    statement.actions.some((a) => a.toLowerCase() === action.toLowerCase()) &&
+    (NARROW_FORMS[action] === undefined ||
+      (statement.conditions ?? []).some(
+        (c) => c.variable.toLowerCase() === NARROW_FORMS[action]?.toLowerCase(),
+      ));
+  return ESCALATION_ACTIONS.filter((action) => patterns.some((p) => p.test(action)) && !narrow(action));
+}
+
+/**
+ * Resources of a statement that are as broad as "*": "*" itself, any account or region ("::*:"),
+ * or a wildcard where the resource's name begins ("role/*", "secret:*", "key/*", "arn:aws:s3:::*").
+ * A wildcard after a name ("arn:aws:s3:::assets/*", "secret:orders-api-prod/db-*") is narrow.
+ */
+export function broadResourcesOf(statement: ApplicationStatement): string[] {
+  return statement.resources.filter((resource) => {
+    if (resource === "*") return true;
+    const parts = resource.split(":");
+    if (parts.length < 6) return resource.includes("*");
+    const [, , service = "", region = "", account = ""] = parts;
+    if (service.includes("*") || region.includes("*") || account.includes("*")) return true;
+    const name = parts.slice(5).join(":");
+    // "bucket", "role/name", "secret:name", "key/id": the part after the resource type.
+    const afterType = service === "s3" ? name : (/^[A-Za-z-]+[/:](.*)$/.exec(name)?.[1] ?? name);
+    return afterType.startsWith("*") || afterType.startsWith("?");
+  });
+}
+
+/** Whether an Allow statement grants every action of a service ("*", "s3:*"). */
+const grantsWholeService = (s: ApplicationStatement) =>
+  (s.effect ?? "Allow") === "Allow" && s.actions.some((a) => a === "*" || a.endsWith(":*"));
+
+/** Allow statements granting every action of a service, a resource as broad as "*", or an escalation action. */
 export function broadStatements(statements: readonly ApplicationStatement[]): ApplicationStatement[] {
   return statements.filter(
     (s) =>
       (s.effect ?? "Allow") === "Allow" &&
-      (s.actions.some((a) => a === "*" || a.endsWith(":*")) || s.resources.includes("*")),
+      (grantsWholeService(s) || broadResourcesOf(s).length > 0 || escalationActionsOf(s).length > 0),
   );
+}
+
+/** What makes a statement broad, in words, with the narrow form that would pass. */
+export function broadAccessFindings(statement: ApplicationStatement): string {
+  const found: string[] = [];
+  const wholeService = statement.actions.filter((a) => a === "*" || a.endsWith(":*"));
+  if (wholeService.length > 0) {
+    found.push(`${wholeService.join(", ")} grants every action (name the actions the application calls)`);
+  }
+  const resources = broadResourcesOf(statement);
+  if (resources.length > 0) {
+    found.push(
+      `${resources.join(", ")} is as broad as "*" (name the resource, e.g. arn:aws:s3:::<bucket>/*, arn:aws:secretsmanager:<region>:<account>:secret:<name>-*)`,
+    );
+  }
+  const escalation = escalationActionsOf(statement);
+  if (escalation.length > 0) {
+    const hints = escalation.flatMap((action) => (action in NARROW_HINTS ? [NARROW_HINTS[action]] : []));
+    found.push(
+      `${escalation.join(", ")} can escalate privileges (drop ${escalation.length === 1 ? "it" : "them"}${hints.length > 0 ? `; what passes: ${hints.join(", ")}` : ""})`,
+    );
+  }
+  return found.join("; ");
 }
 
 /** The application statements in the shape of `aws_iam_policy_document`. */

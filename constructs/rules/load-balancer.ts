@@ -188,7 +188,13 @@ export const WEB_ACL_RULES: PropRules<WebAclOptions> = {
 };
 
 /** Request headers the WAF's logs never contain: credentials and session cookies. */
-export const WAF_REDACTED_HEADERS = ["authorization", "cookie"] as const;
+export const WAF_REDACTED_HEADERS = [
+  "authorization",
+  "cookie",
+  "x-api-key",
+  "proxy-authorization",
+  "x-amz-security-token",
+] as const;
 
 /**
  * The ALB keeps sending a deregistering target requests for the deregistration delay; a

@@ -90,7 +90,15 @@ const SECRET_PAIRS = [
   ["MASTER", "KEY"],
   ["LICENSE", "KEY"],
   ["BASIC", "AUTH"],
+  ["SESSION", "KEY"],
+  ["JWT", "KEY"],
+  ["HMAC", "KEY"],
+  ["SHARED", "KEY"],
+  ["COOKIE", "KEY"],
+  ["CLIENT", "KEY"],
 ];
+/** A word ending in one of these holds a secret too: PGPASSWORD, MYSQL_ROOTPASSWORD, GITHUBTOKEN. */
+const SECRET_WORD_ENDINGS = ["PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "PRIVATEKEY"];
 /** Words that make a name secret whatever follows: a webhook URL carries its secret in the URL. */
 const ALWAYS_SECRET_WORDS = new Set(["WEBHOOK", "WEBHOOKS"]);
 /** A name ending in one of these refers to a secret rather than holding one (TOKEN_URL, SECRET_ARN). */
@@ -123,6 +131,14 @@ export function nameWords(name: string): string[] {
     .filter((w) => w !== "");
 }
 
+/**
+ * Values that are secrets whatever the variable is called. The shapes follow gitleaks' default
+ * rules (github, slack, stripe, npm, gitlab, gcp-api-key, sendgrid, jwt, private-key,
+ * aws-access-token) and detect-secrets' plugins (BasicAuth, KeywordDetector's password=,
+ * AWSKeyDetector's 40-character secret access key), narrowed where a look-alike would match:
+ * publishable keys (pk_live_), commit SHAs (40 lowercase hex), UUIDs and URLs without
+ * credentials pass (the corpus in __tests__/secret-shapes.test.ts).
+ */
 const SECRET_VALUE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, "a URL with credentials (user:password@)"],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a PEM private key"],
@@ -135,6 +151,13 @@ const SECRET_VALUE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\bAIza[0-9A-Za-z_-]{35}\b/, "a Google API key"],
   [/\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/, "a SendGrid key"],
   [/^https:\/\/hooks\.slack\.com\/services\//, "a Slack webhook URL"],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, "a JSON Web Token"],
+  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/-]{16,}=*/i, "an Authorization header value"],
+  [/(^|[\s;?&])(password|passwd|pwd)\s*=\s*[^\s;&]+/i, "a connection string with a password"],
+  [
+    /^(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[0-9/+])[A-Za-z0-9/+]{40}$/,
+    "an AWS secret access key",
+  ],
 ];
 
 /** Why a plain environment variable looks like a secret, or undefined when it does not. */
@@ -144,7 +167,7 @@ export function secretLookingReason(name: string, value: string): string | undef
   const always = words.find((w) => ALWAYS_SECRET_WORDS.has(w));
   if (always) return `its name contains ${always}`;
   if (!REFERENCE_SUFFIXES.has(last)) {
-    const word = words.find((w) => SECRET_WORDS.has(w));
+    const word = words.find((w) => SECRET_WORDS.has(w) || SECRET_WORD_ENDINGS.some((e) => w.endsWith(e)));
     if (word) return `its name contains ${word}`;
     const pair = SECRET_PAIRS.find(([a, b]) => words.some((w, i) => w === a && words[i + 1] === b));
     if (pair) return `its name contains ${pair.join("_")}`;

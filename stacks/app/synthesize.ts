@@ -87,6 +87,7 @@ export function synthesizeProject(
     if (hclRequested()) formatHcl(join(staging, "stacks"), warn);
     warnAboutLocalState(project, warn);
     warnAboutOverlappingVpcs(project, warn);
+    warnAboutSharedProd(project, warn);
     publish(staging, target, options.pruneStaleStacks ?? true);
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -136,6 +137,30 @@ function warnAboutOverlappingVpcs(project: ProjectSettings, warn: (text: string)
       }
     }
   });
+}
+
+/**
+ * prod sharing an account, or a state bucket, with another environment: allowed, but the
+ * isolation then rests on IAM inside the account (help/security.md says what to set up).
+ */
+function warnAboutSharedProd(project: ProjectSettings, warn: (text: string) => void): void {
+  for (const prod of project.environments.filter((e) => e.preset === "prod")) {
+    const others = project.environments.filter((e) => e.name !== prod.name);
+    const sameAccount = others.filter((e) => prod.accountId !== undefined && e.accountId === prod.accountId);
+    if (sameAccount.length > 0) {
+      warn(
+        `warning: ${prod.name} shares account ${prod.accountId ?? ""} with ${sameAccount.map((e) => e.name).join(", ")}: every key policy lets the account's IAM decide, so a role there with broad IAM or KMS permissions can decrypt ${prod.name}'s secrets and data; give ${prod.name} an account of its own (help/security.md, Shared accounts)\n`,
+      );
+    }
+    const sameBucket = others.filter(
+      (e) => prod.state.bucket !== undefined && e.state.bucket === prod.state.bucket,
+    );
+    if (sameBucket.length > 0) {
+      warn(
+        `warning: ${prod.name} keeps its state in the bucket ${prod.state.bucket ?? ""} with ${sameBucket.map((e) => e.name).join(", ")}: limit each pipeline to its own state key (help/security.md, State), or give ${prod.name} its own state.bucket and state.kmsKeyArn\n`,
+      );
+    }
+  }
 }
 
 function formatHcl(stacksDir: string, warn: (text: string) => void): void {

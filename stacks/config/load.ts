@@ -6,7 +6,7 @@
  * problem is collected with where its value came from; if there is any, a SettingsError lists
  * them all and nothing is synthesized.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { awsRegion } from "../../constructs/rules/aws-limits";
 import { describeValue, dottedPath, getPath } from "../../constructs/rules/checks";
 import type { Check } from "../../constructs/rules/checks";
@@ -219,12 +219,25 @@ function attach<T>(
   });
 }
 
+/** Far above any real override file (a few KiB): a bigger one is refused before it is read. */
+export const MAX_OVERRIDE_FILE_BYTES = 1024 * 1024;
+
 function readOverrideFile(path: string | undefined, problems: SettingsProblem[]): OverrideFile {
   const empty: OverrideFile = { value: {}, sourceOf: () => undefined, problems: [] };
   if (path === undefined || path === "") return empty;
   const field = SETTINGS_ENV_VARS.configFile;
   let text: string;
   try {
+    const bytes = statSync(path).size;
+    if (bytes > MAX_OVERRIDE_FILE_BYTES) {
+      problems.push({
+        scope: "config-file",
+        field,
+        value: path,
+        allowed: `a file of at most ${MAX_OVERRIDE_FILE_BYTES / 1024} KiB (this one has ${bytes} bytes)`,
+      });
+      return empty;
+    }
     text = readFileSync(path, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
@@ -233,13 +246,13 @@ function readOverrideFile(path: string | undefined, problems: SettingsProblem[])
   }
   // Node replaces bytes that are not UTF-8 with U+FFFD: the text would be silently altered.
   if (text.includes("\uFFFD") && !readFileSync(path).includes(Buffer.from("\uFFFD"))) {
-    const offset = text.indexOf("\uFFFD");
-    const line = text.slice(0, offset).split("\n").length;
+    const prefix = text.slice(0, text.indexOf("\uFFFD"));
+    const line = prefix.split("\n").length;
     problems.push({
       scope: "config-file",
       field,
       value: path,
-      allowed: `a UTF-8 text file (bytes at line ${line} are not UTF-8; save it as UTF-8)`,
+      allowed: `a UTF-8 text file (the byte at offset ${Buffer.byteLength(prefix)}, line ${line}, is not UTF-8; save the file as UTF-8)`,
     });
     return empty;
   }

@@ -60,6 +60,8 @@ export interface ServiceSettings {
   readonly taskRoleStatements: readonly ApplicationStatement[];
   readonly taskRoleManagedPolicyArns: readonly string[];
   readonly taskRoleBroadAccessAcknowledged: boolean;
+  /** Why the task role needs an action that can escalate privileges (prod refuses one without it). */
+  readonly taskRoleEscalationReason?: string;
   readonly waitForDeployment: boolean;
   readonly healthCheck: HealthCheckContract;
   readonly stopTimeoutSeconds: number;
@@ -104,6 +106,8 @@ export interface StateSettings {
   /** S3 bucket; when unset the stack uses a local state file next to the project. */
   readonly bucket?: string;
   readonly region: string;
+  /** KMS key that encrypts the state object (S3 backend kms_key_id); unset: the bucket's default encryption. */
+  readonly kmsKeyArn?: string;
 }
 
 export interface EnvironmentSettings {
@@ -117,6 +121,8 @@ export interface EnvironmentSettings {
   readonly accountId?: string;
   /** IAM roles named as administrators (manage, not use) in the key policy of every key. */
   readonly keyAdministratorArns: readonly string[];
+  /** Accepts key administrators of another account than the stack's. */
+  readonly foreignKeyAdministratorsAcknowledged: boolean;
   /** prevent_destroy on every stateful resource: a destroy, or an edit that would replace one, fails at plan. */
   readonly destroyProtection: boolean;
   /** Break glass: lifts destroyProtection and deletion protection (never the keys') for a deliberate destroy. */
@@ -138,6 +144,8 @@ export interface RegistrySettings {
   readonly accountId?: string;
   /** IAM roles named as administrators (manage, not use) in the registry key's policy. */
   readonly keyAdministratorArns: readonly string[];
+  /** Accepts key administrators of another account than the stack's. */
+  readonly foreignKeyAdministratorsAcknowledged: boolean;
   readonly repositoryName: string;
   readonly untaggedImageExpiryDays: number;
   readonly taggedImagesToKeep: number;

@@ -122,7 +122,35 @@ const requiredEndpoints = (env: EnvironmentSettings): Array<[InterfaceEndpointSe
   ];
 };
 
+/** Key administrators of another account than the stack's pinned one need an acknowledgement. */
+export function foreignKeyAdministrators(stack: string): CrossCheck<{
+  accountId?: string;
+  keyAdministratorArns: readonly string[];
+  foreignKeyAdministratorsAcknowledged: boolean;
+}> {
+  return {
+    description: `Key administrators (keyAdministratorArns) of the ${stack} belong to its account, unless foreignKeyAdministratorsAcknowledged.`,
+    reads: ["keyAdministratorArns", "accountId", "foreignKeyAdministratorsAcknowledged"],
+    check: (s) =>
+      s.accountId === undefined || s.foreignKeyAdministratorsAcknowledged
+        ? []
+        : s.keyAdministratorArns.flatMap((arn, index) => {
+            const account = /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1];
+            return account === undefined || account === s.accountId
+              ? []
+              : [
+                  {
+                    field: `keyAdministratorArns[${index}]`,
+                    value: arn,
+                    allowed: `a role of ${s.accountId} (the ${stack}'s account); a role of ${account} would manage this stack's keys from another account: set foreignKeyAdministratorsAcknowledged: true if that is intended`,
+                  },
+                ];
+          }),
+  };
+}
+
 export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
+  foreignKeyAdministrators("environment"),
   {
     description:
       "The data tier's variables (DATABASE_*, REDIS_*) are set by the stack while the database or the cache exists; service.environment and service.secrets may not set them too.",
@@ -369,7 +397,73 @@ export const PROJECT_CHECKS: readonly ProjectCheck[] = [
           ];
     },
   },
+  {
+    description:
+      "An environment's settings name no resource of another environment of the project (roles, secrets, keys, policies, buckets): names carry <project>-<environment>, so dev cannot reach prod by a setting.",
+    reads: [
+      "service.secrets",
+      "service.taskRoleStatements",
+      "service.taskRoleManagedPolicyArns",
+      "keyAdministratorArns",
+      "network.s3EndpointBuckets",
+    ],
+    check: (env, project) =>
+      namedResources(env).flatMap(([field, value]) => {
+        const other = otherEnvironmentNamed(value, env, project);
+        return other === undefined
+          ? []
+          : [
+              {
+                field,
+                value,
+                allowed: `a resource of ${env.name}, not of ${other} (${project.project}-${other}...): one environment must not reach another's roles, secrets, keys or buckets`,
+              },
+            ];
+      }),
+  },
 ];
+
+/** Settings of an environment that name AWS resources: (field, value) pairs. */
+function namedResources(env: EnvironmentSettings): Array<[string, string]> {
+  return [
+    ...Object.entries(env.service.secrets).map(([name, arn]): [string, string] => [
+      `service.secrets.${name}`,
+      arn,
+    ]),
+    ...env.service.taskRoleStatements.flatMap((statement, i) =>
+      statement.resources.map((r, j): [string, string] => [
+        `service.taskRoleStatements[${i}].resources[${j}]`,
+        r,
+      ]),
+    ),
+    ...env.service.taskRoleManagedPolicyArns.map((arn, i): [string, string] => [
+      `service.taskRoleManagedPolicyArns[${i}]`,
+      arn,
+    ]),
+    ...env.keyAdministratorArns.map((arn, i): [string, string] => [`keyAdministratorArns[${i}]`, arn]),
+    ...env.network.s3EndpointBuckets.map((bucket, i): [string, string] => [
+      `network.s3EndpointBuckets[${i}]`,
+      bucket,
+    ]),
+  ];
+}
+
+/**
+ * The other environment of the project whose resource a value names (by the `<project>-<env>`
+ * prefix every resource name carries), if any; the longest name wins ("prod-eu" over "prod").
+ */
+function otherEnvironmentNamed(
+  value: string,
+  env: EnvironmentSettings,
+  project: ProjectSettings,
+): string | undefined {
+  const named = project.environments
+    .filter((e) => new RegExp(`(^|[:/])${escapeRegExp(e.namePrefix)}(?=$|[-/:._])`).test(value))
+    .sort((a, b) => b.namePrefix.length - a.namePrefix.length)[0];
+  return named !== undefined && named.name !== env.name ? named.name : undefined;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A /16 of 10.0.0.0/8 that no environment of the project uses, to suggest. */
 function nextFreeRange(project: ProjectSettings, env: EnvironmentSettings): string {

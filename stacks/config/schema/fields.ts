@@ -10,6 +10,7 @@ import {
   hostedZoneId,
   hostedZoneName,
 } from "../../../constructs/rules/aws-limits";
+import { kmsKeyArn } from "../../../constructs/rules/arns";
 import { booleanValue, check, matches, optional } from "../../../constructs/rules/checks";
 import { SERVICE_GROUP, SERVICE_RULES } from "../../../constructs/rules/fargate-service";
 import {
@@ -43,7 +44,7 @@ import type {
   StateSettings,
 } from "../settings";
 import { REGISTRY_STACK_NAME } from "../settings";
-import { EDGE_CROSS_CHECKS, ENVIRONMENT_CROSS_CHECKS } from "./cross-field";
+import { EDGE_CROSS_CHECKS, ENVIRONMENT_CROSS_CHECKS, foreignKeyAdministrators } from "./cross-field";
 
 export { S3_BUCKET_NAME };
 
@@ -114,6 +115,16 @@ const SERVICE_SETTINGS: RuleGroup<ServiceSettings> = {
         "image_tag must match one of registry.protectedTagPatterns: images the lifecycle policy never expires, so a task started months later (scale-out, AZ loss, a replaced task) can still pull its image (required in prod). Promote a tested image by adding such a tag.",
       check: booleanValue,
       default: false,
+    },
+    taskRoleEscalationReason: {
+      description:
+        "Why the task role needs an action that can escalate privileges (iam:PassRole, sts:AssumeRole, IAM or policy writes, kms:CreateGrant, beyond their narrow forms): prod refuses one without it, whatever taskRoleBroadAccessAcknowledged says. At least 20 characters, reviewed like code.",
+      check: optional(
+        check(
+          "a reason of 20 to 500 characters",
+          (v) => typeof v === "string" && v.trim().length >= 20 && v.length <= 500,
+        ),
+      ),
     },
     executeCommandBreakGlass: {
       description:
@@ -209,6 +220,11 @@ const STATE_SETTINGS: RuleGroup<StateSettings & { defaultRegion: string }> = {
       after: ["defaultRegion"],
       default: (s) => s.defaultRegion,
     },
+    kmsKeyArn: {
+      description:
+        "KMS key that encrypts this stack's state object (the S3 backend's kms_key_id): a key per environment keeps a pipeline that may use only dev's key from reading prod's state.",
+      check: optional(kmsKeyArn),
+    },
   },
 };
 
@@ -217,6 +233,13 @@ const TAGS_RULE = { description: "Extra tags on every resource.", check: userTag
 const KEY_ADMINISTRATORS = KMS_KEY_RULES.administratorArns as PropRules<{
   keyAdministratorArns: readonly string[];
 }>["keyAdministratorArns"];
+
+const FOREIGN_KEY_ADMINISTRATORS = {
+  description:
+    "Accepts keyAdministratorArns of another account than accountId: they would manage (and could schedule the deletion of) this stack's keys from outside it. A reviewed choice.",
+  check: booleanValue,
+  default: false,
+};
 
 /** Every environment setting: own rules, then network, service, edge and state. */
 export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
@@ -231,6 +254,7 @@ export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
       check: optional(awsAccountId),
     },
     keyAdministratorArns: KEY_ADMINISTRATORS,
+    foreignKeyAdministratorsAcknowledged: FOREIGN_KEY_ADMINISTRATORS,
     destroyProtection: {
       description:
         "prevent_destroy on every stateful resource (database, cache, buckets, log groups, keys, topic): terraform destroy, or an edit that would replace one of them, fails at plan with nothing deleted (required in prod).",
@@ -266,6 +290,7 @@ export const REGISTRY_GROUP: RuleGroup<RegistrySettings> = {
     region: { description: "Region of the ECR repository.", check: awsRegion, default: "eu-west-1" },
     accountId: { description: "AWS account of the registry stack.", check: optional(awsAccountId) },
     keyAdministratorArns: KEY_ADMINISTRATORS,
+    foreignKeyAdministratorsAcknowledged: FOREIGN_KEY_ADMINISTRATORS,
     ...(REGISTRY_RULES as PropRules<RegistrySettings>),
     destroyProtection: {
       description:
@@ -281,5 +306,6 @@ export const REGISTRY_GROUP: RuleGroup<RegistrySettings> = {
     },
     tags: TAGS_RULE,
   },
+  crossChecks: [foreignKeyAdministrators("registry")],
   nested: { state: { group: STATE_SETTINGS, context: { defaultRegion: "region" } } },
 };

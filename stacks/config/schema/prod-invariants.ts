@@ -2,6 +2,7 @@
  * What a prod environment must keep, whatever its overrides say. Each invariant names the setting
  * to fix; a prod configuration that breaks one fails synth.
  */
+import { broadAccessFindings, escalationActionsOf } from "../../../constructs/rules/iam";
 import type { CrossCheck } from "../../../constructs/rules/props";
 import type { EnvironmentSettings } from "../settings";
 
@@ -234,5 +235,25 @@ export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
                 "true in prod (deploy a release tag that registry.protectedTagPatterns protects, e.g. v1.4.2; promote a tested image by adding that tag)",
             },
           ],
+  },
+  {
+    description:
+      "prod grants no action that can escalate privileges (iam:PassRole, sts:AssumeRole, IAM and policy writes, kms:CreateGrant, beyond their narrow forms) unless service.taskRoleEscalationReason says why.",
+    reads: ["service.taskRoleStatements", "service.taskRoleEscalationReason"],
+    check: (env) =>
+      env.service.taskRoleEscalationReason !== undefined
+        ? []
+        : env.service.taskRoleStatements.flatMap((statement, index) => {
+            const found = escalationActionsOf(statement);
+            return found.length === 0
+              ? []
+              : [
+                  {
+                    field: `service.taskRoleStatements[${index}]`,
+                    value: statement,
+                    allowed: `no action that can escalate privileges in prod (found ${found.join(", ")}): ${broadAccessFindings(statement)}; or service.taskRoleEscalationReason saying why (taskRoleBroadAccessAcknowledged is not enough in prod)`,
+                  },
+                ];
+          }),
   },
 ];
