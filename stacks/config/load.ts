@@ -22,7 +22,7 @@ import { knownSettings, overrideProblems } from "./overrides";
 import { REGISTRY_DEFAULTS, presetDefaults } from "./presets";
 import { SettingsError } from "./problems";
 import type { SettingsProblem } from "./problems";
-import { PROJECT_CHECKS } from "./schema/cross-field";
+import { PROJECT_CHECKS } from "./schema/project-checks";
 import {
   ENVIRONMENT_GROUP,
   REGISTRY_GROUP,

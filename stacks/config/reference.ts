@@ -7,7 +7,7 @@
 import { getPath } from "../../constructs/rules/checks";
 import { groupCrossChecks, groupFields, ruleCheck } from "../../constructs/rules/props";
 import type { GroupField, RuleGroup } from "../../constructs/rules/props";
-import { PROJECT_CHECKS } from "./schema/cross-field";
+import { PROJECT_CHECKS } from "./schema/project-checks";
 import { ENVIRONMENT_GROUP, REGISTRY_GROUP } from "./schema/fields";
 import { PROD_INVARIANTS } from "./schema/prod-invariants";
 import { newEnvironmentSettings } from "./load";
