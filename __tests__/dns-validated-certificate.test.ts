@@ -41,6 +41,11 @@ describe("DnsValidatedCertificate", () => {
     expect(JSON.stringify(json)).not.toMatch(/domain_validation_options\[\d\]|domain_validation_options\.\d/);
   });
 
+  test("sets the alternative names even when there are none, so removing the last one replaces the certificate", () => {
+    const { cert, json } = build();
+    expect(blockOf(json, cert.certificate).subject_alternative_names).toEqual([]);
+  });
+
   test("waits for validation and hands out the ARN of the validation resource", () => {
     const { cert, json } = build();
     expect(blockOf(json, cert.validation)).toMatchObject({

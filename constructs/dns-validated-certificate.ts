@@ -46,7 +46,9 @@ export class DnsValidatedCertificate extends Construct {
 
     this.certificate = new AcmCertificate(this, "certificate", {
       domainName: props.domainName,
-      subjectAlternativeNames: alternativeNames.length > 0 ? [...alternativeNames] : undefined,
+      // Always set, [] included: the attribute is also computed, so leaving it out when the last
+      // name is removed would keep the names in the certificate while their records go.
+      subjectAlternativeNames: [...alternativeNames],
       validationMethod: "DNS",
       keyAlgorithm: "RSA_2048",
       tags: { Name: props.domainName },

@@ -272,6 +272,20 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
     }),
   },
   {
+    name: "the subject alternative name removed",
+    when: (env) => env.edge.subjectAlternativeNames.length > 0 && env.edge.certificateArn === undefined,
+    change: (env) => ({
+      overrides: { edge: { subjectAlternativeNames: env.edge.subjectAlternativeNames.slice(0, -1) } },
+    }),
+    expect: () => ({
+      aws_acm_certificate: "replace-cbd",
+      aws_acm_certificate_validation: "replace-dtc",
+      aws_route53_record: ["delete", "replace-dtc"],
+      aws_lb_listener: "in-place",
+      aws_lb_listener_rule: "in-place",
+    }),
+  },
+  {
     name: "database minor version (RDS upgrades it)",
     when: (env) => env.database.enabled,
     change: () => ({}),
