@@ -7,6 +7,12 @@ const rootProviderImport = {
     "The @cdktf/provider-aws barrel costs seconds and hundreds of MB per process; import @cdktf/provider-aws/lib/<resource> instead.",
 };
 
+const rootProviderPaths = [
+  { name: "@cdktf/provider-aws", ...rootProviderImport },
+  { name: "@cdktf/provider-aws/lib", ...rootProviderImport },
+  { name: "@cdktf/provider-aws/lib/index", ...rootProviderImport },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -31,17 +37,75 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: [
-            { name: "@cdktf/provider-aws", ...rootProviderImport },
-            { name: "@cdktf/provider-aws/lib", ...rootProviderImport },
-            { name: "@cdktf/provider-aws/lib/index", ...rootProviderImport },
-          ],
+          paths: rootProviderPaths,
         },
       ],
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       eqeqeq: ["error", "always"],
       curly: ["error", "multi-line"],
+    },
+  },
+  {
+    // Layering: constructs never reach up into the stacks, their configuration, the policy checker
+    // or the tooling; the domain model (constructs/model) imports neither constructs nor providers;
+    // the policy checker reads synthesized output and settings, never the construct tree.
+    files: ["constructs/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: rootProviderPaths,
+          patterns: [
+            {
+              group: ["**/stacks/**", "**/.ci/**", "**/__tests__/**"],
+              message: "constructs never import stacks, configuration, policy or tooling",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["constructs/model/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            ...rootProviderPaths,
+            { name: "constructs", message: "the domain model holds no construct" },
+          ],
+          patterns: [
+            { group: ["../*", "**/stacks/**", "**/.ci/**"], message: "the domain model imports only itself" },
+            { group: ["@cdktf/provider-aws/**"], message: "the domain model imports no provider binding" },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["stacks/policy/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            ...rootProviderPaths,
+            { name: "cdktf", message: "the policy checker reads synthesized output, not the construct tree" },
+            {
+              name: "constructs",
+              message: "the policy checker reads synthesized output, not the construct tree",
+            },
+          ],
+          patterns: [
+            {
+              group: ["@cdktf/**", "**/*-stack", "**/environment-*", "**/app/**"],
+              message: "the policy checker reads synthesized output and settings only",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -72,7 +136,12 @@ export default tseslint.config(
   {
     // Never on disk: __tests__/lint-rules.test.ts lints it from stdin to prove the import rule
     // works. Type information is off for it; a root-import probe would type-check the whole barrel.
-    files: ["__tests__/lint-probe.ts"],
+    files: [
+      "__tests__/lint-probe.ts",
+      "constructs/lint-probe.ts",
+      "constructs/model/lint-probe.ts",
+      "stacks/policy/lint-probe.ts",
+    ],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -1,7 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
 import { AlarmSet } from "../constructs/alarm-set";
 import type { AlarmSetProps } from "../constructs/alarm-set";
-import { ALARMS, ALARM_IDS } from "../constructs/rules/alarms";
+import { ALARMS, ALARM_IDS } from "../constructs/model/alarms";
 import { blockOf, synth, testStack } from "./support/synth";
 import type { Block } from "./support/synth";
 

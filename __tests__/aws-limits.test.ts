@@ -8,7 +8,7 @@ import {
   elbName,
   fargateMemoryFor,
   partitionOf,
-} from "../constructs/rules/aws-limits";
+} from "../constructs/model/aws-limits";
 
 describe("AWS limits", () => {
   test("Fargate sizes follow AWS's table", () => {

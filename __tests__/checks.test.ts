@@ -10,7 +10,7 @@ import {
   optional,
   problemsOf,
   dottedPath,
-} from "../constructs/rules/checks";
+} from "../constructs/model/checks";
 
 describe("checks", () => {
   test("integerIn accepts whole numbers in range only", () => {

@@ -8,8 +8,8 @@ import {
   parseIpv4Cidr,
   planSubnets,
   slotsPerTier,
-} from "../constructs/rules/cidr";
-import type { Ipv4Cidr } from "../constructs/rules/cidr";
+} from "../constructs/model/cidr";
+import type { Ipv4Cidr } from "../constructs/model/cidr";
 
 describe("parseIpv4Cidr", () => {
   test("parses a network CIDR and formats it back", () => {

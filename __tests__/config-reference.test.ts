@@ -9,8 +9,8 @@ import {
 } from "../stacks/config/reference";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
-import { groupFields } from "../constructs/rules/props";
-import type { RuleGroup } from "../constructs/rules/props";
+import { groupFields } from "../constructs/model/props";
+import type { RuleGroup } from "../constructs/model/props";
 import { ENVIRONMENT_GROUP, REGISTRY_GROUP } from "../stacks/config/schema/fields";
 import { PROD_INVARIANTS } from "../stacks/config/schema/prod-invariants";
 

@@ -1,7 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
 import { ContainerRegistry } from "../constructs/container-registry";
 import type { ContainerRegistryProps } from "../constructs/container-registry";
-import { ECR_MAX_IMAGES_PER_REPOSITORY } from "../constructs/rules/registry";
+import { ECR_MAX_IMAGES_PER_REPOSITORY } from "../constructs/model/registry";
 import { blockOf, dataSources, ref, synth, testStack } from "./support/synth";
 import type { Block } from "./support/synth";
 

@@ -5,7 +5,7 @@
  * the database and the load balancer), never on the keys: they outlive the final snapshots and the
  * retained backups they encrypt. npm run e2e shows both sides against a deployed prod.
  */
-import { resourceClass } from "../constructs/rules/resource-classes";
+import { resourceClass } from "../constructs/model/resource-classes";
 import { build } from "./support/environment-stack";
 import { overrideFile, problemsOf } from "./support/settings";
 import { only, resources } from "./support/synth";

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SERVICE_RULES } from "../constructs/rules/fargate-service";
-import { KMS_KEY_RULES } from "../constructs/rules/iam";
+import { SERVICE_RULES } from "../constructs/model/fargate-service";
+import { KMS_KEY_RULES } from "../constructs/model/iam";
 import { LOAD_BALANCER_PROPS_RULES } from "../constructs/load-balancer";
-import { NETWORK_RULES } from "../constructs/rules/network";
-import type { PropRules } from "../constructs/rules/props";
-import { staticDefaults } from "../constructs/rules/props";
-import { REGISTRY_RULES } from "../constructs/rules/registry";
+import { NETWORK_RULES } from "../constructs/model/network";
+import type { PropRules } from "../constructs/model/props";
+import { staticDefaults } from "../constructs/model/props";
+import { REGISTRY_RULES } from "../constructs/model/registry";
 
 /** `prop → @default text` of the members of one interface in a source file. */
 function documentedDefaults(file: string, name: string): Map<string, string> {
@@ -28,7 +28,7 @@ function documentedDefaults(file: string, name: string): Map<string, string> {
 }
 
 const INTERFACES: Array<[string, string, PropRules<never>]> = [
-  ["constructs/rules/fargate-service.ts", "ServiceOptions", SERVICE_RULES as PropRules<never>],
+  ["constructs/model/fargate-service.ts", "ServiceOptions", SERVICE_RULES as PropRules<never>],
   ["constructs/load-balancer.ts", "LoadBalancerProps", LOAD_BALANCER_PROPS_RULES as PropRules<never>],
   ["constructs/network.ts", "NetworkProps", NETWORK_RULES as PropRules<never>],
   ["constructs/container-registry.ts", "ContainerRegistryProps", REGISTRY_RULES as PropRules<never>],

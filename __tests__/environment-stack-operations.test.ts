@@ -1,5 +1,5 @@
 import "cdktf/lib/testing/adapters/jest";
-import { ALARM_IDS } from "../constructs/rules/alarms";
+import { ALARM_IDS } from "../constructs/model/alarms";
 import { blockOf, ref, resources } from "./support/synth";
 import { build } from "./support/environment-stack";
 

@@ -2,7 +2,7 @@ import "cdktf/lib/testing/adapters/jest";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { FargateService } from "../constructs/fargate-service/fargate-service";
 import type { FargateServiceProps } from "../constructs/fargate-service/fargate-service";
-import { DEFAULT_HEALTH_CHECK } from "../constructs/rules/health-check";
+import { DEFAULT_HEALTH_CHECK } from "../constructs/model/health-check";
 
 import { blockOf, ref, resources, synth, testStack } from "./support/synth";
 import type { Block } from "./support/synth";

@@ -3,9 +3,9 @@ import {
   containerCommand,
   containerHealthCheck,
   healthCheckContractProblems,
-} from "../constructs/rules/health-check";
-import { deregistrationDelayProblem } from "../constructs/rules/load-balancer";
-import type { HealthCheckContract } from "../constructs/rules/health-check";
+} from "../constructs/model/health-check";
+import { deregistrationDelayProblem } from "../constructs/model/load-balancer";
+import type { HealthCheckContract } from "../constructs/model/health-check";
 
 describe("health-check contract", () => {
   test("derives the container check from the same declaration, run without a shell", () => {

@@ -8,8 +8,8 @@ import {
   broadResourcesOf,
   broadStatements,
   escalationActionsOf,
-} from "../constructs/rules/iam";
-import type { ApplicationStatement } from "../constructs/rules/iam";
+} from "../constructs/model/iam";
+import type { ApplicationStatement } from "../constructs/model/iam";
 
 const allow = (actions: string[], resources: string[], conditions?: ApplicationStatement["conditions"]) => ({
   actions,

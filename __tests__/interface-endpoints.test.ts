@@ -1,6 +1,6 @@
 import "cdktf/lib/testing/adapters/jest";
 import { InterfaceEndpoints } from "../constructs/interface-endpoints";
-import type { InterfaceEndpointService } from "../constructs/rules/network";
+import type { InterfaceEndpointService } from "../constructs/model/network";
 import { policyDocument, resources, synth, testStack } from "./support/synth";
 
 function build(services: readonly InterfaceEndpointService[]) {

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { TerraformOutput } from "cdktf";
-import { escapeHclString, jsonencode } from "../constructs/rules/json-encode";
+import { escapeHclString, jsonencode } from "../constructs/model/json-encode";
 import { decodeJsonencode } from "../stacks/policy/hcl-expression";
 
 describe("jsonencode", () => {

@@ -1,6 +1,6 @@
 import "cdktf/lib/testing/adapters/jest";
 import { KmsKey } from "../constructs/kms-key";
-import { cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/rules/iam";
+import { cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/model/iam";
 import { blockOf, only, policyDocument, synth, testStack } from "./support/synth";
 
 describe("KmsKey", () => {

@@ -8,18 +8,11 @@ interface LintMessage {
   readonly line: number;
 }
 
-/** Lints code given on stdin as a project file, with the project's own ESLint config. */
-function lint(code: string): LintMessage[] {
+/** Lints code given on stdin as a project file (never on disk), with the project's own ESLint config. */
+function lint(code: string, file = "__tests__/lint-probe.ts"): LintMessage[] {
   const result = spawnSync(
     process.execPath,
-    [
-      "node_modules/eslint/bin/eslint.js",
-      "--format",
-      "json",
-      "--stdin",
-      "--stdin-filename",
-      "__tests__/lint-probe.ts",
-    ],
+    ["node_modules/eslint/bin/eslint.js", "--format", "json", "--stdin", "--stdin-filename", file],
     { input: code, encoding: "utf8" },
   );
   if (result.status !== 0 && result.status !== 1) throw new Error(`eslint crashed: ${result.stderr}`);
@@ -51,5 +44,29 @@ describe("ESLint config", () => {
       [4, "no-restricted-imports"],
     ]);
     messages.forEach((m) => expect(m.message).toContain("import @cdktf/provider-aws/lib/<resource> instead"));
+  });
+
+  test.each<[string, string, string]>([
+    [
+      "a construct importing the stacks' configuration",
+      "constructs/lint-probe.ts",
+      "../stacks/config/settings",
+    ],
+    ["a construct importing the tooling", "constructs/lint-probe.ts", "../.ci/e2e/context"],
+    ["the domain model importing a construct", "constructs/model/lint-probe.ts", "../kms-key"],
+    ["the domain model importing the construct library", "constructs/model/lint-probe.ts", "constructs"],
+    ["the policy checker importing a stack", "stacks/policy/lint-probe.ts", "../environment-stack"],
+    ["the policy checker importing cdktf", "stacks/policy/lint-probe.ts", "cdktf"],
+  ])("keeps the layers apart: refuses %s", (_, file, from) => {
+    const messages = lint(`import { x } from "${from}";\nexport const used = x;\n`, file);
+    expect(messages.map((m) => m.ruleId)).toEqual(["no-restricted-imports"]);
+  });
+
+  test.each<[string, string]>([
+    ["constructs/lint-probe.ts", "./model/iam"],
+    ["constructs/model/lint-probe.ts", "./iam"],
+    ["stacks/policy/lint-probe.ts", "../config/settings"],
+  ])("lets %s import %s", (file, from) => {
+    expect(lint(`import { x } from "${from}";\nexport const used = x;\n`, file)).toEqual([]);
   });
 });

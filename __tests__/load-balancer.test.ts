@@ -1,8 +1,8 @@
 import "cdktf/lib/testing/adapters/jest";
 import { LoadBalancer } from "../constructs/load-balancer";
 import type { LoadBalancerProps } from "../constructs/load-balancer";
-import { DEFAULT_HEALTH_CHECK } from "../constructs/rules/health-check";
-import { loadBalancerNameFor, targetGroupNamePrefixFor } from "../constructs/rules/load-balancer";
+import { DEFAULT_HEALTH_CHECK } from "../constructs/model/health-check";
+import { loadBalancerNameFor, targetGroupNamePrefixFor } from "../constructs/model/load-balancer";
 import { blockOf, ref, synth, testStack } from "./support/synth";
 
 const BASE: LoadBalancerProps = {

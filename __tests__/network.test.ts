@@ -1,7 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
 import { Network } from "../constructs/network";
 import type { NetworkProps } from "../constructs/network";
-import { ValidationError } from "../constructs/rules/checks";
+import { ValidationError } from "../constructs/model/checks";
 import { blockOf, policyDocument, ref, resources, synth, testStack } from "./support/synth";
 import type { Block, TerraformJson } from "./support/synth";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 const ROOT = join(__dirname, "..");
 const PROJECT_PATH = /(?<![\w./-])(?:constructs|stacks|__tests__|\.ci)\/[\w./-]*[\w]/g;
 /** Paths written as examples or created at run time, not files of the repository. */
-const NOT_IN_THE_TREE = [/^__tests__\/lint-probe\.ts$/, /^\.ci\/\.venv/];
+const NOT_IN_THE_TREE = [/(^|\/)lint-probe\.ts$/, /^\.ci\/\.venv/];
 
 const tracked = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
   cwd: ROOT,

@@ -1,7 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
 import { PostgresDatabase } from "../constructs/postgres-database";
 import type { PostgresDatabaseProps } from "../constructs/postgres-database";
-import { windowsOverlap } from "../constructs/rules/data-tier";
+import { windowsOverlap } from "../constructs/model/data-tier";
 import { blockOf, ref, synth, testStack } from "./support/synth";
 import type { Block } from "./support/synth";
 

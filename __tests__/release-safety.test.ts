@@ -4,7 +4,7 @@
  * is rolled back by the 5xx-rate and unhealthy-hosts alarms. npm run e2e shows each refusal on a
  * deployed environment.
  */
-import { tagPatternsRegex } from "../constructs/rules/registry";
+import { tagPatternsRegex } from "../constructs/model/registry";
 import { build } from "./support/environment-stack";
 import { SECRET, overrideFile, problemsOf } from "./support/settings";
 import { dataSources, only, resources } from "./support/synth";

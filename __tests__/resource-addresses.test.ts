@@ -19,8 +19,8 @@ import {
   resourceAddresses,
   resourceClass,
   typeOfAddress,
-} from "../constructs/rules/resource-classes";
-import type { ResourceClass } from "../constructs/rules/resource-classes";
+} from "../constructs/model/resource-classes";
+import type { ResourceClass } from "../constructs/model/resource-classes";
 import { synthesizeProject } from "../stacks/app/synthesize";
 import { EXAMPLE_PROJECT } from "../stacks/config/example-project";
 import { loadSettings } from "../stacks/config/load";

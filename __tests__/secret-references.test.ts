@@ -1,4 +1,4 @@
-import { parseSecretReference, secretLookingReason } from "../constructs/rules/secrets";
+import { parseSecretReference, secretLookingReason } from "../constructs/model/secrets";
 
 describe("parseSecretReference", () => {
   test("grants a full Secrets Manager ARN as is, and a JSON-key reference through its secret", () => {

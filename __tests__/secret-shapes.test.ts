@@ -3,7 +3,7 @@
  * shapes of gitleaks' and detect-secrets' rules, none of them live) must be refused as plain
  * variables; look-alikes that are not secrets must pass.
  */
-import { secretLookingReason } from "../constructs/rules/secrets";
+import { secretLookingReason } from "../constructs/model/secrets";
 
 const SECRET_VALUES: ReadonlyArray<[string, string]> = [
   ["an AWS secret access key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],

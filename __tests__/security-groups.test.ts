@@ -1,7 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { tierFlows } from "../constructs/rules/security-groups";
-import type { TierFlow, TierFlowOptions } from "../constructs/rules/security-groups";
+import { tierFlows } from "../constructs/model/security-groups";
+import type { TierFlow, TierFlowOptions } from "../constructs/model/security-groups";
 import { SecurityGroups } from "../constructs/security-groups";
 import { blockOf, ref, resources, synth, testStack } from "./support/synth";
 import type { Block, TerraformJson } from "./support/synth";

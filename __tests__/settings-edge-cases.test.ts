@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { containerHealthCheck } from "../constructs/rules/health-check";
+import { containerHealthCheck } from "../constructs/model/health-check";
 import { loadSettings } from "../stacks/config/load";
 import { SettingsError } from "../stacks/config/problems";
 import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";

@@ -12,9 +12,9 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 // The generated classes carry an "A" suffix (a name clash inside the provider bindings).
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { ELB_ACCOUNT_LOG_DELIVERY_REGIONS } from "./rules/aws-limits";
-import { checkField, throwIfProblems } from "./rules/checks";
-import { ACCESS_LOG_OBJECT_LOCK_DAYS, ACCESS_LOG_RETENTION_DAYS } from "./rules/load-balancer";
+import { ELB_ACCOUNT_LOG_DELIVERY_REGIONS } from "./model/aws-limits";
+import { checkField, throwIfProblems } from "./model/checks";
+import { ACCESS_LOG_OBJECT_LOCK_DAYS, ACCESS_LOG_RETENTION_DAYS } from "./model/load-balancer";
 
 export const INCOMPLETE_UPLOAD_EXPIRY_DAYS = 7;
 

@@ -4,9 +4,9 @@ import type {
   CloudwatchMetricAlarmConfig,
   CloudwatchMetricAlarmMetricQuery,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { ALARM_IDS, ALARM_THRESHOLD_GROUP, ALARMS, alarmName, alarmWords } from "./rules/alarms";
-import type { AlarmId, AlarmThreshold, AlarmThresholds } from "./rules/alarms";
-import { validProps } from "./rules/props";
+import { ALARM_IDS, ALARM_THRESHOLD_GROUP, ALARMS, alarmName, alarmWords } from "./model/alarms";
+import type { AlarmId, AlarmThreshold, AlarmThresholds } from "./model/alarms";
+import { validProps } from "./model/props";
 
 export interface AlarmSetProps {
   /** Prefix of the alarm names, e.g. "orders-api-prod". */
@@ -43,7 +43,7 @@ export interface AlarmSetProps {
   /**
    * Threshold, period and evaluation periods per alarm.
    *
-   * @default - each alarm's own defaults (constructs/rules/alarms.ts)
+   * @default - each alarm's own defaults (constructs/model/alarms.ts)
    */
   readonly thresholds?: Partial<Record<AlarmId, Partial<AlarmThreshold>>>;
 }

@@ -3,10 +3,10 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { SUBSCRIPTION_RULES } from "./rules/alarms";
-import type { AlarmSubscription } from "./rules/alarms";
-import { forPolicyDocument } from "./rules/iam";
-import { validProps } from "./rules/props";
+import { SUBSCRIPTION_RULES } from "./model/alarms";
+import type { AlarmSubscription } from "./model/alarms";
+import { forPolicyDocument } from "./model/iam";
+import { validProps } from "./model/props";
 
 export interface AlarmTopicProps {
   /** Topic name, e.g. "orders-api-prod-alarms". */

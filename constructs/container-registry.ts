@@ -4,10 +4,10 @@ import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
-import { forPolicyDocument } from "./rules/iam";
-import { validProps } from "./rules/props";
-import { ECR_MAX_IMAGES_PER_REPOSITORY, REGISTRY_RULES, crossAccountPullStatement } from "./rules/registry";
-import type { RegistryOptions } from "./rules/registry";
+import { forPolicyDocument } from "./model/iam";
+import { validProps } from "./model/props";
+import { ECR_MAX_IMAGES_PER_REPOSITORY, REGISTRY_RULES, crossAccountPullStatement } from "./model/registry";
+import type { RegistryOptions } from "./model/registry";
 
 export interface ContainerRegistryProps extends RegistryOptions {
   /** Repository name, e.g. "orders-api". */

@@ -3,9 +3,9 @@ import { Fn, TerraformIterator } from "cdktf";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { CERTIFICATE_RULES } from "./rules/load-balancer";
-import type { CertificateOptions } from "./rules/load-balancer";
-import { validProps } from "./rules/props";
+import { CERTIFICATE_RULES } from "./model/load-balancer";
+import type { CertificateOptions } from "./model/load-balancer";
+import { validProps } from "./model/props";
 
 export const VALIDATION_RECORD_TTL_SECONDS = 60;
 

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
-import { HOSTED_ZONE_CROSS_CHECKS, HOSTED_ZONE_RULES } from "./rules/load-balancer";
-import type { HostedZoneOptions } from "./rules/load-balancer";
-import { escapeHclString } from "./rules/json-encode";
-import { validProps } from "./rules/props";
+import { HOSTED_ZONE_CROSS_CHECKS, HOSTED_ZONE_RULES } from "./model/load-balancer";
+import type { HostedZoneOptions } from "./model/load-balancer";
+import { escapeHclString } from "./model/json-encode";
+import { validProps } from "./model/props";
 
 export interface HostedZoneLookupProps extends HostedZoneOptions {
   /** Name that must lie in the zone, e.g. "api.example.com". */

@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { checkField, listOf, oneOf, throwIfProblems } from "./rules/checks";
-import { interfaceEndpointStatements } from "./rules/endpoints";
-import { forPolicyDocument } from "./rules/iam";
-import { INTERFACE_ENDPOINT_SERVICES } from "./rules/network";
-import type { InterfaceEndpointService } from "./rules/network";
+import { checkField, listOf, oneOf, throwIfProblems } from "./model/checks";
+import { interfaceEndpointStatements } from "./model/endpoints";
+import { forPolicyDocument } from "./model/iam";
+import { INTERFACE_ENDPOINT_SERVICES } from "./model/network";
+import type { InterfaceEndpointService } from "./model/network";
 
 export interface InterfaceEndpointsProps {
   readonly namePrefix: string;

@@ -2,14 +2,14 @@ import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
-import type { KmsKeyOptions, PolicyStatement } from "./rules/iam";
+import type { KmsKeyOptions, PolicyStatement } from "./model/iam";
 import {
   KMS_KEY_RULES,
   accountRootKeyStatement,
   forPolicyDocument,
   keyAdministratorsStatement,
-} from "./rules/iam";
-import { validProps } from "./rules/props";
+} from "./model/iam";
+import { validProps } from "./model/props";
 
 export interface KmsKeyProps extends KmsKeyOptions {
   /** Alias without the `alias/` prefix, e.g. "orders-api-dev/logs". */

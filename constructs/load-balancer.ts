@@ -5,16 +5,16 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { acmCertificateArn } from "./rules/arns";
-import { domainName, tcpPort } from "./rules/aws-limits";
-import { check, listOf, optional, orToken } from "./rules/checks";
-import { DEFAULT_CONTAINER_PORT } from "./rules/fargate-service";
-import type { HealthCheckContract } from "./rules/health-check";
-import { HEALTH_CHECK_GROUP } from "./rules/health-check";
-import { LOAD_BALANCER_RULES, hstsHeaderValue, targetGroupNamePrefix } from "./rules/load-balancer";
-import type { LoadBalancerOptions } from "./rules/load-balancer";
-import type { PropRules } from "./rules/props";
-import { validProps } from "./rules/props";
+import { acmCertificateArn } from "./model/arns";
+import { domainName, tcpPort } from "./model/aws-limits";
+import { check, listOf, optional, orToken } from "./model/checks";
+import { DEFAULT_CONTAINER_PORT } from "./model/fargate-service";
+import type { HealthCheckContract } from "./model/health-check";
+import { HEALTH_CHECK_GROUP } from "./model/health-check";
+import { LOAD_BALANCER_RULES, hstsHeaderValue, targetGroupNamePrefix } from "./model/load-balancer";
+import type { LoadBalancerOptions } from "./model/load-balancer";
+import type { PropRules } from "./model/props";
+import { validProps } from "./model/props";
 
 export interface LoadBalancerProps extends LoadBalancerOptions {
   /** Prefix of Name tags, e.g. "orders-api-prod"; the default ALB name. */

@@ -16,13 +16,13 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { s3GatewayEndpointStatements } from "./rules/endpoints";
-import { planSubnets } from "./rules/cidr";
-import type { SubnetPlan, SubnetTier } from "./rules/cidr";
-import { forPolicyDocument, serviceTrustStatement } from "./rules/iam";
-import { FLOW_LOG_AGGREGATION_SECONDS, NETWORK_CROSS_CHECKS, NETWORK_RULES } from "./rules/network";
-import type { NatStrategy, NetworkOptions } from "./rules/network";
-import { validProps } from "./rules/props";
+import { s3GatewayEndpointStatements } from "./model/endpoints";
+import { planSubnets } from "./model/cidr";
+import type { SubnetPlan, SubnetTier } from "./model/cidr";
+import { forPolicyDocument, serviceTrustStatement } from "./model/iam";
+import { FLOW_LOG_AGGREGATION_SECONDS, NETWORK_CROSS_CHECKS, NETWORK_RULES } from "./model/network";
+import type { NatStrategy, NetworkOptions } from "./model/network";
+import { validProps } from "./model/props";
 
 export interface NetworkProps extends NetworkOptions {
   /** Prefix of every Name tag and resource name, e.g. "orders-api-dev". */

@@ -5,11 +5,11 @@ import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { DATABASE_GROUP, databaseIdentifier, finalSnapshotIdentifier } from "./rules/data-tier";
-import type { DatabaseOptions } from "./rules/data-tier";
-import { forPolicyDocument, serviceTrustStatement } from "./rules/iam";
-import { validProps } from "./rules/props";
-import { POSTGRES_PORT } from "./rules/security-groups";
+import { DATABASE_GROUP, databaseIdentifier, finalSnapshotIdentifier } from "./model/data-tier";
+import type { DatabaseOptions } from "./model/data-tier";
+import { forPolicyDocument, serviceTrustStatement } from "./model/iam";
+import { validProps } from "./model/props";
+import { POSTGRES_PORT } from "./model/security-groups";
 
 /** Log types PostgreSQL exports to CloudWatch Logs (checkov CKV_AWS_129). */
 export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;

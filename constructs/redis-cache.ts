@@ -3,10 +3,10 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { CACHE_GROUP } from "./rules/data-tier";
-import type { CacheOptions } from "./rules/data-tier";
-import { validProps } from "./rules/props";
-import { REDIS_PORT } from "./rules/security-groups";
+import { CACHE_GROUP } from "./model/data-tier";
+import type { CacheOptions } from "./model/data-tier";
+import { validProps } from "./model/props";
+import { REDIS_PORT } from "./model/security-groups";
 
 export interface RedisCacheProps extends CacheOptions {
   /** Prefix of resource names, e.g. "orders-api-prod"; the replication group is "<prefix>-redis". */

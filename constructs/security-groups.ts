@@ -2,15 +2,15 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { throwIfProblems } from "./rules/checks";
+import { throwIfProblems } from "./model/checks";
 import {
   INTERNET_CIDR,
   INTERNET_IPV6_CIDR,
   PREFIX_LIST_ID,
   SECURITY_TIERS,
   flowProblems,
-} from "./rules/security-groups";
-import type { SecurityTier, TierFlow } from "./rules/security-groups";
+} from "./model/security-groups";
+import type { SecurityTier, TierFlow } from "./model/security-groups";
 
 export interface SecurityGroupsProps {
   /** Prefix of group names and Name tags, e.g. "orders-api-dev". */

@@ -3,9 +3,9 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import { WAF_REDACTED_HEADERS, WEB_ACL_RULES } from "./rules/load-balancer";
-import type { WebAclOptions } from "./rules/load-balancer";
-import { validProps } from "./rules/props";
+import { WAF_REDACTED_HEADERS, WEB_ACL_RULES } from "./model/load-balancer";
+import type { WebAclOptions } from "./model/load-balancer";
+import { validProps } from "./model/props";
 import { renderUntypedAsBlocks } from "./support/hcl-rendering";
 
 /**

@@ -1,7 +1,7 @@
 import type { IAspect } from "cdktf";
 import { TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
-import { resourceClass } from "../constructs/rules/resource-classes";
+import { resourceClass } from "../constructs/model/resource-classes";
 
 /** The keys outlive what they encrypt (final snapshots, retained backups): break glass never lifts their protection. */
 const ALWAYS_PROTECTED = new Set(["aws_kms_key"]);

@@ -2,9 +2,9 @@
 import type { OneOffTaskAccess } from "../constructs/fargate-service/fargate-service";
 import type { PostgresDatabase } from "../constructs/postgres-database";
 import type { RedisCache } from "../constructs/redis-cache";
-import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../constructs/rules/data-tier";
-import { viaServiceKeyStatement } from "../constructs/rules/iam";
-import type { PolicyStatement } from "../constructs/rules/iam";
+import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../constructs/model/data-tier";
+import { viaServiceKeyStatement } from "../constructs/model/iam";
+import type { PolicyStatement } from "../constructs/model/iam";
 import { KmsKey } from "../constructs/kms-key";
 import { PostgresDatabase as Database } from "../constructs/postgres-database";
 import { RedisCache as Cache } from "../constructs/redis-cache";

@@ -5,9 +5,9 @@
 import { AlarmSet } from "../constructs/alarm-set";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { KmsKey } from "../constructs/kms-key";
-import { ALARM_IDS } from "../constructs/rules/alarms";
+import { ALARM_IDS } from "../constructs/model/alarms";
 import { OperationsDashboard } from "../constructs/operations-dashboard";
-import { cloudWatchAlarmsKeyStatement } from "../constructs/rules/iam";
+import { cloudWatchAlarmsKeyStatement } from "../constructs/model/iam";
 import type { EnvironmentStack } from "./environment-stack";
 
 export interface EnvironmentOperations {

@@ -1,5 +1,5 @@
 import { Fn, TerraformOutput } from "cdktf";
-import { SECURITY_TIERS } from "../constructs/rules/security-groups";
+import { SECURITY_TIERS } from "../constructs/model/security-groups";
 import type { EnvironmentStack } from "./environment-stack";
 
 type Output = (id: string, value: unknown, description: string) => void;

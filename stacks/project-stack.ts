@@ -3,7 +3,7 @@ import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
-import { partitionOf } from "../constructs/rules/aws-limits";
+import { partitionOf } from "../constructs/model/aws-limits";
 import { HclMetaArguments } from "../constructs/support/hcl-rendering";
 
 /** Registry address of the AWS provider, fully qualified so Terraform and OpenTofu agree. */

@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { Aspects, TerraformOutput } from "cdktf";
 import { ContainerRegistry } from "../constructs/container-registry";
 import { KmsKey } from "../constructs/kms-key";
-import { viaServiceKeyStatement } from "../constructs/rules/iam";
+import { viaServiceKeyStatement } from "../constructs/model/iam";
 import { DestroyProtection } from "./destroy-protection";
 import { ProjectStack } from "./project-stack";
 import { REGISTRY_STACK_NAME } from "./config/settings";

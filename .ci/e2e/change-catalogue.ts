@@ -12,7 +12,7 @@
  * exists (help/day-two.md says what to do instead).
  */
 import type { EnvironmentSettings } from "../../stacks/config/settings";
-import { databaseIdentifier } from "../../constructs/rules/data-tier";
+import { databaseIdentifier } from "../../constructs/model/data-tier";
 import type { ChangeClass, Expected } from "./plan-classes";
 
 /** What an edit that is not routine must do instead of applying cleanly. */

@@ -4,7 +4,7 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Emulator, StackReport } from "./context";
 import { PROJECT_DIR, REGISTRY, namePrefix, stateIdentifiers } from "./context";
-import { finalSnapshotIdentifier } from "../../constructs/rules/data-tier";
+import { finalSnapshotIdentifier } from "../../constructs/model/data-tier";
 import { isDestroyProtected } from "./destroy-safety";
 import { SetupError } from "./preflight";
 import { CheckFailed, children } from "./process";

@@ -2,7 +2,7 @@
  * What a Terraform plan would do to each resource, in the words day-two safety is judged in, read
  * from `terraform show -json <plan>` (its `resource_changes`).
  */
-import { addressClass } from "../../constructs/rules/resource-classes";
+import { addressClass } from "../../constructs/model/resource-classes";
 
 export type ChangeClass =
   | "no-op"

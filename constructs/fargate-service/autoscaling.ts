@@ -6,8 +6,8 @@
 import type { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
-import type { ServiceOptions } from "../rules/fargate-service";
-import type { CrossCheck } from "../rules/props";
+import type { ServiceOptions } from "../model/fargate-service";
+import type { CrossCheck } from "../model/props";
 
 export interface ServiceAutoscalingInput {
   readonly autoscaling: Required<ServiceOptions>["autoscaling"];

@@ -16,21 +16,21 @@ import {
   SCRATCH_VOLUME,
   SERVICE_GROUP,
   oneOffTaskDefinitionId,
-} from "../rules/fargate-service";
-import type { ServiceOptions } from "../rules/fargate-service";
-import { containerHealthCheck } from "../rules/health-check";
-import type { ContainerHealthCheck } from "../rules/health-check";
+} from "../model/fargate-service";
+import type { ServiceOptions } from "../model/fargate-service";
+import { containerHealthCheck } from "../model/health-check";
+import type { ContainerHealthCheck } from "../model/health-check";
 import {
   APPLICATION_POLICY_NAME,
   applicationPolicyStatements,
   forPolicyDocument,
   managedPolicyAttachmentId,
   serviceTrustStatement,
-} from "../rules/iam";
-import type { PolicyStatement } from "../rules/iam";
-import { jsonencode } from "../rules/json-encode";
-import { validProps } from "../rules/props";
-import type { RuleGroup } from "../rules/props";
+} from "../model/iam";
+import type { PolicyStatement } from "../model/iam";
+import { jsonencode } from "../model/json-encode";
+import { validProps } from "../model/props";
+import type { RuleGroup } from "../model/props";
 import { REQUEST_COUNT_LABEL_CHECK, addServiceAutoscaling } from "./autoscaling";
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { containerDefinition } from "./task-definition";

@@ -4,8 +4,8 @@
  * Session Manager channels to the task role. The only `Resource: "*"` are the actions AWS offers
  * no resource-level permission for.
  */
-import type { PolicyStatement } from "../rules/iam";
-import { parseSecretReference } from "../rules/secrets";
+import type { PolicyStatement } from "../model/iam";
+import { parseSecretReference } from "../model/secrets";
 
 export interface ExecutionRoleInput {
   readonly region: string;

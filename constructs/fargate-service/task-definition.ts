@@ -2,8 +2,8 @@
  * The container definition of the service's task, as plain data: written the way the ECS API
  * returns it (essential, hostPort, protocol, cpu 0, empty lists), so a second plan shows no diff.
  */
-import type { ContainerHealthCheck } from "../rules/health-check";
-import { CONTAINER_NAME, SCRATCH_VOLUME } from "../rules/fargate-service";
+import type { ContainerHealthCheck } from "../model/health-check";
+import { CONTAINER_NAME, SCRATCH_VOLUME } from "../model/fargate-service";
 
 export interface ContainerDefinitionInput {
   /** `<repository url>:<tag>`; may hold references. */

@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { App } from "cdktf";
-import { cidrsOverlap, parseIpv4Cidr } from "../../constructs/rules/cidr";
+import { cidrsOverlap, parseIpv4Cidr } from "../../constructs/model/cidr";
 import { TERRAFORM_VERSIONS } from "../config/settings";
 import type { ProjectSettings } from "../config/settings";
 import { EnvironmentStack } from "../environment-stack";

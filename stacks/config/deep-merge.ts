@@ -1,4 +1,4 @@
-import { isPlainObject } from "../../constructs/rules/checks";
+import { isPlainObject } from "../../constructs/model/checks";
 
 /** One layer of settings and where it comes from ("the prod preset", "overrides.json:12"...). */
 export interface Layer {

@@ -5,9 +5,9 @@
  * depend on another setting, such as availability zones of the region): synth still decides.
  * `npm run docs` writes it to stacks/config/overrides.schema.json; a test fails when it drifts.
  */
-import type { JsonSchema } from "../../constructs/rules/checks";
-import { groupFields, ruleCheck } from "../../constructs/rules/props";
-import type { GroupField, RuleGroup } from "../../constructs/rules/props";
+import type { JsonSchema } from "../../constructs/model/checks";
+import { groupFields, ruleCheck } from "../../constructs/model/props";
+import type { GroupField, RuleGroup } from "../../constructs/model/props";
 import { PROJECT_SECTION, PROJECT_SECTION_FIELDS, SCHEMA_KEY } from "./project-section";
 import { ENVIRONMENT_GROUP, REGISTRY_GROUP, SHORT_NAME, environmentName } from "./schema/fields";
 import { PRESETS, REGISTRY_STACK_NAME } from "./settings";

@@ -7,11 +7,11 @@
  * them all and nothing is synthesized.
  */
 import { readFileSync, statSync } from "node:fs";
-import { awsRegion } from "../../constructs/rules/aws-limits";
-import { describeValue, dottedPath, getPath } from "../../constructs/rules/checks";
-import type { Check } from "../../constructs/rules/checks";
-import { checkGroup, fillDerivedDefaults, mergeDefaults, touchesFailed } from "../../constructs/rules/props";
-import type { CrossCheck, RuleGroup } from "../../constructs/rules/props";
+import { awsRegion } from "../../constructs/model/aws-limits";
+import { describeValue, dottedPath, getPath } from "../../constructs/model/checks";
+import type { Check } from "../../constructs/model/checks";
+import { checkGroup, fillDerivedDefaults, mergeDefaults, touchesFailed } from "../../constructs/model/props";
+import type { CrossCheck, RuleGroup } from "../../constructs/model/props";
 import { mergeLayers, sourceOf } from "./deep-merge";
 import { EXAMPLE_PROJECT } from "./example-project";
 import type { Layer } from "./deep-merge";

@@ -8,7 +8,7 @@
 import { basename } from "node:path";
 import { parseTree, printParseErrorCode } from "jsonc-parser";
 import type { Node, ParseError } from "jsonc-parser";
-import type { Problem } from "../../constructs/rules/checks";
+import type { Problem } from "../../constructs/model/checks";
 import { defineKey } from "./deep-merge";
 
 export interface OverrideFile {

@@ -4,10 +4,10 @@
  * must be is checked later, on the merged settings. `null` anywhere means "back to the default".
  */
 import leven from "leven";
-import { isPlainObject } from "../../constructs/rules/checks";
-import type { Problem } from "../../constructs/rules/checks";
-import { groupFields } from "../../constructs/rules/props";
-import type { RuleGroup } from "../../constructs/rules/props";
+import { isPlainObject } from "../../constructs/model/checks";
+import type { Problem } from "../../constructs/model/checks";
+import { groupFields } from "../../constructs/model/props";
+import type { RuleGroup } from "../../constructs/model/props";
 
 export interface KnownSettings {
   /** Dotted paths of settings (leaves; map-valued settings such as tags included). */

@@ -1,10 +1,10 @@
 /**
- * What an environment starts from: the rules' own defaults (constructs/rules/), then what its
+ * What an environment starts from: the rules' own defaults (constructs/model/), then what its
  * preset changes. `dev` is cheap (one NAT, Spot, one task, short retention, no deletion
  * protection); `prod` is safe (NAT per AZ, two tasks or more on regular Fargate, deletion
  * protection, long retention) and must keep the invariants in stacks/config/schema/prod-invariants.ts.
  */
-import { groupDefaults } from "../../constructs/rules/props";
+import { groupDefaults } from "../../constructs/model/props";
 import { deepMerge } from "./deep-merge";
 import { ENVIRONMENT_GROUP, REGISTRY_GROUP } from "./schema/fields";
 import type { EnvironmentOverrides, Preset, RegistryOverrides } from "./settings";

@@ -1,6 +1,6 @@
 /** Problems of the configuration: where, what was received and from where, what is allowed. */
-import { formatProblem } from "../../constructs/rules/checks";
-import type { Problem } from "../../constructs/rules/checks";
+import { formatProblem } from "../../constructs/model/checks";
+import type { Problem } from "../../constructs/model/checks";
 
 export interface SettingsProblem extends Problem {
   /** Environment name, "registry", "project", "config-file" or "environment-variables". */

@@ -8,7 +8,7 @@
  * When it lists environments, the file owns them: stacks/config/project.ts's environments and
  * their settings are not used, and each listed environment starts from its preset.
  */
-import { isPlainObject } from "../../constructs/rules/checks";
+import { isPlainObject } from "../../constructs/model/checks";
 import type { OverrideFile } from "./override-file";
 import type { SettingsProblem } from "./problems";
 import { SHORT_NAME, environmentName } from "./schema/fields";

@@ -4,9 +4,9 @@
  * preset starts with, and the resolved settings of the project in use. `npm run docs` writes it;
  * a test fails when it is out of date.
  */
-import { getPath } from "../../constructs/rules/checks";
-import { groupCrossChecks, groupFields, ruleCheck } from "../../constructs/rules/props";
-import type { GroupField, RuleGroup } from "../../constructs/rules/props";
+import { getPath } from "../../constructs/model/checks";
+import { groupCrossChecks, groupFields, ruleCheck } from "../../constructs/model/props";
+import type { GroupField, RuleGroup } from "../../constructs/model/props";
 import { PROJECT_CHECKS } from "./schema/project-checks";
 import { ENVIRONMENT_GROUP, REGISTRY_GROUP } from "./schema/fields";
 import { PROD_INVARIANTS } from "./schema/prod-invariants";

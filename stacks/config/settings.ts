@@ -1,19 +1,19 @@
 /**
  * The typed settings of the project and of each environment, after presets, code overrides,
  * environment variables and the STACK_CONFIG_FILE overrides are merged and every derived default
- * is filled in. The option types come from the rules in constructs/rules/, so a setting and the
+ * is filled in. The option types come from the rules in constructs/model/, so a setting and the
  * construct prop it feeds are one declaration.
  */
-import type { AlarmSettings } from "../../constructs/rules/alarms";
-import type { CacheOptions, DatabaseOptions } from "../../constructs/rules/data-tier";
-import type { ApplicationStatement } from "../../constructs/rules/iam";
+import type { AlarmSettings } from "../../constructs/model/alarms";
+import type { CacheOptions, DatabaseOptions } from "../../constructs/model/data-tier";
+import type { ApplicationStatement } from "../../constructs/model/iam";
 import type {
   AutoscalingOptions,
   CapacityStrategy,
   CpuArchitecture,
-} from "../../constructs/rules/fargate-service";
-import type { HealthCheckContract } from "../../constructs/rules/health-check";
-import type { InterfaceEndpointService, NatStrategy } from "../../constructs/rules/network";
+} from "../../constructs/model/fargate-service";
+import type { HealthCheckContract } from "../../constructs/model/health-check";
+import type { InterfaceEndpointService, NatStrategy } from "../../constructs/model/network";
 
 /** The registry stack's name, and the key of its settings in STACK_CONFIG_FILE. */
 export const REGISTRY_STACK_NAME = "registry";

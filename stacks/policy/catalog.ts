@@ -2,9 +2,9 @@
  * The security catalog: every policy rule, one module per service, in the order of the document
  * generated from it (stacks/policy/CATALOG.md by npm run docs). The tests and npm run scan use it.
  */
-import { NETWORK_RULES } from "./rules/network";
+import { NETWORK_POLICIES } from "./rules/network";
 import { SECURITY_GROUP_RULES } from "./rules/security-groups";
-import { LOAD_BALANCER_RULES } from "./rules/load-balancer";
+import { LOAD_BALANCER_POLICIES } from "./rules/load-balancer";
 import { ACM_RULES } from "./rules/acm";
 import { IAM_RULES } from "./rules/iam";
 import { KMS_AND_LOG_RULES } from "./rules/kms-logs";
@@ -21,9 +21,9 @@ export interface CatalogSection {
 }
 
 export const CATALOG_SECTIONS: readonly CatalogSection[] = [
-  { title: "Network", rules: NETWORK_RULES },
+  { title: "Network", rules: NETWORK_POLICIES },
   { title: "Security groups", rules: SECURITY_GROUP_RULES },
-  { title: "Load balancer", rules: LOAD_BALANCER_RULES },
+  { title: "Load balancer", rules: LOAD_BALANCER_POLICIES },
   { title: "Certificates", rules: ACM_RULES },
   { title: "IAM", rules: IAM_RULES },
   { title: "KMS and CloudWatch Logs", rules: KMS_AND_LOG_RULES },

@@ -8,8 +8,8 @@ import {
   isAwsManagedPolicy,
   isWildcardResource,
   managedPolicyAttachmentId,
-} from "../../constructs/rules/iam";
-import { oneOffTaskDefinitionId } from "../../constructs/rules/fargate-service";
+} from "../../constructs/model/iam";
+import { oneOffTaskDefinitionId } from "../../constructs/model/fargate-service";
 import { REGISTRY_STACK_NAME } from "../config/settings";
 import type { EnvironmentSettings, ProjectSettings, RegistrySettings } from "../config/settings";
 import { findingKey } from "./findings";

@@ -3,7 +3,7 @@
  * construct paths, and the lookups rules share (policy documents, decoded container definitions,
  * security-group rules...). Works on cdk.tf.json as cdktf writes it ("//" metadata included).
  */
-import { isWildcardResource } from "../../constructs/rules/iam";
+import { isWildcardResource } from "../../constructs/model/iam";
 import { decodeJsonencode } from "./hcl-expression";
 import type { Block, TerraformJson } from "./terraform-json";
 

@@ -3,16 +3,16 @@
  * groups of one environment, and across the stacks of the project. Each runs only when every
  * setting it reads passed its own rule, so it never sees a value of the wrong shape.
  */
-import { arnPlacementProblem } from "../../../constructs/rules/arns";
-import { cidrsOverlap, parseIpv4Cidr } from "../../../constructs/rules/cidr";
-import type { Problem } from "../../../constructs/rules/checks";
-import { domainIsInZone } from "../../../constructs/rules/aws-limits";
-import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../../../constructs/rules/data-tier";
-import { deregistrationDelayProblem } from "../../../constructs/rules/load-balancer";
-import type { InterfaceEndpointService } from "../../../constructs/rules/network";
-import type { CrossCheck } from "../../../constructs/rules/props";
-import { INTERNET_CIDR } from "../../../constructs/rules/security-groups";
-import { parseSecretReference, secretPlacementProblems } from "../../../constructs/rules/secrets";
+import { arnPlacementProblem } from "../../../constructs/model/arns";
+import { cidrsOverlap, parseIpv4Cidr } from "../../../constructs/model/cidr";
+import type { Problem } from "../../../constructs/model/checks";
+import { domainIsInZone } from "../../../constructs/model/aws-limits";
+import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../../../constructs/model/data-tier";
+import { deregistrationDelayProblem } from "../../../constructs/model/load-balancer";
+import type { InterfaceEndpointService } from "../../../constructs/model/network";
+import type { CrossCheck } from "../../../constructs/model/props";
+import { INTERNET_CIDR } from "../../../constructs/model/security-groups";
+import { parseSecretReference, secretPlacementProblems } from "../../../constructs/model/secrets";
 import type { EdgeSettings, EnvironmentSettings } from "../settings";
 
 type EdgeView = EdgeSettings & { region: string; account?: string };

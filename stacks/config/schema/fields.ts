@@ -1,38 +1,38 @@
 /**
- * What every setting means and allows: the construct rules of constructs/rules/ under their
+ * What every setting means and allows: the construct rules of constructs/model/ under their
  * settings paths, plus the few settings no construct prop carries (names, zones, switches).
  */
-import { acmCertificateArn } from "../../../constructs/rules/arns";
+import { acmCertificateArn } from "../../../constructs/model/arns";
 import {
   awsAccountId,
   awsRegion,
   domainName,
   hostedZoneId,
   hostedZoneName,
-} from "../../../constructs/rules/aws-limits";
-import { kmsKeyArn } from "../../../constructs/rules/arns";
-import { booleanValue, check, matches, optional } from "../../../constructs/rules/checks";
-import { SERVICE_GROUP, SERVICE_RULES } from "../../../constructs/rules/fargate-service";
+} from "../../../constructs/model/aws-limits";
+import { kmsKeyArn } from "../../../constructs/model/arns";
+import { booleanValue, check, matches, optional } from "../../../constructs/model/checks";
+import { SERVICE_GROUP, SERVICE_RULES } from "../../../constructs/model/fargate-service";
 import {
   ACCESS_LOG_OBJECT_LOCK_DAYS,
   ACCESS_LOG_RETENTION_DAYS,
   CERTIFICATE_RULES,
   LOAD_BALANCER_RULES,
   WEB_ACL_RULES,
-} from "../../../constructs/rules/load-balancer";
+} from "../../../constructs/model/load-balancer";
 import {
   NETWORK_CROSS_CHECKS,
   NETWORK_RULES,
   interfaceEndpointList,
-} from "../../../constructs/rules/network";
-import { ALARM_GROUP } from "../../../constructs/rules/alarms";
-import { CACHE_GROUP, DATABASE_GROUP } from "../../../constructs/rules/data-tier";
-import { S3_BUCKET_NAME } from "../../../constructs/rules/aws-limits";
-import { KMS_KEY_RULES } from "../../../constructs/rules/iam";
-import { internetEgressDestinations } from "../../../constructs/rules/security-groups";
-import type { PropRules, RuleGroup } from "../../../constructs/rules/props";
-import { REGISTRY_RULES } from "../../../constructs/rules/registry";
-import { userTags } from "../../../constructs/rules/tags";
+} from "../../../constructs/model/network";
+import { ALARM_GROUP } from "../../../constructs/model/alarms";
+import { CACHE_GROUP, DATABASE_GROUP } from "../../../constructs/model/data-tier";
+import { S3_BUCKET_NAME } from "../../../constructs/model/aws-limits";
+import { KMS_KEY_RULES } from "../../../constructs/model/iam";
+import { internetEgressDestinations } from "../../../constructs/model/security-groups";
+import type { PropRules, RuleGroup } from "../../../constructs/model/props";
+import { REGISTRY_RULES } from "../../../constructs/model/registry";
+import { userTags } from "../../../constructs/model/tags";
 import type {
   CacheSettings,
   DatabaseSettings,

@@ -2,8 +2,8 @@
  * What a prod environment must keep, whatever its overrides say. Each invariant names the setting
  * to fix; a prod configuration that breaks one fails synth.
  */
-import { broadAccessFindings, escalationActionsOf } from "../../../constructs/rules/iam";
-import type { CrossCheck } from "../../../constructs/rules/props";
+import { broadAccessFindings, escalationActionsOf } from "../../../constructs/model/iam";
+import type { CrossCheck } from "../../../constructs/model/props";
 import type { EnvironmentSettings } from "../settings";
 
 export const PROD_INVARIANTS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [

@@ -2,8 +2,8 @@
  * Checks of one environment against the rest of the project: the registry and the other
  * environments (names, accounts, ranges and resources they must not share).
  */
-import { cidrsOverlap, parseIpv4Cidr } from "../../../constructs/rules/cidr";
-import type { Problem } from "../../../constructs/rules/checks";
+import { cidrsOverlap, parseIpv4Cidr } from "../../../constructs/model/cidr";
+import type { Problem } from "../../../constructs/model/checks";
 import type { EnvironmentSettings, ProjectSettings } from "../settings";
 
 /** A check of one environment against the rest of the project (the registry, the other environments). */

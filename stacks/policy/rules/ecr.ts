@@ -3,7 +3,7 @@ import type { PolicyRule } from "../stack-view";
 import { asList, isTrue, paths } from "../stack-view";
 import type { Entry, StackView } from "../stack-view";
 import type { Block } from "../terraform-json";
-import { ECR_MAX_IMAGES_PER_REPOSITORY } from "../../../constructs/rules/registry";
+import { ECR_MAX_IMAGES_PER_REPOSITORY } from "../../../constructs/model/registry";
 
 /** The lifecycle-policy rules of each repository, by repository entry. */
 function lifecycleRules(s: StackView, repo: Entry): Block[] {

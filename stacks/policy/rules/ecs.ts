@@ -2,7 +2,7 @@
 import type { PolicyRule } from "../stack-view";
 import { asList, isTrue, paths, taskDefinitionsWhere } from "../stack-view";
 import type { Block } from "../terraform-json";
-import { secretLookingReason } from "../../../constructs/rules/secrets";
+import { secretLookingReason } from "../../../constructs/model/secrets";
 
 /** A key of the secret RDS manages for a database of the stack: `${aws_db_instance.<name>.master_user_secret[0].secret_arn}:<key>::`. */
 const RDS_MANAGED_SECRET_KEY =

@@ -1,5 +1,5 @@
 /** Policy rules: IAM. */
-import { isAwsManagedPolicy } from "../../../constructs/rules/iam";
+import { isAwsManagedPolicy } from "../../../constructs/model/iam";
 import type { PolicyRule } from "../stack-view";
 import {
   asList,

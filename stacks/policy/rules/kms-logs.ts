@@ -1,5 +1,5 @@
 /** Policy rules: KMS and logs. */
-import { APPLICATION_POLICY_NAME } from "../../../constructs/rules/iam";
+import { APPLICATION_POLICY_NAME } from "../../../constructs/model/iam";
 import type { Entry, PolicyRule, StackView } from "../stack-view";
 import { asList, isTrue, logGroups, paths, rolePolicies, taskDefinitions } from "../stack-view";
 import type { Block } from "../terraform-json";

@@ -8,7 +8,7 @@ const ONE_YEAR_SECONDS = 31536000;
 const managedGroups = (acl: Entry) =>
   asList<Block>(acl.block.rule).map((r) => r.statement?.managed_rule_group_statement?.name as string);
 
-export const LOAD_BALANCER_RULES: readonly PolicyRule[] = [
+export const LOAD_BALANCER_POLICIES: readonly PolicyRule[] = [
   {
     ids: ["CKV_AWS_131", "AWS-0052"],
     title: "the ALB drops invalid header fields",

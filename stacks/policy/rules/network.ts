@@ -12,7 +12,7 @@ function dataTierRouteTables(s: StackView): string[] {
     .map((a) => String(a.block.route_table_id));
 }
 
-export const NETWORK_RULES: readonly PolicyRule[] = [
+export const NETWORK_POLICIES: readonly PolicyRule[] = [
   {
     ids: ["PROJECT-DATA-TIER-NO-EGRESS"],
     title: "the data tier has no route out of the VPC (no default route, no gateway endpoint)",
