@@ -85,7 +85,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["stacks/policy/**/*.ts"],
+    files: [".ci/policy/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -122,7 +122,7 @@ export default tseslint.config(
     rules: { "max-lines": ["error", { max: 400, skipBlankLines: true, skipComments: true }] },
   },
   {
-    files: ["__tests__/**/*.ts", ".ci/**/*.ts", "stacks/policy/**/*.ts"],
+    files: ["__tests__/**/*.ts", ".ci/**/*.ts", ".ci/policy/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",
@@ -140,7 +140,7 @@ export default tseslint.config(
       "__tests__/lint-probe.ts",
       "constructs/lint-probe.ts",
       "constructs/model/lint-probe.ts",
-      "stacks/policy/lint-probe.ts",
+      ".ci/policy/lint-probe.ts",
     ],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,12 +1,12 @@
 // npm run docs: regenerates the configuration reference (help/) from the settings schema, and
-// the override file's JSON Schema, and the security catalog (stacks/policy/CATALOG.md) from the
+// the override file's JSON Schema, and the security catalog (help/security-catalog.md) from the
 // policy rules and exceptions.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { OVERRIDES_SCHEMA_PATH, overridesJsonSchemaText } from "../stacks/config/json-schema";
 import { REFERENCE_PATH, withConfigurationReference } from "../stacks/config/reference";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
-import { CATALOG_DOCUMENT_PATH, catalogDocument } from "../stacks/policy/catalog-document";
+import { CATALOG_DOCUMENT_PATH, catalogDocument } from "./policy/catalog-document";
 
 const project = loadSettings(PROJECT, {});
 

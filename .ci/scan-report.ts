@@ -1,5 +1,5 @@
 // Compares the scanners' reports of one synthesized configuration with the findings
-// stacks/policy/exceptions.ts accepts for it (STACK_CONFIG_FILE and STACK_ENVIRONMENTS are
+// .ci/policy/exceptions.ts accepts for it (STACK_CONFIG_FILE and STACK_ENVIRONMENTS are
 // honoured as by npm run synth), and prints the result per scanner and stack. Exit 1 on a failed
 // check no exception accepts, or on an accepted finding a scanner checks for but no longer reports.
 // Usage (bundled by .ci/scan): node dist/scan-report.js <cdktf.out> <report dir>
@@ -9,8 +9,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
-import { acceptedFindings } from "../stacks/policy/exceptions";
-import { compareFindings, findingKey } from "../stacks/policy/findings";
+import { acceptedFindings } from "./policy/exceptions";
+import { compareFindings, findingKey } from "./policy/findings";
 
 /** One check result, located by stack and Terraform name (resource or data source). */
 interface Result {
@@ -180,13 +180,13 @@ function judge(scanner: Scanner, paths: Record<string, Record<string, string>>, 
   for (const key of unseen) console.log(`  ${key}: ${scanner.blind[idOf(key)] ?? ""}`);
   if (unexpected.length > 0) {
     console.error(
-      `\n${unexpected.length} failed check(s) that no exception in stacks/policy/exceptions.ts accepts:`,
+      `\n${unexpected.length} failed check(s) that no exception in .ci/policy/exceptions.ts accepts:`,
     );
     unexpected.forEach((key) => console.error(`  ${key}: ${titles.get(key) ?? ""}`));
   }
   if (stale.length > 0) {
     console.error(
-      `\n${stale.length} accepted finding(s) that no longer occur (narrow the exception in stacks/policy/exceptions.ts):`,
+      `\n${stale.length} accepted finding(s) that no longer occur (narrow the exception in .ci/policy/exceptions.ts):`,
     );
     stale.forEach((key) => console.error(`  ${key}`));
   }

@@ -2,7 +2,7 @@ import "cdktf/lib/testing/adapters/jest";
 import { dataSources, only, ref, resources } from "./support/synth";
 import { overrideFile, problemsOf } from "./support/settings";
 import type { Block } from "./support/synth";
-import { decodeJsonencode } from "../stacks/policy/hcl-expression";
+import { decodeJsonencode } from "../.ci/policy/hcl-expression";
 import { build } from "./support/environment-stack";
 
 describe("EnvironmentStack with the data tier", () => {

@@ -1,7 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
 import { blockOf, dataSources, ref, resources } from "./support/synth";
 import type { Block } from "./support/synth";
-import { decodeJsonencode } from "../stacks/policy/hcl-expression";
+import { decodeJsonencode } from "../.ci/policy/hcl-expression";
 import { build, writeConfig } from "./support/environment-stack";
 
 describe("EnvironmentStack keys", () => {

@@ -1,7 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
 
-import { decodeJsonencode } from "../stacks/policy/hcl-expression";
+import { decodeJsonencode } from "../.ci/policy/hcl-expression";
 import { dependenciesOf, referenceGraph } from "./support/reference-graph";
 import { blockOf, dataSources, nameOf, ref, resources } from "./support/synth";
 import type { Block } from "./support/synth";

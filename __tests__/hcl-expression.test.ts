@@ -1,4 +1,4 @@
-import { decodeJsonencode, parseHclExpression } from "../stacks/policy/hcl-expression";
+import { decodeJsonencode, parseHclExpression } from "../.ci/policy/hcl-expression";
 
 describe("HCL expression decoder (test support)", () => {
   test("decodes objects, lists, numbers, booleans and null", () => {

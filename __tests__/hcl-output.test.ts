@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "@cdktf/hcl2json";
-import { parseHclExpression } from "../stacks/policy/hcl-expression";
+import { parseHclExpression } from "../.ci/policy/hcl-expression";
 import { shared } from "./support/shared-synth";
 
 const STACKS = ["registry", "dev", "staging", "prod"];

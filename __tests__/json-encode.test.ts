@@ -1,7 +1,7 @@
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { TerraformOutput } from "cdktf";
 import { escapeHclString, jsonencode } from "../constructs/model/json-encode";
-import { decodeJsonencode } from "../stacks/policy/hcl-expression";
+import { decodeJsonencode } from "../.ci/policy/hcl-expression";
 
 describe("jsonencode", () => {
   test("round-trips literal strings with quotes, backslashes, newlines and template markers", () => {

@@ -55,8 +55,8 @@ describe("ESLint config", () => {
     ["a construct importing the tooling", "constructs/lint-probe.ts", "../.ci/e2e/context"],
     ["the domain model importing a construct", "constructs/model/lint-probe.ts", "../kms-key"],
     ["the domain model importing the construct library", "constructs/model/lint-probe.ts", "constructs"],
-    ["the policy checker importing a stack", "stacks/policy/lint-probe.ts", "../environment-stack"],
-    ["the policy checker importing cdktf", "stacks/policy/lint-probe.ts", "cdktf"],
+    ["the policy checker importing a stack", ".ci/policy/lint-probe.ts", "../environment-stack"],
+    ["the policy checker importing cdktf", ".ci/policy/lint-probe.ts", "cdktf"],
   ])("keeps the layers apart: refuses %s", (_, file, from) => {
     const messages = lint(`import { x } from "${from}";\nexport const used = x;\n`, file);
     expect(messages.map((m) => m.ruleId)).toEqual(["no-restricted-imports"]);
@@ -65,7 +65,7 @@ describe("ESLint config", () => {
   test.each<[string, string]>([
     ["constructs/lint-probe.ts", "./model/iam"],
     ["constructs/model/lint-probe.ts", "./iam"],
-    ["stacks/policy/lint-probe.ts", "../config/settings"],
+    [".ci/policy/lint-probe.ts", "../../stacks/config/settings"],
   ])("lets %s import %s", (file, from) => {
     expect(lint(`import { x } from "${from}";\nexport const used = x;\n`, file)).toEqual([]);
   });

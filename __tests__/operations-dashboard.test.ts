@@ -1,6 +1,6 @@
 import "cdktf/lib/testing/adapters/jest";
 import { OperationsDashboard } from "../constructs/operations-dashboard";
-import { decodeJsonencode } from "../stacks/policy/hcl-expression";
+import { decodeJsonencode } from "../.ci/policy/hcl-expression";
 import { blockOf, synth, testStack } from "./support/synth";
 import type { Block } from "./support/synth";
 

@@ -2,15 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
-import { CATALOG_SECTIONS, POLICY_RULES, ruleFor } from "../stacks/policy/catalog";
-import { CATALOG_DOCUMENT_PATH, catalogDocument } from "../stacks/policy/catalog-document";
-import { POLICY_EXCEPTIONS } from "../stacks/policy/exceptions";
-import { StackView } from "../stacks/policy/stack-view";
+import { CATALOG_SECTIONS, POLICY_RULES, ruleFor } from "../.ci/policy/catalog";
+import { CATALOG_DOCUMENT_PATH, catalogDocument } from "../.ci/policy/catalog-document";
+import { POLICY_EXCEPTIONS } from "../.ci/policy/exceptions";
+import { StackView } from "../.ci/policy/stack-view";
 
 const document = catalogDocument(loadSettings(PROJECT, {}));
 
 describe("security catalog", () => {
-  test("is what stacks/policy/CATALOG.md holds (run npm run docs after changing a rule or exception)", () => {
+  test("is what help/security-catalog.md holds (run npm run docs after changing a rule or exception)", () => {
     expect(readFileSync(join(__dirname, "..", CATALOG_DOCUMENT_PATH), "utf8")).toBe(document);
   });
 

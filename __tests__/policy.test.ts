@@ -1,6 +1,6 @@
 /**
  * The security catalog over every synthesized stack, for several configurations: for each rule,
- * the findings must be exactly the ones stacks/policy/exceptions.ts accepts for that
+ * the findings must be exactly the ones .ci/policy/exceptions.ts accepts for that
  * configuration. A finding no exception accepts fails, and so does an accepted finding that no
  * longer occurs.
  */
@@ -15,10 +15,10 @@ import { REGISTRY_STACK_NAME } from "../stacks/config/settings";
 import type { ProjectDefinition } from "../stacks/config/settings";
 import type { ProjectSettings } from "../stacks/config/settings";
 import { synthesizeProject } from "../stacks/app/synthesize";
-import { POLICY_RULES, ruleFor } from "../stacks/policy/catalog";
-import { POLICY_EXCEPTIONS, acceptedFindings, stackSettings } from "../stacks/policy/exceptions";
-import { ruleFindings } from "../stacks/policy/findings";
-import { StackView } from "../stacks/policy/stack-view";
+import { POLICY_RULES, ruleFor } from "../.ci/policy/catalog";
+import { POLICY_EXCEPTIONS, acceptedFindings, stackSettings } from "../.ci/policy/exceptions";
+import { ruleFindings } from "../.ci/policy/findings";
+import { StackView } from "../.ci/policy/stack-view";
 import { inUseEnv } from "./support/settings";
 import { shared } from "./support/shared-synth";
 import type { TerraformJson } from "./support/synth";

@@ -1,7 +1,7 @@
 /** A FargateService in a test stack with realistic props, and lookups over what it synthesizes. */
 import { FargateService } from "../../constructs/fargate-service/fargate-service";
 import type { FargateServiceProps } from "../../constructs/fargate-service/fargate-service";
-import { decodeJsonencode } from "../../stacks/policy/hcl-expression";
+import { decodeJsonencode } from "../../.ci/policy/hcl-expression";
 import { blockOf, policyDocument, resources, synth, testStack } from "./synth";
 import type { Block, TerraformJson } from "./synth";
 

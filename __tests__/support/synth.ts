@@ -3,7 +3,7 @@ import { Testing, TerraformStack } from "cdktf";
 import type { TerraformElement, TerraformResource } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 
-import type { Block, TerraformJson } from "../../stacks/policy/terraform-json";
+import type { Block, TerraformJson } from "../../.ci/policy/terraform-json";
 
 export type { Block, TerraformJson };
 

@@ -10,8 +10,8 @@ import {
   managedPolicyAttachmentId,
 } from "../../constructs/model/iam";
 import { oneOffTaskDefinitionId } from "../../constructs/model/fargate-service";
-import { REGISTRY_STACK_NAME } from "../config/settings";
-import type { EnvironmentSettings, ProjectSettings, RegistrySettings } from "../config/settings";
+import { REGISTRY_STACK_NAME } from "../../stacks/config/settings";
+import type { EnvironmentSettings, ProjectSettings, RegistrySettings } from "../../stacks/config/settings";
 import { findingKey } from "./findings";
 
 /** What an exception's condition sees: the stack's own settings. */

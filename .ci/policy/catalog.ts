@@ -1,6 +1,6 @@
 /**
  * The security catalog: every policy rule, one module per service, in the order of the document
- * generated from it (stacks/policy/CATALOG.md by npm run docs). The tests and npm run scan use it.
+ * generated from it (help/security-catalog.md by npm run docs). The tests and npm run scan use it.
  */
 import { NETWORK_POLICIES } from "./rules/network";
 import { SECURITY_GROUP_RULES } from "./rules/security-groups";
