@@ -83,6 +83,7 @@ class Chain {
       if (!ok) return this.rows;
     }
     await this.finalPlan();
+    this.deleteSecret(made.secretArn);
     return this.rows;
   }
 
@@ -305,6 +306,18 @@ class Chain {
       tag,
     ]);
     return tag;
+  }
+
+  /** The secret the run created, deleted once no edit needs it (the stacks never managed it). */
+  private deleteSecret(arn: string): void {
+    const env = this.ctx.settings.environments.find((e) => e.name === this.stack);
+    emulatorTool(this.ctx, this.emulator, [
+      "delete-secret",
+      "--region",
+      env?.region ?? "",
+      "--secret-id",
+      arn,
+    ]);
   }
 
   /** A secret the "a secret" edit adds, created beforehand as a user would. */

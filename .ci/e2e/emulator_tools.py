@@ -228,6 +228,11 @@ def create_secret(args):
     print(sm.create_secret(Name=args.name, SecretString="e2e-stand-in")["ARN"])
 
 
+def delete_secret(args):
+    sm = client("secretsmanager", args.region)
+    sm.delete_secret(SecretId=args.secret_id, ForceDeleteWithoutRecovery=True)
+
+
 def rotate_secret(args):
     sm = client("secretsmanager", args.region)
     before = sm.get_secret_value(SecretId=args.secret_id)
@@ -320,6 +325,10 @@ def main():
     p.add_argument("--region", required=True)
     p.add_argument("--name", required=True)
     p.set_defaults(run=create_secret)
+    p = commands.add_parser("delete-secret")
+    p.add_argument("--region", required=True)
+    p.add_argument("--secret-id", required=True)
+    p.set_defaults(run=delete_secret)
     p = commands.add_parser("rotate-secret")
     p.add_argument("--region", required=True)
     p.add_argument("--secret-id", required=True)
