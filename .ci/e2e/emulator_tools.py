@@ -129,7 +129,14 @@ def inventory(args):
         for k in kms.list_keys()["Keys"]:
             meta = kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
             if meta["KeyManager"] == "CUSTOMER" and meta["KeyState"] != "PendingDeletion":
-                add("kms:key", meta["Arn"], meta.get("Description", ""))
+                # The registry key's description names the repository, not the stack: its tags do.
+                tags = kms.list_resource_tags(KeyId=k["KeyId"]).get("Tags", [])
+                add(
+                    "kms:key",
+                    meta["Arn"],
+                    meta.get("Description", ""),
+                    {t["TagKey"]: t["TagValue"] for t in tags},
+                )
         for a in kms.list_aliases()["Aliases"]:
             if not a["AliasName"].startswith("alias/aws/"):
                 add("kms:alias", a["AliasName"], a["AliasName"])
