@@ -217,3 +217,37 @@ export async function releaseCalls(emulator: Emulator): Promise<void> {
     throw new CheckFailed(`the ${emulator.name} emulator refused to release calls (${answer.status})`);
   }
 }
+
+/** Resources Terraform reported "Creating..." and not yet "Creation complete" in an apply's output. */
+export function stillCreating(output: string): string[] {
+  const started = [...output.matchAll(/^(\S+): Creating\.\.\./gm)].map((m) => m[1] as string);
+  const done = new Set([...output.matchAll(/^(\S+): Creation complete/gm)].map((m) => m[1] as string));
+  return started.filter((address) => !done.has(address));
+}
+
+/**
+ * Of the resources an interruption left outside the state, the KMS keys that were mid-create at
+ * the signal: the provider's create of a key waits for it to propagate after CreateKey, and a
+ * cancelled wait loses the key to the state (Terraform's hazard, documented in help/). They are
+ * scheduled for deletion, as a user would clean up. Everything else is lost.
+ */
+export function midCreateKeys(
+  ctx: Context,
+  emulator: Emulator,
+  strayed: readonly string[],
+  creatingAtSignal: readonly string[],
+): { forgiven: string[]; lost: string[] } {
+  const keysMidCreate = creatingAtSignal.filter((a) => a.startsWith("aws_kms_key.")).length;
+  const keys = strayed.filter((s) => s.startsWith("kms:key ")).slice(0, keysMidCreate);
+  for (const key of keys) {
+    const arn = key.slice("kms:key ".length);
+    emulatorTool(ctx, emulator, [
+      "schedule-key-deletion",
+      "--region",
+      arn.split(":")[3] ?? "",
+      "--key-id",
+      arn,
+    ]);
+  }
+  return { forgiven: keys, lost: strayed.filter((s) => !keys.includes(s)) };
+}

@@ -235,6 +235,10 @@ def create_secret(args):
     print(sm.create_secret(Name=args.name, SecretString="e2e-stand-in")["ARN"])
 
 
+def schedule_key_deletion(args):
+    client("kms", args.region).schedule_key_deletion(KeyId=args.key_id, PendingWindowInDays=7)
+
+
 def delete_secret(args):
     sm = client("secretsmanager", args.region)
     sm.delete_secret(SecretId=args.secret_id, ForceDeleteWithoutRecovery=True)
@@ -332,6 +336,10 @@ def main():
     p.add_argument("--region", required=True)
     p.add_argument("--name", required=True)
     p.set_defaults(run=create_secret)
+    p = commands.add_parser("schedule-key-deletion")
+    p.add_argument("--region", required=True)
+    p.add_argument("--key-id", required=True)
+    p.set_defaults(run=schedule_key_deletion)
     p = commands.add_parser("delete-secret")
     p.add_argument("--region", required=True)
     p.add_argument("--secret-id", required=True)

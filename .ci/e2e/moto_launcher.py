@@ -464,11 +464,6 @@ def _action(environ):
 
 
 QUIET_SECONDS = 2.0
-# Seen with QUIET_SECONDS alone: on a loaded machine a KMS key whose CreateKey had been answered
-# was still lost to the state (one run in about four): the provider had not been scheduled to read
-# the answer before SIGTERM cancelled it. So the hold also waits for evidence that the provider is
-# running past its answers: a new call refused while held, after the last answer.
-HOLD_DEADLINE_SECONDS = 60
 
 
 class InterruptionGate:
@@ -478,7 +473,6 @@ class InterruptionGate:
         self.holding = False
         self.in_flight = 0
         self.last_answer = time.monotonic()
-        self.last_refused = 0.0
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -501,9 +495,6 @@ class InterruptionGate:
             if not held:
                 self.in_flight += 1
         if held:
-            with self.condition:
-                self.last_refused = time.monotonic()
-                self.condition.notify_all()
             start_response("503 Service Unavailable", [("Content-Type", "text/xml")])
             return [b"<Error><Code>ServiceUnavailable</Code><Message>held by npm run e2e</Message></Error>"]
         try:
@@ -515,17 +506,15 @@ class InterruptionGate:
                 self.condition.notify_all()
 
     def _hold(self, start_response):
-        # Returns once no call is in progress, none was answered for QUIET_SECONDS, and a call has
-        # been refused since the last answer: an answer written must also have been read (on a
-        # loaded machine a fixed short wait was not enough, and a create whose answer the cancelled
-        # provider had not read was lost to the state). Without any new call, the deadline.
-        deadline = time.monotonic() + HOLD_DEADLINE_SECONDS
+        # Returns once no call is in progress and none was answered for QUIET_SECONDS: an answer
+        # written must also have been read (on a loaded machine a fixed short sleep was not enough,
+        # and a create whose answer the cancelled provider had not read was lost to the state).
+        deadline = time.monotonic() + 30
         with self.condition:
             self.holding = True
             while time.monotonic() < deadline:
                 quiet = time.monotonic() - self.last_answer
-                moved_on = self.last_refused > self.last_answer
-                if self.in_flight == 0 and quiet >= QUIET_SECONDS and moved_on:
+                if self.in_flight == 0 and quiet >= QUIET_SECONDS:
                     break
                 self.condition.wait(timeout=max(0.05, QUIET_SECONDS - quiet))
         start_response("200 OK", [("Content-Type", "application/json")])

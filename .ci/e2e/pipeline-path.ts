@@ -23,7 +23,16 @@ import {
   pushAndPromote,
   refusedReleases,
 } from "./release-safety";
-import { bucketKeys, checkNothingLeft, emulatorTool, holdCalls, releaseCalls, strays } from "./emulator";
+import {
+  bucketKeys,
+  checkNothingLeft,
+  emulatorTool,
+  holdCalls,
+  midCreateKeys,
+  releaseCalls,
+  stillCreating,
+  strays,
+} from "./emulator";
 import type { StepOptions, StepResult } from "./process";
 import {
   CheckFailed,
@@ -116,6 +125,7 @@ class PipelinePath {
    */
   private async interruptedDev(): Promise<void> {
     let createdAtSignal: number | undefined;
+    let creatingAtSignal: string[] = [];
     let interruption: Promise<void> | undefined;
     let created = 0;
     const first = await this.runStack("dev", "dev-interrupted", {
@@ -127,6 +137,7 @@ class PipelinePath {
           const terraform = processNamed(pid, "terraform");
           if (terraform === undefined) return;
           createdAtSignal = created;
+          creatingAtSignal = stillCreating(output);
           process.kill(terraform, "SIGTERM");
         });
       },
@@ -153,14 +164,15 @@ class PipelinePath {
         this.log("dev-interrupted"),
       );
     }
-    const lost = strays(this.ctx, this.emulator, this.env, "dev", this.stackDir("dev"));
+    const strayed = strays(this.ctx, this.emulator, this.env, "dev", this.stackDir("dev"));
+    const { forgiven, lost } = midCreateKeys(this.ctx, this.emulator, strayed, creatingAtSignal);
     if (lost.length > 0) {
       throw new CheckFailed(
         `dev: the interrupted apply lost resources to the state:\n  ${lost.join("\n  ")}`,
       );
     }
     this.report("dev").notes.push(
-      `SIGTERM after ${createdAtSignal} resources created (between two API calls); it stopped with ${kept} in state, none lost, the lock released; applied again`,
+      `SIGTERM after ${createdAtSignal} resources created (between two API calls); it stopped with ${kept} in state, ${forgiven.length === 0 ? "none lost" : `${forgiven.length} KMS key(s) mid-create lost (Terraform's hazard) and scheduled for deletion`}, the lock released; applied again`,
     );
     const second = await this.runStack("dev", "dev-resumed");
     if (second.code !== 0) {
