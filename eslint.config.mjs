@@ -1,6 +1,7 @@
 // @ts-check
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
 
 const rootProviderImport = {
   message:
@@ -85,6 +86,19 @@ export default tseslint.config(
     },
   },
   {
+    // A tier takes its settings and the tiers before it, never the stack that builds it.
+    files: ["stacks/tiers/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: rootProviderPaths,
+          patterns: [{ group: ["**/*-stack"], message: "a tier never imports a stack, not even its type" }],
+        },
+      ],
+    },
+  },
+  {
     files: [".ci/policy/**/*.ts"],
     rules: {
       "no-restricted-imports": [
@@ -107,6 +121,17 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // No import circle anywhere in the project's own code: each file can be read after the ones it imports.
+    files: ["main.ts", "constructs/**/*.ts", "stacks/**/*.ts", ".ci/**/*.ts", "__tests__/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js", ".json"] })],
+    },
+    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
     // Source files stay small enough to read at once, functions small enough to hold in mind.
@@ -140,6 +165,7 @@ export default tseslint.config(
       "__tests__/lint-probe.ts",
       "constructs/lint-probe.ts",
       "constructs/model/lint-probe.ts",
+      "stacks/tiers/lint-probe.ts",
       ".ci/policy/lint-probe.ts",
     ],
     ...tseslint.configs.disableTypeChecked,

@@ -15,7 +15,7 @@ describe("EnvironmentStack with the data tier", () => {
       service: { oneOffTasks: { migrate: ["python", "manage.py", "migrate"] } },
     },
   );
-  const groups = stack.securityGroups.groups;
+  const groups = stack.networkTier.securityGroups.groups;
 
   test("lets only the service reach the database on 5432 and the cache on 6379", () => {
     const ingress = Object.values(resources(json, "aws_vpc_security_group_ingress_rule"));
@@ -30,7 +30,7 @@ describe("EnvironmentStack with the data tier", () => {
 
   test("has no data or cache group without a database or cache", () => {
     const bare = build("dev", {}, { database: { enabled: false }, cache: { enabled: false } }).stack
-      .securityGroups;
+      .networkTier.securityGroups;
     expect(bare.hasGroup("data")).toBe(false);
     expect(bare.hasGroup("cache")).toBe(false);
   });
@@ -55,7 +55,7 @@ describe("EnvironmentStack with the data tier", () => {
     Object.fromEntries((container.environment as Block[]).map((e) => [e.name, e.value]));
 
   test("the service logs in with IAM tokens as its own user: no password, no master user", () => {
-    const container = containerOf(stack.service.taskDefinition);
+    const container = containerOf(stack.serviceTier.service.taskDefinition);
     expect(variables(container)).toEqual(
       expect.objectContaining({
         DATABASE_USER: "app_service",
@@ -66,21 +66,23 @@ describe("EnvironmentStack with the data tier", () => {
       }),
     );
     expect(container.secrets).toBeUndefined();
-    const statements = policyOf(stack.service.executionRole);
+    const statements = policyOf(stack.serviceTier.service.executionRole);
     expect(statements.map((st) => st.sid)).not.toContain("ReadConfiguredSecrets");
     expect(JSON.stringify(statements)).not.toContain("master_user_secret");
   });
 
   test("the task role may connect to this database as the service user only", () => {
-    const connect = policyOf(stack.service.taskRole).find((st) => st.actions.includes("rds-db:connect"));
+    const connect = policyOf(stack.serviceTier.service.taskRole).find((st) =>
+      st.actions.includes("rds-db:connect"),
+    );
     expect(connect?.resources).toEqual([
-      `arn:aws:rds-db:eu-west-1:123456789012:dbuser:\${aws_db_instance.${stack.database?.instance.friendlyUniqueId}.resource_id}/app_service`,
+      `arn:aws:rds-db:eu-west-1:123456789012:dbuser:\${aws_db_instance.${stack.dataTier.database?.instance.friendlyUniqueId}.resource_id}/app_service`,
     ]);
     expect(only(json, "aws_db_instance").iam_database_authentication_enabled).toBe(true);
   });
 
   test("only the one-off tasks get the master password, through an execution role of their own", () => {
-    const migrate = containerOf(stack.service.oneOffTaskDefinitions.migrate);
+    const migrate = containerOf(stack.serviceTier.service.oneOffTaskDefinitions.migrate);
     expect(variables(migrate)).toEqual(
       expect.objectContaining({
         DATABASE_USER: "app_admin",
@@ -95,10 +97,14 @@ describe("EnvironmentStack with the data tier", () => {
       },
     ]);
     const definition = resources(json, "aws_ecs_task_definition")[
-      stack.service.oneOffTaskDefinitions.migrate?.friendlyUniqueId as string
+      stack.serviceTier.service.oneOffTaskDefinitions.migrate?.friendlyUniqueId as string
     ];
-    expect(definition?.execution_role_arn).toBe(ref(stack.service.oneOffExecutionRole as never, "arn"));
-    const read = policyOf(stack.service.oneOffExecutionRole).find((st) => st.sid === "ReadConfiguredSecrets");
+    expect(definition?.execution_role_arn).toBe(
+      ref(stack.serviceTier.service.oneOffExecutionRole as never, "arn"),
+    );
+    const read = policyOf(stack.serviceTier.service.oneOffExecutionRole).find(
+      (st) => st.sid === "ReadConfiguredSecrets",
+    );
     expect(read?.resources).toEqual([expect.stringContaining("master_user_secret[0].secret_arn")]);
   });
 
@@ -123,7 +129,7 @@ describe("EnvironmentStack with the data tier", () => {
   });
 
   test("declares each one-off task with the service's image and a run-task command line", () => {
-    const migrate = stack.service.oneOffTaskDefinitions.migrate;
+    const migrate = stack.serviceTier.service.oneOffTaskDefinitions.migrate;
     expect(migrate).toBeDefined();
     const [container] = decodeJsonencode(
       resources(json, "aws_ecs_task_definition")[migrate?.friendlyUniqueId as string]?.container_definitions,

@@ -9,21 +9,27 @@ describe("EnvironmentStack keys", () => {
 
   test("encrypts container logs with the logs key, and flow and WAF logs with the audit-logs key", () => {
     const keyOf = (group: object) => blockOf(prod.json, group as never).kms_key_id;
-    expect(keyOf(prod.stack.service.logGroup)).toBe(ref(prod.stack.logsKey.key, "arn"));
-    expect(keyOf(prod.stack.network.flowLogGroup)).toBe(ref(prod.stack.auditLogsKey.key, "arn"));
-    expect(keyOf(prod.stack.webAcl?.logGroup as object)).toBe(ref(prod.stack.auditLogsKey.key, "arn"));
-    expect(prod.stack.execKey).toBeUndefined();
+    expect(keyOf(prod.stack.serviceTier.service.logGroup)).toBe(ref(prod.stack.keys.logs.key, "arn"));
+    expect(keyOf(prod.stack.networkTier.network.flowLogGroup)).toBe(
+      ref(prod.stack.keys.auditLogs.key, "arn"),
+    );
+    expect(keyOf(prod.stack.edgeTier.webAcl?.logGroup as object)).toBe(
+      ref(prod.stack.keys.auditLogs.key, "arn"),
+    );
+    expect(prod.stack.serviceTier.execKey).toBeUndefined();
   });
 
   test("with ECS Exec, logs sessions to their own group and key, the only key the task role may decrypt", () => {
     const { stack, json } = build("dev", {}, { service: { enableExecuteCommand: true } });
-    const execKey = ref(stack.execKey?.key as never, "arn");
-    const execGroup = stack.service.execLogGroup as never;
+    const execKey = ref(stack.serviceTier.execKey?.key as never, "arn");
+    const execGroup = stack.serviceTier.service.execLogGroup as never;
     expect(blockOf(json, execGroup)).toMatchObject({
       name: "/ecs-exec/orders-api-dev/api",
       kms_key_id: execKey,
     });
-    expect(blockOf(json, stack.service.cluster).configuration.execute_command_configuration).toEqual({
+    expect(
+      blockOf(json, stack.serviceTier.service.cluster).configuration.execute_command_configuration,
+    ).toEqual({
       kms_key_id: execKey,
       logging: "OVERRIDE",
       log_configuration: {
@@ -68,7 +74,7 @@ describe("EnvironmentStack with the registry in another account", () => {
     const { stack, json } = build("prod", env);
     expect(json.data?.aws_ecr_repository).toBeUndefined();
     const [container] = decodeJsonencode(
-      blockOf(json, stack.service.taskDefinition).container_definitions,
+      blockOf(json, stack.serviceTier.service.taskDefinition).container_definitions,
     ) as Block[];
     expect(container?.image).toBe("111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders-api:${var.image_tag}");
     const pull = Object.values(dataSources(json, "aws_iam_policy_document"))

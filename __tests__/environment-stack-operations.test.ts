@@ -8,7 +8,7 @@ describe("EnvironmentStack operations", () => {
   const dev = build("dev");
 
   test("prod: an encrypted topic with the on-call subscription, every alarm wired to it, a dashboard", () => {
-    const { operations } = prod.stack;
+    const operations = prod.stack.operationsTier;
     const topic = blockOf(prod.json, operations.topic?.topic as never);
     expect(topic.kms_master_key_id).toBe(ref(operations.notificationsKey?.key as never, "arn"));
     expect(Object.values(resources(prod.json, "aws_sns_topic_subscription")).map((s) => s.endpoint)).toEqual([
@@ -27,12 +27,12 @@ describe("EnvironmentStack operations", () => {
   describe("prod: each alarm watches this environment's resources", () => {
     const { stack, json } = prod;
     const alarm = (id: (typeof ALARM_IDS)[number]) =>
-      blockOf(json, stack.operations.alarms?.alarms[id] as never);
-    const lb = ref(stack.loadBalancer.loadBalancer, "arn_suffix");
-    const tg = ref(stack.loadBalancer.targetGroup, "arn_suffix");
+      blockOf(json, stack.operationsTier.alarms?.alarms[id] as never);
+    const lb = ref(stack.edgeTier.loadBalancer.loadBalancer, "arn_suffix");
+    const tg = ref(stack.edgeTier.loadBalancer.targetGroup, "arn_suffix");
     const service = {
-      ClusterName: ref(stack.service.cluster, "name"),
-      ServiceName: ref(stack.service.service, "name"),
+      ClusterName: ref(stack.serviceTier.service.cluster, "name"),
+      ServiceName: ref(stack.serviceTier.service.service, "name"),
     };
     const dimensionsOf = (id: (typeof ALARM_IDS)[number]) => {
       const block = alarm(id);
@@ -53,7 +53,11 @@ describe("EnvironmentStack operations", () => {
       ["serviceMemory", () => service],
       [
         "wafBlockedRequests",
-        () => ({ WebACL: ref(stack.webAcl?.webAcl as never, "name"), Region: "eu-west-1", Rule: "ALL" }),
+        () => ({
+          WebACL: ref(stack.edgeTier.webAcl?.webAcl as never, "name"),
+          Region: "eu-west-1",
+          Rule: "ALL",
+        }),
       ],
     ])("%s", (id, expected) => {
       const dimensions = dimensionsOf(id);
@@ -63,7 +67,7 @@ describe("EnvironmentStack operations", () => {
   });
 
   test("dev (alarms off by preset): the dashboard, no topic, no alarm, no notifications key", () => {
-    expect(dev.stack.operations.topic).toBeUndefined();
+    expect(dev.stack.operationsTier.topic).toBeUndefined();
     expect(dev.json.resource?.aws_cloudwatch_metric_alarm).toBeUndefined();
     expect(dev.json.resource?.aws_sns_topic).toBeUndefined();
     expect(resources(dev.json, "aws_cloudwatch_dashboard")).not.toEqual({});

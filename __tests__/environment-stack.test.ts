@@ -74,7 +74,7 @@ describe("EnvironmentStack", () => {
   });
 
   test("opens 0.0.0.0/0 and ::/0 ingress only on the ALB's 443 and 80", () => {
-    const albGroup = ref(prod.stack.securityGroups.groups.alb as never);
+    const albGroup = ref(prod.stack.networkTier.securityGroups.groups.alb as never);
     const open = Object.values(resources(prod.json, "aws_vpc_security_group_ingress_rule")).filter(
       (r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0",
     );
@@ -100,7 +100,7 @@ describe("EnvironmentStack", () => {
         },
       },
     );
-    const endpointGroup = ref(stack.securityGroups.groups.endpoints as never);
+    const endpointGroup = ref(stack.networkTier.securityGroups.groups.endpoints as never);
     const endpoints = Object.values(resources(json, "aws_vpc_endpoint")).filter(
       (e) => e.vpc_endpoint_type === "Interface",
     );
@@ -109,7 +109,7 @@ describe("EnvironmentStack", () => {
     expect(Object.values(resources(json, "aws_vpc_security_group_ingress_rule"))).toContainEqual(
       expect.objectContaining({
         security_group_id: endpointGroup,
-        referenced_security_group_id: ref(stack.securityGroups.groups.app as never),
+        referenced_security_group_id: ref(stack.networkTier.securityGroups.groups.app as never),
         from_port: 443,
         to_port: 443,
       }),
@@ -164,8 +164,8 @@ describe("EnvironmentStack", () => {
     const value = String(dev.json.output?.run_task_network_configuration?.value);
     expect(decodeJsonencode(value)).toEqual({
       awsvpcConfiguration: {
-        subnets: dev.stack.network.privateSubnets.map((subnet) => ref(subnet)),
-        securityGroups: [ref(dev.stack.securityGroups.groups.app as never)],
+        subnets: dev.stack.networkTier.network.privateSubnets.map((subnet) => ref(subnet)),
+        securityGroups: [ref(dev.stack.networkTier.securityGroups.groups.app as never)],
         assignPublicIp: "DISABLED",
       },
     });
@@ -185,7 +185,7 @@ describe("EnvironmentStack", () => {
   describe("edge", () => {
     test("issues a DNS-validated certificate in the looked-up zone and serves it from the validation resource", () => {
       const { stack, json } = prod;
-      const certificate = stack.certificate;
+      const certificate = stack.edgeTier.certificate;
       if (!certificate) throw new Error("expected a DNS-validated certificate");
       expect(Object.values(dataSources(json, "aws_route53_zone"))).toEqual([
         expect.objectContaining({ name: "example.com", private_zone: false }),
@@ -194,26 +194,26 @@ describe("EnvironmentStack", () => {
         domain_name: "api.example.com",
         validation_method: "DNS",
       });
-      expect(blockOf(json, stack.loadBalancer.httpsListener).certificate_arn).toBe(
+      expect(blockOf(json, stack.edgeTier.loadBalancer.httpsListener).certificate_arn).toBe(
         ref(certificate.validation, "certificate_arn"),
       );
     });
 
     test("publishes A and AAAA alias records for the domain to the dualstack ALB", () => {
       const { stack, json } = prod;
-      const records = (stack.aliasRecords?.records ?? []).map((r) => blockOf(json, r));
+      const records = (stack.edgeTier.aliasRecords?.records ?? []).map((r) => blockOf(json, r));
       expect(records.map((r) => r.type)).toEqual(["A", "AAAA"]);
       for (const record of records) {
         expect(record).toMatchObject({
           name: "api.example.com",
-          zone_id: ref(stack.hostedZone?.zone as never, "zone_id").replace("${", "${data."),
+          zone_id: ref(stack.edgeTier.hostedZone?.zone as never, "zone_id").replace("${", "${data."),
           alias: {
-            name: ref(stack.loadBalancer.loadBalancer, "dns_name"),
-            zone_id: ref(stack.loadBalancer.loadBalancer, "zone_id"),
+            name: ref(stack.edgeTier.loadBalancer.loadBalancer, "dns_name"),
+            zone_id: ref(stack.edgeTier.loadBalancer.loadBalancer, "zone_id"),
           },
         });
       }
-      expect(blockOf(json, stack.loadBalancer.loadBalancer).ip_address_type).toBe("dualstack");
+      expect(blockOf(json, stack.edgeTier.loadBalancer.loadBalancer).ip_address_type).toBe("dualstack");
     });
 
     test("uses an existing certificate ARN without creating a certificate, and no records without a zone", () => {
@@ -226,9 +226,9 @@ describe("EnvironmentStack", () => {
       expect(resources(json, "aws_acm_certificate")).toEqual({});
       expect(resources(json, "aws_acm_certificate_validation")).toEqual({});
       expect(resources(json, "aws_route53_record")).toEqual({});
-      expect(blockOf(json, stack.loadBalancer.httpsListener).certificate_arn).toBe(arn);
+      expect(blockOf(json, stack.edgeTier.loadBalancer.httpsListener).certificate_arn).toBe(arn);
       expect(json.output?.service_url?.value).toBe(
-        `https://${ref(stack.loadBalancer.loadBalancer, "dns_name")}`,
+        `https://${ref(stack.edgeTier.loadBalancer.loadBalancer, "dns_name")}`,
       );
     });
 
@@ -248,16 +248,16 @@ describe("EnvironmentStack", () => {
 
     test("registers the service in the target group on the container port", () => {
       const { stack, json } = build("prod", {}, { service: { containerPort: 9000 } });
-      const targetGroup = blockOf(json, stack.loadBalancer.targetGroup);
+      const targetGroup = blockOf(json, stack.edgeTier.loadBalancer.targetGroup);
       const [container] = decodeJsonencode(
-        blockOf(json, stack.service.taskDefinition).container_definitions,
+        blockOf(json, stack.serviceTier.service.taskDefinition).container_definitions,
       ) as Block[];
-      const service = blockOf(json, stack.service.service);
+      const service = blockOf(json, stack.serviceTier.service.service);
       expect(targetGroup.port).toBe(9000);
       expect(container?.portMappings).toEqual([{ containerPort: 9000, hostPort: 9000, protocol: "tcp" }]);
       expect(service.load_balancer).toEqual([
         {
-          target_group_arn: ref(stack.loadBalancer.targetGroup, "arn"),
+          target_group_arn: ref(stack.edgeTier.loadBalancer.targetGroup, "arn"),
           container_name: "app",
           container_port: 9000,
         },
@@ -283,7 +283,7 @@ describe("EnvironmentStack", () => {
         },
       );
       const [container] = decodeJsonencode(
-        blockOf(json, stack.service.taskDefinition).container_definitions,
+        blockOf(json, stack.serviceTier.service.taskDefinition).container_definitions,
       ) as Block[];
       expect(container?.healthCheck).toEqual({
         command: ["CMD", "curl", "-fsS", "http://localhost:8000/ready"],
@@ -292,14 +292,14 @@ describe("EnvironmentStack", () => {
         retries: 4,
         startPeriod: 40,
       });
-      expect(blockOf(json, stack.loadBalancer.targetGroup).health_check).toMatchObject({
+      expect(blockOf(json, stack.edgeTier.loadBalancer.targetGroup).health_check).toMatchObject({
         path: "/ready",
         interval: 20,
         timeout: 4,
         healthy_threshold: 3,
         unhealthy_threshold: 4,
       });
-      expect(blockOf(json, stack.service.service).health_check_grace_period_seconds).toBe(90);
+      expect(blockOf(json, stack.serviceTier.service.service).health_check_grace_period_seconds).toBe(90);
     });
   });
 
@@ -309,22 +309,22 @@ describe("EnvironmentStack", () => {
       const graph = referenceGraph(json);
       const address = (r: { terraformResourceType: string } & Parameters<typeof nameOf>[0]) =>
         `${r.terraformResourceType}.${nameOf(r)}`;
-      const service = address(stack.service.service);
-      const listener = address(stack.loadBalancer.httpsListener);
-      const validation = address(stack.certificate?.validation as never);
-      expect(blockOf(json, stack.service.service).depends_on).toContain(listener);
+      const service = address(stack.serviceTier.service.service);
+      const listener = address(stack.edgeTier.loadBalancer.httpsListener);
+      const validation = address(stack.edgeTier.certificate?.validation as never);
+      expect(blockOf(json, stack.serviceTier.service.service).depends_on).toContain(listener);
       // The target group is attached to the load balancer only by the Host rule, so ECS must wait for it.
-      expect(stack.loadBalancer.hostRules).toHaveLength(1);
-      expect(blockOf(json, stack.service.service).depends_on).toContain(
-        address(stack.loadBalancer.hostRules[0] as never),
+      expect(stack.edgeTier.loadBalancer.hostRules).toHaveLength(1);
+      expect(blockOf(json, stack.serviceTier.service.service).depends_on).toContain(
+        address(stack.edgeTier.loadBalancer.hostRules[0] as never),
       );
       expect(graph.get(listener)).toContain(validation);
       const serviceNeeds = dependenciesOf(graph, service);
       for (const needed of [
         listener,
         validation,
-        address(stack.certificate?.validationRecords as never),
-        address(stack.loadBalancer.targetGroup),
+        address(stack.edgeTier.certificate?.validationRecords as never),
+        address(stack.edgeTier.loadBalancer.targetGroup),
       ]) {
         expect([needed, serviceNeeds.has(needed)]).toEqual([needed, true]);
       }
@@ -332,13 +332,13 @@ describe("EnvironmentStack", () => {
 
     test("certificate and target group are replaced create-before-destroy", () => {
       const { stack, json } = prod;
-      expect(blockOf(json, stack.certificate?.certificate as never).lifecycle).toEqual({
+      expect(blockOf(json, stack.edgeTier.certificate?.certificate as never).lifecycle).toEqual({
         create_before_destroy: true,
       });
-      expect(blockOf(json, stack.loadBalancer.targetGroup).lifecycle).toEqual({
+      expect(blockOf(json, stack.edgeTier.loadBalancer.targetGroup).lifecycle).toEqual({
         create_before_destroy: true,
       });
-      expect(blockOf(json, stack.loadBalancer.targetGroup).name_prefix).toBe("prod-");
+      expect(blockOf(json, stack.edgeTier.loadBalancer.targetGroup).name_prefix).toBe("prod-");
     });
   });
 
@@ -352,10 +352,10 @@ describe("EnvironmentStack", () => {
       expect(lookup).not.toHaveProperty("provider");
       expect(json.provider.aws).toHaveLength(1);
       const [container] = decodeJsonencode(
-        blockOf(json, stack.service.taskDefinition).container_definitions,
+        blockOf(json, stack.serviceTier.service.taskDefinition).container_definitions,
       ) as Block[];
       expect(container?.image).toBe(
-        `\${data.aws_ecr_repository.${nameOf(stack.repository as never)}.repository_url}:\${var.image_tag}`,
+        `\${data.aws_ecr_repository.${nameOf(stack.serviceTier.repository as never)}.repository_url}:\${var.image_tag}`,
       );
     });
 
@@ -378,7 +378,9 @@ describe("EnvironmentStack", () => {
     test("encrypts the container log group with the logs key and lets the tasks decrypt secrets only through their services", () => {
       const secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbC123";
       const { stack, json } = build("prod", {}, { service: { secrets: { DB_PASSWORD: secret } } });
-      expect(blockOf(json, stack.service.logGroup).kms_key_id).toBe(ref(stack.logsKey.key, "arn"));
+      expect(blockOf(json, stack.serviceTier.service.logGroup).kms_key_id).toBe(
+        ref(stack.keys.logs.key, "arn"),
+      );
       const policies = Object.values(resources(json, "aws_iam_role_policy")).map((p) => p.policy as string);
       const documents = policies.map(
         (p) =>
@@ -389,7 +391,7 @@ describe("EnvironmentStack", () => {
       const decrypt = documents
         .flatMap((d) => d?.statement as Block[])
         .find((s) => s.sid === "DecryptSecretsThroughTheirServices");
-      expect(decrypt?.resources).toEqual([ref(stack.secretsKey.key, "arn")]);
+      expect(decrypt?.resources).toEqual([ref(stack.keys.secrets.key, "arn")]);
     });
   });
 });

@@ -66,17 +66,26 @@ describe("ESLint config", () => {
     ["the domain model importing the construct library", "constructs/model/lint-probe.ts", "constructs"],
     ["the policy checker importing a stack", ".ci/policy/lint-probe.ts", "../../stacks/environment-stack"],
     ["the policy checker importing cdktf", ".ci/policy/lint-probe.ts", "cdktf"],
+    ["a tier importing the stack that builds it", "stacks/tiers/lint-probe.ts", "../environment-stack"],
   ];
   const allowed: ReadonlyArray<[string, string]> = [
     ["constructs/lint-probe.ts", "./model/iam"],
     ["constructs/model/lint-probe.ts", "./iam"],
     [".ci/policy/lint-probe.ts", "../../stacks/config/settings"],
+    ["stacks/tiers/lint-probe.ts", "./network-tier"],
   ];
   const probe = (from: string) => `import { x } from "${from}";\nexport const used = x;\n`;
   const results = lintAll([
     ...refused.map(([, file, from]) => ({ code: probe(from), file })),
     ...allowed.map(([file, from]) => ({ code: probe(from), file })),
   ]);
+
+  test("refuses an import circle: the stack's outputs importing a function of the stack's file", () => {
+    const file = "stacks/tiers/environment-outputs.ts";
+    const code = `${readFileSync(join(__dirname, "..", file), "utf8")}\nexport { EnvironmentStack } from "../environment-stack";\n`;
+    const messages = lintAll([{ code, file }])[0] ?? [];
+    expect(messages.map((m) => m.ruleId)).toContain("import-x/no-cycle");
+  });
 
   test.each(refused.map((row, i) => [...row, i] as const))(
     "keeps the layers apart: refuses %s",

@@ -10,8 +10,8 @@ import { TerraformIterator, Token } from "cdktf";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsEcrImage } from "@cdktf/provider-aws/lib/data-aws-ecr-image";
 import { DataAwsSecretsmanagerSecret } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret";
-import { parseSecretReference } from "../constructs/model/secrets";
-import type { RegistrySettings } from "./config/settings";
+import { parseSecretReference } from "../../constructs/model/secrets";
+import type { RegistrySettings } from "../config/settings";
 
 export interface ReleaseChecksInput {
   readonly registry: Pick<RegistrySettings, "repositoryName" | "region" | "accountId">;

@@ -1,24 +1,43 @@
+import type { Construct } from "constructs";
 import { Fn, TerraformOutput } from "cdktf";
-import { SECURITY_TIERS } from "../constructs/model/security-groups";
-import type { EnvironmentStack } from "./environment-stack";
+import { SECURITY_TIERS } from "../../constructs/model/security-groups";
+import type { DataTier } from "./data-tier";
+import type { EdgeTier } from "./edge-tier";
+import type { EnvironmentKeys } from "./environment-keys";
+import type { NetworkTier } from "./network-tier";
+import type { OperationsTier } from "./operations-tier";
+import type { ServiceTier } from "./service-tier";
+
+/** What the outputs describe: every tier of the environment. */
+export interface EnvironmentOutputsInput {
+  readonly region: string;
+  /** edge.domainName: the service's URL when set. */
+  readonly domainName?: string;
+  readonly keys: EnvironmentKeys;
+  readonly network: NetworkTier;
+  readonly data: DataTier;
+  readonly edge: EdgeTier;
+  readonly service: ServiceTier;
+  readonly operations: OperationsTier;
+}
 
 type Output = (id: string, value: unknown, description: string) => void;
 
 /** The environment stack's outputs, each with a description (what pipelines and people read). */
-export function addEnvironmentOutputs(stack: EnvironmentStack): void {
+export function addEnvironmentOutputs(stack: Construct, input: EnvironmentOutputsInput): void {
   const output: Output = (id, value, description) => {
     new TerraformOutput(stack, id, { value, description });
   };
-  addEdgeOutputs(stack, output);
-  addServiceOutputs(stack, output);
-  addNetworkOutputs(stack, output);
-  addOperationsOutputs(stack, output);
-  addDataTierOutputs(stack, output);
+  addEdgeOutputs(input, output);
+  addServiceOutputs(input, output);
+  addNetworkOutputs(input, output);
+  addOperationsOutputs(input, output);
+  addDataTierOutputs(input, output);
 }
 
 /** Where the database and cache are, and the one-off tasks' command lines. */
-function addDataTierOutputs(stack: EnvironmentStack, output: Output): void {
-  const { database, cache } = stack;
+function addDataTierOutputs(env: EnvironmentOutputsInput, output: Output): void {
+  const { database, cache } = env.data;
   if (database) {
     output("database_address", database.address, "Host name of the PostgreSQL instance (DATABASE_HOST).");
     output("database_port", database.port, "Port of the PostgreSQL instance.");
@@ -41,12 +60,12 @@ function addDataTierOutputs(stack: EnvironmentStack, output: Output): void {
       "Redis user the service logs in as, with an IAM token signed by its task role.",
     );
   }
-  const tasks = Object.entries(stack.service.oneOffTaskDefinitions);
+  const tasks = Object.entries(env.service.service.oneOffTaskDefinitions);
   if (tasks.length === 0) return;
   // The CLI's shorthand syntax: no double quotes, which cdktf's HCL output would not escape.
-  const network = `awsvpcConfiguration={subnets=[${stack.network.privateSubnetIds.join(",")}],securityGroups=[${stack.securityGroups.groupId("app")}],assignPublicIp=DISABLED}`;
-  const ecs = `aws ecs --region ${stack.region}`;
-  const cluster = `--cluster ${stack.service.cluster.name}`;
+  const network = `awsvpcConfiguration={subnets=[${env.network.network.privateSubnetIds.join(",")}],securityGroups=[${env.network.securityGroups.groupId("app")}],assignPublicIp=DISABLED}`;
+  const ecs = `aws ecs --region ${env.region}`;
+  const cluster = `--cluster ${env.service.service.cluster.name}`;
   output(
     "one_off_tasks",
     Object.fromEntries(
@@ -68,97 +87,93 @@ function addDataTierOutputs(stack: EnvironmentStack, output: Output): void {
 }
 
 /** Where alarms go and where to look. */
-function addOperationsOutputs(stack: EnvironmentStack, output: Output): void {
-  const { topic, dashboard } = stack.operations;
+function addOperationsOutputs(env: EnvironmentOutputsInput, output: Output): void {
+  const { topic, dashboard } = env.operations;
   if (topic) {
     output("alarm_topic_arn", topic.topicArn, "SNS topic the alarms notify; subscribe more endpoints to it.");
   }
   output(
     "dashboard_url",
-    `https://${stack.region}.console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards/dashboard/${dashboard.dashboard.dashboardName}`,
+    `https://${env.region}.console.aws.amazon.com/cloudwatch/home?region=${env.region}#dashboards/dashboard/${dashboard.dashboard.dashboardName}`,
     "CloudWatch dashboard of this environment (traffic, latency, errors, tasks, alarms).",
   );
 }
 
 /** URL, load balancer, certificate. */
-function addEdgeOutputs(stack: EnvironmentStack, output: Output): void {
-  const domain = stack.settings.edge.domainName;
+function addEdgeOutputs(env: EnvironmentOutputsInput, output: Output): void {
+  const domain = env.domainName;
   output(
     "service_url",
-    `https://${domain ?? stack.loadBalancer.dnsName}`,
+    `https://${domain ?? env.edge.loadBalancer.dnsName}`,
     "HTTPS URL of the API (the domain when one is configured, otherwise the load balancer's name).",
   );
-  output("alb_dns_name", stack.loadBalancer.dnsName, "DNS name of the load balancer.");
+  output("alb_dns_name", env.edge.loadBalancer.dnsName, "DNS name of the load balancer.");
   output(
     "alb_zone_id",
-    stack.loadBalancer.zoneId,
+    env.edge.loadBalancer.zoneId,
     "Route 53 zone id of the load balancer, for alias records.",
   );
-  output("alb_arn", stack.loadBalancer.loadBalancer.arn, "ARN of the load balancer.");
+  output("alb_arn", env.edge.loadBalancer.loadBalancer.arn, "ARN of the load balancer.");
   output(
     "target_group_arn",
-    stack.loadBalancer.targetGroupArn,
+    env.edge.loadBalancer.targetGroupArn,
     "ARN of the ip target group the tasks register in.",
   );
-  output(
-    "certificate_arn",
-    stack.certificate?.certificateArn ?? stack.settings.edge.certificateArn,
-    "ARN of the certificate the HTTPS listener serves.",
-  );
+  output("certificate_arn", env.edge.certificateArn, "ARN of the certificate the HTTPS listener serves.");
 }
 
 /** What deploys, one-off tasks and people on call need: registry, cluster, roles, log groups. */
-function addServiceOutputs(stack: EnvironmentStack, output: Output): void {
-  output("repository_url", stack.repository.repositoryUrl, "ECR repository the service pulls from.");
-  output("cluster_name", stack.service.cluster.name, "ECS cluster name.");
-  output("service_name", stack.service.service.name, "ECS service name.");
+function addServiceOutputs(env: EnvironmentOutputsInput, output: Output): void {
+  output("repository_url", env.service.repository.repositoryUrl, "ECR repository the service pulls from.");
+  output("cluster_name", env.service.service.cluster.name, "ECS cluster name.");
+  output("service_name", env.service.service.service.name, "ECS service name.");
   output(
     "task_definition_family",
-    stack.service.taskDefinition.family,
+    env.service.service.taskDefinition.family,
     "Task definition family; each deploy adds a revision.",
   );
-  output("log_group_name", stack.service.logGroup.name, "CloudWatch log group of the containers.");
-  if (stack.service.execLogGroup) {
+  output("log_group_name", env.service.service.logGroup.name, "CloudWatch log group of the containers.");
+  if (env.service.service.execLogGroup) {
     output(
       "exec_log_group_name",
-      stack.service.execLogGroup.name,
+      env.service.service.execLogGroup.name,
       "CloudWatch log group of the ECS Exec sessions (present while service.enableExecuteCommand is on).",
     );
   }
   output(
     "flow_log_group_name",
-    stack.network.flowLogGroup.name,
+    env.network.network.flowLogGroup.name,
     "CloudWatch log group of the VPC flow logs.",
   );
-  if (stack.webAcl) {
+  if (env.edge.webAcl) {
     output(
       "waf_log_group_name",
-      stack.webAcl.logGroup.name,
+      env.edge.webAcl.logGroup.name,
       "CloudWatch log group of the WAF (present with edge.waf).",
     );
   }
   output(
     "task_role_arn",
-    stack.service.taskRole.arn,
+    env.service.service.taskRole.arn,
     "ARN of the task role: the application's own AWS identity.",
   );
   output(
     "task_role_name",
-    stack.service.taskRole.name,
+    env.service.service.taskRole.name,
     "Name of the task role, to attach extra policies outside this stack.",
   );
   output(
     "execution_role_arn",
-    stack.service.executionRole.arn,
+    env.service.service.executionRole.arn,
     "ARN of the execution role ECS uses to pull the image, write logs and read the configured secrets.",
   );
-  output("execution_role_name", stack.service.executionRole.name, "Name of the execution role.");
+  output("execution_role_name", env.service.service.executionRole.name, "Name of the execution role.");
   output(
     "run_task_network_configuration",
     Fn.jsonencode({
       awsvpcConfiguration: {
-        subnets: stack.network.privateSubnetIds,
-        securityGroups: [stack.securityGroups.groupId("app")],
+        subnets: env.network.network.privateSubnetIds,
+        securityGroups: [env.network.securityGroups.groupId("app")],
         assignPublicIp: "DISABLED",
       },
     }),
@@ -166,39 +181,39 @@ function addServiceOutputs(stack: EnvironmentStack, output: Output): void {
   );
   output(
     "secrets_kms_key_arn",
-    stack.secretsKey.keyArn,
+    env.keys.secrets.keyArn,
     "KMS key to encrypt this environment's secrets with; the tasks may decrypt with it.",
   );
 }
 
 /** VPC, subnets, security groups. */
-function addNetworkOutputs(stack: EnvironmentStack, output: Output): void {
-  output("vpc_id", stack.network.vpcId, "ID of the VPC.");
+function addNetworkOutputs(env: EnvironmentOutputsInput, output: Output): void {
+  output("vpc_id", env.network.network.vpcId, "ID of the VPC.");
   output(
     "public_subnet_ids",
-    stack.network.publicSubnetIds,
+    env.network.network.publicSubnetIds,
     "Public subnets (load balancer, NAT), in AZ order.",
   );
   output(
     "private_subnet_ids",
-    stack.network.privateSubnetIds,
+    env.network.network.privateSubnetIds,
     "Private app subnets (Fargate tasks), in AZ order.",
   );
   output(
     "isolated_subnet_ids",
-    stack.network.isolatedSubnetIds,
+    env.network.network.isolatedSubnetIds,
     "Isolated data subnets (no internet route), in AZ order.",
   );
   output(
     "db_subnet_group_name",
-    stack.network.dbSubnetGroup.name,
+    env.network.network.dbSubnetGroup.name,
     "DB subnet group over the isolated subnets.",
   );
   for (const tier of SECURITY_TIERS) {
-    if (stack.securityGroups.hasGroup(tier)) {
+    if (env.network.securityGroups.hasGroup(tier)) {
       output(
         `${tier}_security_group_id`,
-        stack.securityGroups.groupId(tier),
+        env.network.securityGroups.groupId(tier),
         `Security group of the ${tier} tier.`,
       );
     }

@@ -1,0 +1,54 @@
+/**
+ * What every tier of an environment knows about where it is deployed, and the one way a tier
+ * makes a key.
+ *
+ * A tier is a group of constructs with an explicit input and output, not a node of the construct
+ * tree: it places its constructs directly in the stack's scope. Resource addresses come from
+ * construct paths, so grouping by tier leaves every address where environments were deployed with.
+ */
+import type { Construct } from "constructs";
+import { KmsKey } from "../../constructs/kms-key";
+import type { PolicyStatement } from "../../constructs/model/iam";
+
+export interface EnvironmentContext {
+  /** `<project>-<environment>`: the prefix of every resource name. */
+  readonly namePrefix: string;
+  readonly region: string;
+  /** Literal account id when configured, otherwise the caller identity's (a token). */
+  readonly accountId: string;
+  readonly partition: string;
+  /** IAM roles named as administrators (manage, not use) in the policy of every key. */
+  readonly keyAdministratorArns: readonly string[];
+  /** Break glass: deletion protection is lifted for a deliberate destroy. */
+  readonly destroyBreakGlass: boolean;
+}
+
+export interface EnvironmentKeyProps {
+  /** The alias after the name prefix: `alias/<namePrefix>/<alias>`. */
+  readonly alias: string;
+  readonly description: string;
+  /** Who may use the key, and through which service. */
+  readonly usage: PolicyStatement;
+}
+
+/** A customer-managed key of the environment, for one purpose. */
+export function addEnvironmentKey(
+  scope: Construct,
+  context: EnvironmentContext,
+  id: string,
+  props: EnvironmentKeyProps,
+): KmsKey {
+  return new KmsKey(scope, id, {
+    aliasName: `${context.namePrefix}/${props.alias}`,
+    description: props.description,
+    accountId: context.accountId,
+    partition: context.partition,
+    administratorArns: context.keyAdministratorArns,
+    usageStatements: [props.usage],
+  });
+}
+
+/** The ARN of the log groups whose names match a pattern, in this environment. */
+export function logGroupArn(context: EnvironmentContext, namePattern: string): string {
+  return `arn:${context.partition}:logs:${context.region}:${context.accountId}:log-group:${namePattern}`;
+}
