@@ -13,7 +13,7 @@ import {
   unexpectedChanges,
 } from "../.ci/e2e/plan-classes";
 import type { ChangeClass, ResourceChange } from "../.ci/e2e/plan-classes";
-import { deepMerge } from "../stacks/config/deep-merge";
+import { deepMerge } from "../constructs/model/merge";
 import { EXAMPLE_PROJECT } from "../stacks/config/example-project";
 import { loadSettings } from "../stacks/config/load";
 import { readFileSync } from "node:fs";

@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deepMerge } from "../../stacks/config/deep-merge";
+import { deepMerge } from "../../constructs/model/merge";
 import { loadSettings } from "../../stacks/config/load";
 import { PROJECT } from "../../stacks/config/project";
 import type { EnvironmentSettings } from "../../stacks/config/settings";

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deepMerge } from "../../stacks/config/deep-merge";
+import { deepMerge } from "../../constructs/model/merge";
 import type { EnvironmentSettings } from "../../stacks/config/settings";
 import type { Context, StackReport } from "./context";
 import { REGISTRY, blockOf, stateCount } from "./context";

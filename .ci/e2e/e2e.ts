@@ -17,7 +17,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deepMerge } from "../../stacks/config/deep-merge";
+import { deepMerge } from "../../constructs/model/merge";
 import { loadSettings } from "../../stacks/config/load";
 import { SettingsError } from "../../stacks/config/problems";
 import { PROJECT } from "../../stacks/config/project";

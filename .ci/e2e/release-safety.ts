@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deepMerge } from "../../stacks/config/deep-merge";
+import { deepMerge } from "../../constructs/model/merge";
 import type { Context, Emulator, StackReport } from "./context";
 import { ACCOUNT, blockOf } from "./context";
 import { emulatorTool } from "./emulator";

@@ -1,6 +1,6 @@
 /** An EnvironmentStack built from the project's settings (with overrides), and lookups over it. */
 import { Testing } from "cdktf";
-import { deepMerge } from "../../stacks/config/deep-merge";
+import { deepMerge } from "../../constructs/model/merge";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { loadSettings } from "../../stacks/config/load";
 import type { ProcessEnv } from "../../stacks/config/load";

@@ -5,6 +5,7 @@
  */
 import { problemsOf, throwIfProblems } from "./checks";
 import type { Check, Problem } from "./checks";
+import { deepMerge } from "./merge";
 
 export interface PropRule<P, V = unknown> {
   /** What the value means (configuration reference, JSON Schema). */
@@ -224,37 +225,10 @@ export function groupCrossChecks(
   return [...nested, ...own];
 }
 
-/**
- * `value` with `defaults` filled in wherever it has nothing (plain objects merged, lists and
- * scalars kept whole); `onFill` hears the dotted path of every value taken from the defaults.
- */
-export function mergeDefaults(
-  defaults: Values,
-  value: Values,
-  onFill?: (path: string) => void,
-  prefix = "",
-): Values {
-  const merged: Values = {};
-  for (const [key, v] of Object.entries(value)) {
-    Object.defineProperty(merged, key, { value: v, enumerable: true, writable: true, configurable: true });
-  }
-  for (const [key, fallback] of Object.entries(defaults)) {
-    const own = merged[key];
-    const path = `${prefix}${key}`;
-    if (own === undefined) {
-      merged[key] = fallback;
-      onFill?.(path);
-    } else if (isObject(own) && isObject(fallback)) {
-      merged[key] = mergeDefaults(fallback, own, onFill, `${path}.`);
-    }
-  }
-  return merged;
-}
-
 /** The value with every default of the group tree filled in: static ones, then derived ones. */
 export function withGroupDefaults<P>(group: RuleGroup<P>, value: P): P {
   const g = group as RuleGroup<unknown>;
-  return fillDerivedDefaults(g, mergeDefaults(groupDefaults(g), value as Values)) as P;
+  return fillDerivedDefaults(g, deepMerge<Values>(groupDefaults(g), value)) as P;
 }
 
 /**

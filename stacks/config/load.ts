@@ -10,11 +10,11 @@ import { readFileSync, statSync } from "node:fs";
 import { awsRegion } from "../../constructs/model/aws-limits";
 import { describeValue, dottedPath, getPath } from "../../constructs/model/checks";
 import type { Check } from "../../constructs/model/checks";
-import { checkGroup, fillDerivedDefaults, mergeDefaults, touchesFailed } from "../../constructs/model/props";
+import { checkGroup, fillDerivedDefaults, touchesFailed } from "../../constructs/model/props";
 import type { CrossCheck, RuleGroup } from "../../constructs/model/props";
-import { mergeLayers, sourceOf } from "./deep-merge";
+import { mergeLayers, sourceOf } from "../../constructs/model/merge";
 import { EXAMPLE_PROJECT } from "./example-project";
-import type { Layer } from "./deep-merge";
+import type { Layer } from "../../constructs/model/merge";
 import type { OverrideFile } from "./override-file";
 import { parseOverrideFile } from "./override-file";
 import { PROJECT_SECTION, SCHEMA_KEY, withProjectSection } from "./project-section";
@@ -378,10 +378,14 @@ function resolve<T>(
     typeof merged.value === "object" && merged.value !== null
       ? (merged.value as Record<string, unknown>)
       : {};
-  const withDefaults = mergeDefaults(defaults as Record<string, unknown>, overridden, (path) =>
-    sources.set(path, defaultSource),
-  );
-  const value = fillDerivedDefaults(group, { ...withDefaults, ...extra }, (path) =>
+  // What was given, over the defaults: a path still credited to the defaults layer was filled from it.
+  const given = "";
+  const withDefaults = mergeLayers<Record<string, unknown>>([
+    { source: defaultSource, value: defaults },
+    { source: given, value: overridden },
+  ]);
+  for (const [path, from] of withDefaults.sources) if (from !== given) sources.set(path, from);
+  const value = fillDerivedDefaults(group, { ...withDefaults.value, ...extra }, (path) =>
     sources.set(path, "a default derived from other settings"),
   );
   return { value: value as T, sources };

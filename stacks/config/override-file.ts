@@ -9,7 +9,7 @@ import { basename } from "node:path";
 import { parseTree, printParseErrorCode } from "jsonc-parser";
 import type { Node, ParseError } from "jsonc-parser";
 import type { Problem } from "../../constructs/model/checks";
-import { defineKey } from "./deep-merge";
+import { defineKey } from "../../constructs/model/merge";
 
 export interface OverrideFile {
   readonly value: Record<string, unknown>;

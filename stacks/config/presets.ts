@@ -5,7 +5,7 @@
  * protection, long retention) and must keep the invariants in stacks/config/schema/prod-invariants.ts.
  */
 import { groupDefaults } from "../../constructs/model/props";
-import { deepMerge } from "./deep-merge";
+import { deepMerge } from "../../constructs/model/merge";
 import { ENVIRONMENT_GROUP, REGISTRY_GROUP } from "./schema/fields";
 import type { EnvironmentOverrides, Preset, RegistryOverrides } from "./settings";
 

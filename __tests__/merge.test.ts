@@ -1,4 +1,4 @@
-import { deepMerge } from "../stacks/config/deep-merge";
+import { deepMerge } from "../constructs/model/merge";
 
 describe("deepMerge", () => {
   test("merges objects recursively, later layers winning, lists replaced whole", () => {

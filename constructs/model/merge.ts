@@ -1,4 +1,9 @@
-import { isPlainObject } from "../../constructs/model/checks";
+/**
+ * The project's one merge: layers of plain objects, later layers winning, lists and scalars
+ * replaced whole, with the source of every value. Settings merge their layers with it, and
+ * defaults (a preset's, a construct's) are the first layer below what was given.
+ */
+import { isPlainObject } from "./checks";
 
 /** One layer of settings and where it comes from ("the prod preset", "overrides.json:12"...). */
 export interface Layer {
