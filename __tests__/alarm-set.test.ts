@@ -4,6 +4,8 @@ import type { AlarmSetProps } from "../constructs/alarm-set";
 import { ALARMS, ALARM_IDS } from "../constructs/model/alarms";
 import { blockOf, synth, testStack } from "./support/synth";
 import type { Block } from "./support/synth";
+import { validate } from "./support/validate";
+import { ALARM_THRESHOLD_GROUP } from "../constructs/model/alarms";
 
 const BASE: AlarmSetProps = {
   namePrefix: "orders-api-prod",
@@ -20,6 +22,7 @@ const BASE: AlarmSetProps = {
 
 function build(overrides: Partial<AlarmSetProps> = {}) {
   const stack = testStack();
+  validate("test/alarms", ALARM_THRESHOLD_GROUP, overrides.thresholds ?? {});
   const set = new AlarmSet(stack, "alarms", { ...BASE, ...overrides });
   const json = synth(stack);
   const alarm = (id: (typeof ALARM_IDS)[number]) => blockOf(json, set.alarms[id] as never);

@@ -2,6 +2,8 @@ import "cdktf/lib/testing/adapters/jest";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import type { AlarmTopicProps } from "../constructs/alarm-topic";
 import { blockOf, policyDocument, ref, resources, synth, testStack } from "./support/synth";
+import { validate } from "./support/validate";
+import { SUBSCRIPTION_RULES } from "../constructs/model/alarms";
 
 const BASE: AlarmTopicProps = {
   name: "orders-api-prod-alarms",
@@ -15,7 +17,11 @@ const BASE: AlarmTopicProps = {
 
 function build(overrides: Partial<AlarmTopicProps> = {}) {
   const stack = testStack();
-  const topic = new AlarmTopic(stack, "alarm_topic", { ...BASE, ...overrides });
+  const topic = new AlarmTopic(
+    stack,
+    "alarm_topic",
+    validate("test/alarm_topic", { rules: SUBSCRIPTION_RULES }, { ...BASE, ...overrides }),
+  );
   return { topic, json: synth(stack) };
 }
 

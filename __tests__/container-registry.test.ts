@@ -4,6 +4,8 @@ import type { ContainerRegistryProps } from "../constructs/container-registry";
 import { ECR_MAX_IMAGES_PER_REPOSITORY } from "../constructs/model/registry";
 import { blockOf, dataSources, ref, synth, testStack } from "./support/synth";
 import type { Block } from "./support/synth";
+import { validate } from "./support/validate";
+import { REGISTRY_RULES } from "../constructs/model/registry";
 
 const BASE: ContainerRegistryProps = {
   repositoryName: "orders-api",
@@ -14,7 +16,11 @@ const BASE: ContainerRegistryProps = {
 
 function build(overrides: Partial<ContainerRegistryProps> = {}) {
   const stack = testStack();
-  const registry = new ContainerRegistry(stack, "registry", { ...BASE, ...overrides });
+  const registry = new ContainerRegistry(
+    stack,
+    "registry",
+    validate("test/registry", { rules: REGISTRY_RULES }, { ...BASE, ...overrides }),
+  );
   return { registry, json: synth(stack) };
 }
 

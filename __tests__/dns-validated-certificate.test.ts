@@ -2,14 +2,20 @@ import "cdktf/lib/testing/adapters/jest";
 import { TerraformOutput } from "cdktf";
 import { DnsValidatedCertificate } from "../constructs/dns-validated-certificate";
 import { blockOf, nameOf, ref, synth, testStack } from "./support/synth";
+import { validate } from "./support/validate";
+import { CERTIFICATE_RULES } from "../constructs/model/load-balancer";
 
 function build(subjectAlternativeNames?: string[]) {
   const stack = testStack();
-  const cert = new DnsValidatedCertificate(stack, "certificate", {
-    domainName: "api.example.com",
-    subjectAlternativeNames,
-    hostedZoneId: "Z123",
-  });
+  const cert = new DnsValidatedCertificate(
+    stack,
+    "certificate",
+    validate(
+      "test/certificate",
+      { rules: CERTIFICATE_RULES },
+      { domainName: "api.example.com", subjectAlternativeNames, hostedZoneId: "Z123" },
+    ),
+  );
   new TerraformOutput(stack, "certificate_arn", { value: cert.certificateArn });
   return { cert, json: synth(stack) };
 }
@@ -63,8 +69,8 @@ describe("DnsValidatedCertificate", () => {
       /domainName: got '\*\.example\.com'; allowed: a lowercase fully qualified domain name/,
     ],
   ])("fails on %s", (_, domainName, message) => {
-    expect(() => new DnsValidatedCertificate(testStack(), "c", { domainName, hostedZoneId: "Z1" })).toThrow(
-      message,
-    );
+    expect(() =>
+      validate("test/c", { rules: CERTIFICATE_RULES }, { domainName, hostedZoneId: "Z1" }),
+    ).toThrow(message);
   });
 });

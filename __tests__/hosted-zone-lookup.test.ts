@@ -2,10 +2,16 @@ import "cdktf/lib/testing/adapters/jest";
 import { HostedZoneLookup } from "../constructs/hosted-zone-lookup";
 import type { HostedZoneLookupProps } from "../constructs/hosted-zone-lookup";
 import { dataSources, synth, testStack } from "./support/synth";
+import { validate } from "./support/validate";
+import { HOSTED_ZONE_CROSS_CHECKS, HOSTED_ZONE_RULES } from "../constructs/model/load-balancer";
 
 function build(props: HostedZoneLookupProps) {
   const stack = testStack();
-  new HostedZoneLookup(stack, "zone", props);
+  new HostedZoneLookup(
+    stack,
+    "zone",
+    validate("test/zone", { rules: HOSTED_ZONE_RULES, crossChecks: HOSTED_ZONE_CROSS_CHECKS }, props),
+  );
   return Object.values(dataSources(synth(stack), "aws_route53_zone"))[0];
 }
 

@@ -1,6 +1,7 @@
 import "cdktf/lib/testing/adapters/jest";
 import { KmsKey } from "../constructs/kms-key";
-import { cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/model/iam";
+import { KMS_KEY_RULES, cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../constructs/model/iam";
+import { validate } from "./support/validate";
 import { blockOf, only, policyDocument, synth, testStack } from "./support/synth";
 
 describe("KmsKey", () => {
@@ -38,18 +39,10 @@ describe("KmsKey", () => {
     for (const statement of statements) expect(statement.principals[0].identifiers).not.toContain("*");
   });
 
-  test("fails on a deletion window KMS does not allow", () => {
-    const stack = testStack();
-    expect(
-      () =>
-        new KmsKey(stack, "k", {
-          aliasName: "a",
-          description: "d",
-          accountId: "1",
-          partition: "aws",
-          deletionWindowInDays: 3,
-        }),
-    ).toThrow(/deletionWindowInDays: got 3; allowed: an integer from 7 to 30 days/);
+  test("its rules refuse a deletion window KMS does not allow", () => {
+    expect(() => validate("test/k", { rules: KMS_KEY_RULES }, { deletionWindowInDays: 3 })).toThrow(
+      /deletionWindowInDays: got 3; allowed: an integer from 7 to 30 days/,
+    );
   });
 
   test("a via-service statement lets the account use the key only through those services", () => {

@@ -1,9 +1,11 @@
 import "cdktf/lib/testing/adapters/jest";
-import { LoadBalancer } from "../constructs/load-balancer";
+import { LOAD_BALANCER_PROPS_RULES, LoadBalancer } from "../constructs/load-balancer";
 import type { LoadBalancerProps } from "../constructs/load-balancer";
 import { DEFAULT_HEALTH_CHECK } from "../constructs/model/health-check";
 import { loadBalancerNameFor, targetGroupNamePrefixFor } from "../constructs/model/load-balancer";
 import { blockOf, ref, synth, testStack } from "./support/synth";
+import { validate } from "./support/validate";
+import { HEALTH_CHECK_GROUP } from "../constructs/model/health-check";
 
 const BASE: LoadBalancerProps = {
   namePrefix: "orders-api-prod",
@@ -19,7 +21,15 @@ const BASE: LoadBalancerProps = {
 
 function build(overrides: Partial<LoadBalancerProps> = {}) {
   const stack = testStack();
-  const lb = new LoadBalancer(stack, "load_balancer", { ...BASE, ...overrides });
+  const lb = new LoadBalancer(
+    stack,
+    "load_balancer",
+    validate(
+      "test/load_balancer",
+      { rules: LOAD_BALANCER_PROPS_RULES, nested: { healthCheck: { group: HEALTH_CHECK_GROUP } } },
+      { ...BASE, ...overrides },
+    ),
+  );
   return { lb, json: synth(stack) };
 }
 

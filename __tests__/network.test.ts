@@ -4,6 +4,8 @@ import type { NetworkProps } from "../constructs/network";
 import { ValidationError } from "../constructs/model/checks";
 import { blockOf, policyDocument, ref, resources, synth, testStack } from "./support/synth";
 import type { Block, TerraformJson } from "./support/synth";
+import { validate } from "./support/validate";
+import { NETWORK_CROSS_CHECKS, NETWORK_RULES } from "../constructs/model/network";
 
 const BASE: NetworkProps = {
   namePrefix: "api-test",
@@ -18,7 +20,15 @@ const BASE: NetworkProps = {
 
 function build(overrides: Partial<NetworkProps> = {}): { network: Network; json: TerraformJson } {
   const stack = testStack();
-  const network = new Network(stack, "network", { ...BASE, ...overrides });
+  const network = new Network(
+    stack,
+    "network",
+    validate(
+      "test/network",
+      { rules: NETWORK_RULES, crossChecks: NETWORK_CROSS_CHECKS },
+      { ...BASE, ...overrides },
+    ),
+  );
   return { network, json: synth(stack) };
 }
 

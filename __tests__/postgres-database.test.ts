@@ -4,6 +4,8 @@ import type { PostgresDatabaseProps } from "../constructs/postgres-database";
 import { windowsOverlap } from "../constructs/model/data-tier";
 import { blockOf, ref, synth, testStack } from "./support/synth";
 import type { Block } from "./support/synth";
+import { validate } from "./support/validate";
+import { DATABASE_GROUP } from "../constructs/model/data-tier";
 
 const BASE: PostgresDatabaseProps = {
   namePrefix: "orders-api-prod",
@@ -20,7 +22,11 @@ const BASE: PostgresDatabaseProps = {
 
 function build(overrides: Partial<PostgresDatabaseProps> = {}) {
   const stack = testStack();
-  const db = new PostgresDatabase(stack, "database", { ...BASE, ...overrides });
+  const db = new PostgresDatabase(
+    stack,
+    "database",
+    validate("test/database", DATABASE_GROUP, { ...BASE, ...overrides }),
+  );
   const json = synth(stack);
   return { db, json, instance: blockOf(json, db.instance) };
 }

@@ -2,6 +2,8 @@ import "cdktf/lib/testing/adapters/jest";
 import { RedisCache } from "../constructs/redis-cache";
 import type { RedisCacheProps } from "../constructs/redis-cache";
 import { blockOf, synth, testStack } from "./support/synth";
+import { validate } from "./support/validate";
+import { CACHE_GROUP } from "../constructs/model/data-tier";
 
 const BASE: RedisCacheProps = {
   namePrefix: "orders-api-prod",
@@ -12,7 +14,11 @@ const BASE: RedisCacheProps = {
 
 function build(overrides: Partial<RedisCacheProps> = {}) {
   const stack = testStack();
-  const cache = new RedisCache(stack, "cache", { ...BASE, ...overrides });
+  const cache = new RedisCache(
+    stack,
+    "cache",
+    validate("test/cache", CACHE_GROUP, { ...BASE, ...overrides }),
+  );
   const json = synth(stack);
   return { cache, json, group: blockOf(json, cache.replicationGroup) };
 }

@@ -147,13 +147,12 @@ describe("synthesizeProject", () => {
 
   test("a failure while building leaves the previous output untouched", () => {
     const before = readFileSync(join(outdir, "stacks", "prod", "cdk.tf.json"), "utf8");
-    const broken: ProjectSettings = {
-      ...settings,
-      environments: settings.environments.map((e) =>
-        e.name === "prod" ? { ...e, service: { ...e.service, cpu: 3 } } : e,
-      ),
-    };
-    expect(() => synthesizeProject(broken, outdir)).toThrow(/cpu: got 3/);
+    // Every stack builds but the last, a second "prod": the construct tree refuses its name.
+    const prod = settings.environments.find(
+      (e) => e.name === "prod",
+    ) as ProjectSettings["environments"][number];
+    const broken: ProjectSettings = { ...settings, environments: [...settings.environments, prod] };
+    expect(() => synthesizeProject(broken, outdir)).toThrow(/There is already a Construct with name 'prod'/);
     expect(readFileSync(join(outdir, "stacks", "prod", "cdk.tf.json"), "utf8")).toBe(before);
     expect(readdirSync(join(outdir, "..")).filter((n) => n.includes("staging"))).toEqual([]);
   });

@@ -1,16 +1,23 @@
 import "cdktf/lib/testing/adapters/jest";
 import { WebAcl } from "../constructs/web-acl";
 import { blockOf, only, ref, synth, testStack } from "./support/synth";
+import { validate } from "./support/validate";
+import { WEB_ACL_RULES } from "../constructs/model/load-balancer";
 
 function build(logRetentionDays = 365, rateLimitPerIp?: number) {
   const stack = testStack();
-  const acl = new WebAcl(stack, "waf", {
-    namePrefix: "orders-api-prod",
-    resourceArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/x/1",
-    logRetentionDays,
-    rateLimitPerIp,
-    logKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
-  });
+  const props = validate(
+    "test/waf",
+    { rules: WEB_ACL_RULES },
+    {
+      namePrefix: "orders-api-prod",
+      resourceArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/x/1",
+      logRetentionDays,
+      rateLimitPerIp,
+      logKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+    },
+  );
+  const acl = new WebAcl(stack, "waf", props);
   return { acl, json: synth(stack) };
 }
 

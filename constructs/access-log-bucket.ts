@@ -13,8 +13,6 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { ELB_ACCOUNT_LOG_DELIVERY_REGIONS } from "./model/aws-limits";
-import { checkField, throwIfProblems } from "./model/checks";
-import { ACCESS_LOG_OBJECT_LOCK_DAYS, ACCESS_LOG_RETENTION_DAYS } from "./model/load-balancer";
 
 export const INCOMPLETE_UPLOAD_EXPIRY_DAYS = 7;
 
@@ -65,11 +63,6 @@ export class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
     const { noncurrentVersionDays = 30, objectLockDays = 0 } = props;
-    throwIfProblems(this.node.path, [
-      ...checkField("retentionDays", props.retentionDays, ACCESS_LOG_RETENTION_DAYS),
-      ...checkField("noncurrentVersionDays", noncurrentVersionDays, ACCESS_LOG_RETENTION_DAYS),
-      ...checkField("objectLockDays", objectLockDays, ACCESS_LOG_OBJECT_LOCK_DAYS),
-    ]);
     this.prefix = props.prefix;
 
     this.bucket = new S3Bucket(this, "bucket", {

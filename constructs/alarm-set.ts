@@ -6,7 +6,7 @@ import type {
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ALARM_IDS, ALARM_THRESHOLD_GROUP, ALARMS, alarmName, alarmWords } from "./model/alarms";
 import type { AlarmId, AlarmThreshold, AlarmThresholds } from "./model/alarms";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 
 export interface AlarmSetProps {
   /** Prefix of the alarm names, e.g. "orders-api-prod". */
@@ -62,11 +62,7 @@ export class AlarmSet extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmSetProps) {
     super(scope, id);
-    const thresholds = validProps(
-      this.node.path,
-      ALARM_THRESHOLD_GROUP,
-      (props.thresholds ?? {}) as AlarmThresholds,
-    );
+    const thresholds = withGroupDefaults(ALARM_THRESHOLD_GROUP, (props.thresholds ?? {}) as AlarmThresholds);
     for (const alarmId of ALARM_IDS) {
       const metric = this.metricFor(alarmId, props, thresholds[alarmId].periodSeconds);
       if (metric === undefined) continue;

@@ -6,7 +6,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SUBSCRIPTION_RULES } from "./model/alarms";
 import type { AlarmSubscription } from "./model/alarms";
 import { forPolicyDocument } from "./model/iam";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 
 export interface AlarmTopicProps {
   /** Topic name, e.g. "orders-api-prod-alarms". */
@@ -33,7 +33,7 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    const { subscriptions = [] } = validProps(this.node.path, { rules: SUBSCRIPTION_RULES }, props);
+    const { subscriptions = [] } = withGroupDefaults({ rules: SUBSCRIPTION_RULES }, props);
     this.topic = new SnsTopic(this, "topic", {
       name: props.name,
       kmsMasterKeyId: props.kmsKeyArn,

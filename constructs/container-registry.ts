@@ -5,7 +5,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
 import { forPolicyDocument } from "./model/iam";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 import { ECR_MAX_IMAGES_PER_REPOSITORY, REGISTRY_RULES, crossAccountPullStatement } from "./model/registry";
 import type { RegistryOptions } from "./model/registry";
 
@@ -66,11 +66,8 @@ export class ContainerRegistry extends Construct {
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
     this.props = props;
-    const { untaggedImageExpiryDays, taggedImagesToKeep, protectedTagPatterns, forceDelete } = validProps(
-      this.node.path,
-      { rules: REGISTRY_RULES },
-      props,
-    ) as Required<ContainerRegistryProps>;
+    const { untaggedImageExpiryDays, taggedImagesToKeep, protectedTagPatterns, forceDelete } =
+      withGroupDefaults({ rules: REGISTRY_RULES }, props) as Required<ContainerRegistryProps>;
 
     this.repository = new EcrRepository(this, "repository", {
       name: props.repositoryName,

@@ -5,7 +5,7 @@ import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificat
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { CERTIFICATE_RULES } from "./model/load-balancer";
 import type { CertificateOptions } from "./model/load-balancer";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 
 export const VALIDATION_RECORD_TTL_SECONDS = 60;
 
@@ -38,8 +38,7 @@ export class DnsValidatedCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: DnsValidatedCertificateProps) {
     super(scope, id);
-    const { subjectAlternativeNames: alternativeNames = [] } = validProps(
-      this.node.path,
+    const { subjectAlternativeNames: alternativeNames = [] } = withGroupDefaults(
       { rules: CERTIFICATE_RULES },
       props,
     );

@@ -1,9 +1,7 @@
 import { Construct } from "constructs";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
-import { HOSTED_ZONE_CROSS_CHECKS, HOSTED_ZONE_RULES } from "./model/load-balancer";
 import type { HostedZoneOptions } from "./model/load-balancer";
 import { escapeHclString } from "./model/json-encode";
-import { validProps } from "./model/props";
 
 export interface HostedZoneLookupProps extends HostedZoneOptions {
   /** Name that must lie in the zone, e.g. "api.example.com". */
@@ -25,7 +23,6 @@ export class HostedZoneLookup extends Construct {
 
   constructor(scope: Construct, id: string, props: HostedZoneLookupProps) {
     super(scope, id);
-    validProps(this.node.path, { rules: HOSTED_ZONE_RULES, crossChecks: HOSTED_ZONE_CROSS_CHECKS }, props);
     const byId = props.zoneId !== undefined;
     const domain = escapeHclString(props.domainName);
     this.zone = new DataAwsRoute53Zone(this, "zone", {

@@ -1,10 +1,8 @@
 import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { checkField, listOf, oneOf, throwIfProblems } from "./model/checks";
 import { interfaceEndpointStatements } from "./model/endpoints";
 import { forPolicyDocument } from "./model/iam";
-import { INTERFACE_ENDPOINT_SERVICES } from "./model/network";
 import type { InterfaceEndpointService } from "./model/network";
 
 export interface InterfaceEndpointsProps {
@@ -31,13 +29,6 @@ export class InterfaceEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: InterfaceEndpointsProps) {
     super(scope, id);
-    throwIfProblems(this.node.path, [
-      ...checkField(
-        "services",
-        props.services,
-        listOf(oneOf(INTERFACE_ENDPOINT_SERVICES), { min: 1, unique: true }),
-      ),
-    ]);
     for (const service of props.services) {
       const id = service.replace(".", "_");
       const policy = new DataAwsIamPolicyDocument(this, `${id}_policy`, {

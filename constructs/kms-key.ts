@@ -9,7 +9,7 @@ import {
   forPolicyDocument,
   keyAdministratorsStatement,
 } from "./model/iam";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 
 export interface KmsKeyProps extends KmsKeyOptions {
   /** Alias without the `alias/` prefix, e.g. "orders-api-dev/logs". */
@@ -47,7 +47,7 @@ export class KmsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
-    const options = validProps(this.node.path, { rules: KMS_KEY_RULES }, props);
+    const options = withGroupDefaults({ rules: KMS_KEY_RULES }, props);
 
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: forPolicyDocument([

@@ -14,7 +14,7 @@ import { HEALTH_CHECK_GROUP } from "./model/health-check";
 import { LOAD_BALANCER_RULES, hstsHeaderValue, targetGroupNamePrefix } from "./model/load-balancer";
 import type { LoadBalancerOptions } from "./model/load-balancer";
 import type { PropRules } from "./model/props";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 
 export interface LoadBalancerProps extends LoadBalancerOptions {
   /** Prefix of Name tags, e.g. "orders-api-prod"; the default ALB name. */
@@ -124,8 +124,7 @@ export class LoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    this.props = validProps(
-      this.node.path,
+    this.props = withGroupDefaults(
       {
         rules: LOAD_BALANCER_PROPS_RULES,
         nested: { healthCheck: { group: HEALTH_CHECK_GROUP } },

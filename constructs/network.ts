@@ -22,7 +22,7 @@ import type { SubnetPlan, SubnetTier } from "./model/cidr";
 import { forPolicyDocument, serviceTrustStatement } from "./model/iam";
 import { FLOW_LOG_AGGREGATION_SECONDS, NETWORK_CROSS_CHECKS, NETWORK_RULES } from "./model/network";
 import type { NatStrategy, NetworkOptions } from "./model/network";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 
 export interface NetworkProps extends NetworkOptions {
   /** Prefix of every Name tag and resource name, e.g. "orders-api-dev". */
@@ -103,8 +103,7 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    this.props = validProps(
-      this.node.path,
+    this.props = withGroupDefaults(
       { rules: NETWORK_RULES, crossChecks: NETWORK_CROSS_CHECKS },
       props,
     ) as ResolvedProps;

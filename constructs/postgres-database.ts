@@ -8,7 +8,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { DATABASE_GROUP, databaseIdentifier, finalSnapshotIdentifier } from "./model/data-tier";
 import type { DatabaseOptions } from "./model/data-tier";
 import { forPolicyDocument, serviceTrustStatement } from "./model/iam";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 import { POSTGRES_PORT } from "./model/security-groups";
 
 /** Log types PostgreSQL exports to CloudWatch Logs (checkov CKV_AWS_129). */
@@ -66,7 +66,7 @@ export class PostgresDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
-    this.props = validProps(this.node.path, DATABASE_GROUP, props) as PostgresDatabaseProps &
+    this.props = withGroupDefaults(DATABASE_GROUP, props) as PostgresDatabaseProps &
       Required<DatabaseOptions>;
     this.identifier = databaseIdentifier(props.namePrefix);
     this.port = POSTGRES_PORT;

@@ -5,7 +5,7 @@ import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
 import { CACHE_GROUP } from "./model/data-tier";
 import type { CacheOptions } from "./model/data-tier";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 import { REDIS_PORT } from "./model/security-groups";
 
 export interface RedisCacheProps extends CacheOptions {
@@ -44,7 +44,7 @@ export class RedisCache extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
-    this.props = validProps(this.node.path, CACHE_GROUP, props) as RedisCacheProps & Required<CacheOptions>;
+    this.props = withGroupDefaults(CACHE_GROUP, props) as RedisCacheProps & Required<CacheOptions>;
     this.replicationGroupId = `${props.namePrefix}-redis`;
     this.userName = `${props.namePrefix}-app`;
     this.port = REDIS_PORT;

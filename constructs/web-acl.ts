@@ -5,7 +5,7 @@ import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-as
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { WAF_REDACTED_HEADERS, WEB_ACL_RULES } from "./model/load-balancer";
 import type { WebAclOptions } from "./model/load-balancer";
-import { validProps } from "./model/props";
+import { withGroupDefaults } from "./model/props";
 import { renderUntypedAsBlocks } from "./support/hcl-rendering";
 
 /**
@@ -52,7 +52,7 @@ export class WebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
-    this.props = validProps(this.node.path, { rules: WEB_ACL_RULES }, props) as WebAcl["props"];
+    this.props = withGroupDefaults({ rules: WEB_ACL_RULES }, props) as WebAcl["props"];
     this.webAcl = this.addWebAcl();
     this.associateWithLoadBalancer();
     this.logGroup = this.addLogGroup();

@@ -1,9 +1,11 @@
 /** A FargateService in a test stack with realistic props, and lookups over what it synthesizes. */
 import { FargateService } from "../../constructs/fargate-service/fargate-service";
+import { SERVICE_GROUP } from "../../constructs/model/fargate-service";
 import type { FargateServiceProps } from "../../constructs/fargate-service/fargate-service";
 import { decodeJsonencode } from "../../.ci/policy/hcl-expression";
 import { blockOf, policyDocument, resources, synth, testStack } from "./synth";
 import type { Block, TerraformJson } from "./synth";
+import { validate } from "./validate";
 
 export const REPO_ARN = "arn:aws:ecr:eu-west-1:123456789012:repository/orders-api";
 export const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbC123";
@@ -30,7 +32,11 @@ export const BASE: FargateServiceProps = {
 
 export function build(overrides: Partial<FargateServiceProps> = {}) {
   const stack = testStack();
-  const service = new FargateService(stack, "service", { ...BASE, ...overrides });
+  const service = new FargateService(
+    stack,
+    "service",
+    validate("test/service", SERVICE_GROUP, { ...BASE, ...overrides }),
+  );
   const json = synth(stack);
   const taskDefinition = blockOf(json, service.taskDefinition);
   const [container] = decodeJsonencode(taskDefinition.container_definitions as string) as Block[];

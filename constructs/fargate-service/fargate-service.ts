@@ -29,8 +29,9 @@ import {
 } from "../model/iam";
 import type { PolicyStatement } from "../model/iam";
 import { jsonencode } from "../model/json-encode";
-import { validProps } from "../model/props";
+import { withGroupDefaults } from "../model/props";
 import type { RuleGroup } from "../model/props";
+import { throwIfProblems } from "../model/checks";
 import { REQUEST_COUNT_LABEL_CHECK, addServiceAutoscaling } from "./autoscaling";
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { containerDefinition } from "./task-definition";
@@ -159,7 +160,9 @@ export class FargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
-    this.props = validProps(this.node.path, FARGATE_SERVICE_GROUP, props) as ResolvedProps;
+    this.props = withGroupDefaults(SERVICE_GROUP as RuleGroup<FargateServiceProps>, props) as ResolvedProps;
+    // The one check only the construct can make: the wiring its stack passes, which no setting holds.
+    throwIfProblems(this.node.path, REQUEST_COUNT_LABEL_CHECK.check(this.props, ""));
     this.containerPort = this.props.containerPort;
     this.stopTimeoutSeconds = this.props.stopTimeoutSeconds;
     this.healthCheck = containerHealthCheck(this.props.healthCheck, this.containerPort);
@@ -498,9 +501,3 @@ export class FargateService extends Construct {
     });
   }
 }
-
-/** The shared service rules, plus the construct's own wiring check. */
-const FARGATE_SERVICE_GROUP: RuleGroup<FargateServiceProps> = {
-  ...(SERVICE_GROUP as RuleGroup<FargateServiceProps>),
-  crossChecks: [...(SERVICE_GROUP.crossChecks ?? []), REQUEST_COUNT_LABEL_CHECK],
-};

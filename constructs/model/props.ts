@@ -1,9 +1,10 @@
 /**
- * Rules declared once per prop: what it means, its default and its check. A construct validates
- * its props with them; the settings schema reuses the same rules under a path prefix
- * ("network.vpcCidr"), so a range or a default never has a second home.
+ * Rules declared once per prop: what it means, its default and its check. The settings schema
+ * checks every setting with them, under a path prefix ("network.vpcCidr"), once, at the edge; a
+ * construct takes its defaults from the same rules and trusts the values it is given, so a range
+ * or a default never has a second home.
  */
-import { problemsOf, throwIfProblems } from "./checks";
+import { problemsOf } from "./checks";
 import type { Check, Problem } from "./checks";
 import { deepMerge } from "./merge";
 
@@ -225,18 +226,11 @@ export function groupCrossChecks(
   return [...nested, ...own];
 }
 
-/** The value with every default of the group tree filled in: static ones, then derived ones. */
+/**
+ * The value with every default of the group tree filled in: static ones, then derived ones. What a
+ * construct does with its props: they were validated once, as settings, so it trusts them.
+ */
 export function withGroupDefaults<P>(group: RuleGroup<P>, value: P): P {
   const g = group as RuleGroup<unknown>;
   return fillDerivedDefaults(g, deepMerge<Values>(groupDefaults(g), value)) as P;
-}
-
-/**
- * A construct's props with their defaults, after validation: throws a ValidationError naming the
- * construct path and every problem.
- */
-export function validProps<P extends object>(path: string, group: RuleGroup<P>, props: P): P {
-  const resolved = withGroupDefaults(group, props);
-  throwIfProblems(path, checkGroup(group, resolved));
-  return resolved;
 }
