@@ -21,6 +21,7 @@ import { emulatorTool } from "./emulator";
 import { invariantViolations, missingChanges, planClasses, summary, unexpectedChanges } from "./plan-classes";
 import type { Expected, PlanJson } from "./plan-classes";
 import { CheckFailed, bash, mustSucceed, plain, runStep, say } from "./process";
+import type { StepResult } from "./process";
 
 /** The last row of each environment: a plan that reads every resource back after all the edits. */
 export const FINAL_ROW = "every edit above, read back from the API";
@@ -193,36 +194,29 @@ class Chain {
         verdict: problem ?? "as expected",
         seconds: (Date.now() - started) / 1000,
       });
+    /** The verdict of a stage the edit must be refused at, or must pass; true once given. */
+    const judged = (stage: "synth" | "plan", result: StepResult): boolean => {
+      const log = this.log(`${step}-${stage}`);
+      if (
+        (notRoutine.kind === "refused at synth" && stage === "synth") ||
+        (notRoutine.kind === "refused at plan" && stage === "plan")
+      ) {
+        const refused = result.code !== 0 && notRoutine.message.test(plain(result.output));
+        const seen = result.code !== 0 ? notRoutine.kind : stage === "synth" ? "synthesized" : "planned";
+        verdict(seen, refused ? undefined : `not refused as expected (${log})`);
+        return true;
+      }
+      if (result.code === 0) return false;
+      verdict(stage === "synth" ? "refused at synth" : "plan failed", `${stage} failed (${log})`);
+      return true;
+    };
     try {
-      const synth = await this.synthResult(edit.name, `${step}-synth`);
-      if (notRoutine.kind === "refused at synth") {
-        const refused = synth.code !== 0 && notRoutine.message.test(synth.output);
-        verdict(
-          synth.code === 0 ? "synthesized" : "refused at synth",
-          refused ? undefined : `not refused as expected (${this.log(`${step}-synth`)})`,
-        );
-        return;
-      }
-      if (synth.code !== 0) {
-        verdict("refused at synth", `synth failed (${this.log(`${step}-synth`)})`);
-        return;
-      }
+      if (judged("synth", await this.synthResult(`${step}-synth`))) return;
       const plan = await this.terraform(
         ["plan", "-input=false", "-no-color", "-refresh=false", "-out=window.tfplan"],
         `${step}-plan`,
       );
-      if (notRoutine.kind === "refused at plan") {
-        const refused = plan.code !== 0 && notRoutine.message.test(plain(plan.output));
-        verdict(
-          plan.code === 0 ? "planned" : "refused at plan",
-          refused ? undefined : `not refused as expected (${this.log(`${step}-plan`)})`,
-        );
-        return;
-      }
-      if (plan.code !== 0) {
-        verdict("plan failed", `plan failed (${this.log(`${step}-plan`)})`);
-        return;
-      }
+      if (judged("plan", plan) || notRoutine.kind !== "needs a window") return;
       const shown = await this.terraform(["show", "-json", "window.tfplan"], `${step}-show`, true);
       const classes = planClasses(JSON.parse(shown.output) as PlanJson);
       const missing = missingChanges(classes, notRoutine.includes);
@@ -238,13 +232,13 @@ class Chain {
 
   /** The docs' pipeline-synth block with the chain's override file as it stands. */
   private async synth(what: string, name: string): Promise<void> {
-    const result = await this.synthResult(what, name);
+    const result = await this.synthResult(name);
     if (result.code !== 0) {
       throw new CheckFailed(`${this.stack}: docs block pipeline-synth (${what}) failed: ${this.log(name)}`);
     }
   }
 
-  private synthResult(_what: string, name: string) {
+  private synthResult(name: string) {
     writeFileSync(this.file, JSON.stringify(this.overrides, null, 2));
     return runStep(bash(blockOf(this.ctx, "pipeline-synth")), {
       cwd: this.dir,
