@@ -31,7 +31,7 @@ const INTERFACES: Array<[string, string, PropRules<never>]> = [
   ["constructs/model/fargate-service.ts", "ServiceOptions", SERVICE_RULES as PropRules<never>],
   ["constructs/load-balancer.ts", "LoadBalancerProps", LOAD_BALANCER_PROPS_RULES as PropRules<never>],
   ["constructs/network.ts", "NetworkProps", NETWORK_RULES as PropRules<never>],
-  ["constructs/container-registry.ts", "ContainerRegistryProps", REGISTRY_RULES as PropRules<never>],
+  ["constructs/model/registry.ts", "RegistryOptions", REGISTRY_RULES as PropRules<never>],
   ["constructs/kms-key.ts", "KmsKeyProps", KMS_KEY_RULES as PropRules<never>],
 ];
 

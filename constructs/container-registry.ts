@@ -10,40 +10,8 @@ import { ECR_MAX_IMAGES_PER_REPOSITORY, REGISTRY_RULES, crossAccountPullStatemen
 import type { RegistryOptions } from "./model/registry";
 
 export interface ContainerRegistryProps extends RegistryOptions {
-  /** Repository name, e.g. "orders-api". */
-  readonly repositoryName: string;
   /** Customer-managed KMS key that encrypts the images (see `ecrKeyStatement`). */
   readonly kmsKeyArn: string;
-  /**
-   * Days after which untagged images (leftovers of re-tagged or failed pushes) expire.
-   *
-   * @default 14
-   */
-  readonly untaggedImageExpiryDays?: number;
-  /**
-   * How many tagged images to keep; older ones expire.
-   *
-   * @default 100
-   */
-  readonly taggedImagesToKeep?: number;
-  /**
-   * Tag patterns of release images that the keep-the-last-N rule never expires.
-   *
-   * @default ["v*"]
-   */
-  readonly protectedTagPatterns?: readonly string[];
-  /**
-   * Whether `terraform destroy` may delete the repository while it still holds images.
-   *
-   * @default false
-   */
-  readonly forceDelete?: boolean;
-  /**
-   * Other accounts whose environments pull images: their execution roles get pull access.
-   *
-   * @default []
-   */
-  readonly pullAccountIds?: readonly string[];
   /** Project name: execution roles that may pull are named `<project>-<environment>-execution`. */
   readonly project: string;
   /** ARN partition (may be a token). */

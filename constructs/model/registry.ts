@@ -43,12 +43,37 @@ export function tagPatternsRegex(patterns: readonly string[]): string {
 export const ECR_MAX_IMAGES_PER_REPOSITORY = 20000;
 
 export interface RegistryOptions {
+  /** Repository name, e.g. "orders-api". */
   readonly repositoryName: string;
+  /**
+   * Days after which untagged images (leftovers of re-tagged or failed pushes) expire.
+   *
+   * @default 14
+   */
   readonly untaggedImageExpiryDays?: number;
+  /**
+   * How many tagged images to keep; older ones expire.
+   *
+   * @default 100
+   */
   readonly taggedImagesToKeep?: number;
+  /**
+   * Tag patterns of release images that the keep-the-last-N rule never expires.
+   *
+   * @default ["v*"]
+   */
   readonly protectedTagPatterns?: readonly string[];
+  /**
+   * Whether `terraform destroy` may delete the repository while it still holds images.
+   *
+   * @default false
+   */
   readonly forceDelete?: boolean;
-  /** Other accounts whose environments pull images from this repository. */
+  /**
+   * Other accounts whose environments pull images: their execution roles get pull access.
+   *
+   * @default []
+   */
   readonly pullAccountIds?: readonly string[];
 }
 
