@@ -6,7 +6,12 @@ import { OVERRIDES_SCHEMA_PATH, overridesJsonSchemaText } from "../stacks/config
 import { REFERENCE_PATH, withConfigurationReference } from "../stacks/config/reference";
 import { loadSettings } from "../stacks/config/load";
 import { PROJECT } from "../stacks/config/project";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { synthesizeProject } from "../stacks/app/synthesize";
 import { CATALOG_DOCUMENT_PATH, catalogDocument } from "./policy/catalog-document";
+import { readStacks } from "./policy/stack-view";
 
 const project = loadSettings(PROJECT, {});
 
@@ -19,4 +24,9 @@ function regenerate(path: string, update: (current: string) => string, what: str
 
 regenerate(REFERENCE_PATH, (page) => withConfigurationReference(page, project), "configuration reference");
 regenerate(OVERRIDES_SCHEMA_PATH, () => overridesJsonSchemaText(project), "override-file JSON Schema");
-regenerate(CATALOG_DOCUMENT_PATH, () => catalogDocument(project), "security catalog");
+// Where each exception applies is read from the built-in configuration's synthesized stacks.
+const scratch = mkdtempSync(join(tmpdir(), "docs-"));
+synthesizeProject(project, join(scratch, "out"));
+const stacks = readStacks(join(scratch, "out"));
+rmSync(scratch, { recursive: true, force: true });
+regenerate(CATALOG_DOCUMENT_PATH, () => catalogDocument(stacks), "security catalog");

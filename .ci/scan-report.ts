@@ -1,16 +1,15 @@
-// Compares the scanners' reports of one synthesized configuration with the findings
-// .ci/policy/exceptions.ts accepts for it (STACK_CONFIG_FILE and STACK_ENVIRONMENTS are
-// honoured as by npm run synth), and prints the result per scanner and stack. Exit 1 on a failed
+// Compares the scanners' reports of one synthesized configuration with the findings its stacks
+// accept (recorded on each resource by the construct that decided; read by .ci/policy/exceptions.ts),
+// and prints the result per scanner and stack. Exit 1 on a failed
 // check no exception accepts, or on an accepted finding a scanner checks for but no longer reports.
 // Usage (bundled by .ci/scan): node dist/scan-report.js <cdktf.out> <report dir>
 //   <report dir>/checkov.json       checkov --framework terraform_json over <cdktf.out>/stacks
 //   <report dir>/tfsec-<stack>.json tfsec --include-passed over the HCL of that stack
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadSettings } from "../stacks/config/load";
-import { PROJECT } from "../stacks/config/project";
 import { acceptedFindings } from "./policy/exceptions";
 import { compareFindings, findingKey } from "./policy/findings";
+import { readStacks } from "./policy/stack-view";
 
 /** One check result, located by stack and Terraform name (resource or data source). */
 interface Result {
@@ -180,13 +179,13 @@ function judge(scanner: Scanner, paths: Record<string, Record<string, string>>, 
   for (const key of unseen) console.log(`  ${key}: ${scanner.blind[idOf(key)] ?? ""}`);
   if (unexpected.length > 0) {
     console.error(
-      `\n${unexpected.length} failed check(s) that no exception in .ci/policy/exceptions.ts accepts:`,
+      `\n${unexpected.length} failed check(s) that no accepted finding covers (constructs/model/accepted-findings.ts lists them; the construct that decides attaches one):`,
     );
     unexpected.forEach((key) => console.error(`  ${key}: ${titles.get(key) ?? ""}`));
   }
   if (stale.length > 0) {
     console.error(
-      `\n${stale.length} accepted finding(s) that no longer occur (narrow the exception in .ci/policy/exceptions.ts):`,
+      `\n${stale.length} accepted finding(s) that no longer occur (narrow where the construct attaches it):`,
     );
     stale.forEach((key) => console.error(`  ${key}`));
   }
@@ -195,8 +194,7 @@ function judge(scanner: Scanner, paths: Record<string, Record<string, string>>, 
 
 function main(outdir: string, reportDir: string): number {
   const paths = constructPaths(outdir);
-  const project = loadSettings(PROJECT, process.env);
-  const accepted = acceptedFindings(project, Object.keys(paths));
+  const accepted = acceptedFindings(readStacks(outdir));
   const verdicts = [checkov(reportDir), tfsec(reportDir)].map((s) => judge(s, paths, accepted));
   if (verdicts.includes(false)) return 1;
   console.log("\nno failed check outside the reviewed exceptions");

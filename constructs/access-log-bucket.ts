@@ -13,6 +13,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { ELB_ACCOUNT_LOG_DELIVERY_REGIONS } from "./model/aws-limits";
+import { acceptFindings } from "./support/accepted-findings";
 
 export const INCOMPLETE_UPLOAD_EXPIRY_DAYS = 7;
 
@@ -72,6 +73,7 @@ export class AccessLogBucket extends Construct {
       tags: { Name: props.bucketName },
     });
     this.bucketName = this.bucket.bucket;
+    acceptFindings(this.bucket, "accessLogBucket");
     this.addPrivacyAndEncryption();
     this.addVersioningAndLock(objectLockDays);
     this.addLifecycle(props.retentionDays, noncurrentVersionDays);
@@ -91,10 +93,11 @@ export class AccessLogBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
+    const encryption = new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     });
+    acceptFindings(encryption, "accessLogBucketEncryption");
   }
 
   private addVersioningAndLock(objectLockDays: number): void {

@@ -8,6 +8,7 @@ import { forPolicyDocument } from "./model/iam";
 import { withGroupDefaults } from "./model/props";
 import { ECR_MAX_IMAGES_PER_REPOSITORY, REGISTRY_RULES, crossAccountPullStatement } from "./model/registry";
 import type { RegistryOptions } from "./model/registry";
+import { acceptFindings } from "./support/accepted-findings";
 
 export interface ContainerRegistryProps extends RegistryOptions {
   /** Customer-managed KMS key that encrypts the images (see `ecrKeyStatement`). */
@@ -45,6 +46,7 @@ export class ContainerRegistry extends Construct {
       forceDelete,
       tags: { Name: props.repositoryName },
     });
+    if (protectedTagPatterns.length === 0) acceptFindings(this.repository, "noProtectedTags");
     this.repositoryUrl = this.repository.repositoryUrl;
     this.repositoryArn = this.repository.arn;
 

@@ -10,6 +10,7 @@ import {
   keyAdministratorsStatement,
 } from "./model/iam";
 import { withGroupDefaults } from "./model/props";
+import { acceptFindings } from "./support/accepted-findings";
 
 export interface KmsKeyProps extends KmsKeyOptions {
   /** Alias without the `alias/` prefix, e.g. "orders-api-dev/logs". */
@@ -58,6 +59,8 @@ export class KmsKey extends Construct {
         ...(props.usageStatements ?? []),
       ]),
     });
+    // A key policy, not an identity policy: Resource "*" is the key itself (see the reason).
+    acceptFindings(policy, "keyPolicy");
     this.key = new KmsKeyResource(this, "key", {
       description: props.description,
       enableKeyRotation: true,

@@ -11,10 +11,16 @@ import { check, listOf, optional, orToken } from "./model/checks";
 import { DEFAULT_CONTAINER_PORT } from "./model/fargate-service";
 import type { HealthCheckContract } from "./model/health-check";
 import { HEALTH_CHECK_GROUP } from "./model/health-check";
-import { LOAD_BALANCER_RULES, hstsHeaderValue, targetGroupNamePrefix } from "./model/load-balancer";
+import {
+  LOAD_BALANCER_RULES,
+  ONE_YEAR_SECONDS,
+  hstsHeaderValue,
+  targetGroupNamePrefix,
+} from "./model/load-balancer";
 import type { LoadBalancerOptions } from "./model/load-balancer";
 import type { PropRules } from "./model/props";
 import { withGroupDefaults } from "./model/props";
+import { acceptFindings } from "./support/accepted-findings";
 
 export interface LoadBalancerProps extends LoadBalancerOptions {
   /** Prefix of Name tags, e.g. "orders-api-prod"; the default ALB name. */
@@ -141,6 +147,18 @@ export class LoadBalancer extends Construct {
     this.httpsListener = this.addHttpsListener();
     this.hostRules = this.addHostRules();
     if (this.props.httpRedirect) this.httpListener = this.addHttpRedirectListener();
+    this.acceptFindings();
+  }
+
+  /** The scanner findings this load balancer's settings make, and that the design accepts. */
+  private acceptFindings(): void {
+    const p = this.props;
+    acceptFindings(this.loadBalancer, "internetFacingLoadBalancer");
+    if (!p.deletionProtection) acceptFindings(this.loadBalancer, "loadBalancerDeletable");
+    if (p.accessLogs === undefined) acceptFindings(this.loadBalancer, "noAccessLogs");
+    if (p.hstsMaxAgeSeconds < ONE_YEAR_SECONDS) acceptFindings(this.httpsListener, "shortHsts");
+    if (p.hostNames === undefined) acceptFindings(this.httpsListener, "noHostNames");
+    else acceptFindings(this.targetGroup, "tlsEndsAtLoadBalancer");
   }
 
   private addLoadBalancer(): Lb {

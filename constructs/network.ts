@@ -23,6 +23,8 @@ import { forPolicyDocument, serviceTrustStatement } from "./model/iam";
 import { FLOW_LOG_AGGREGATION_SECONDS, NETWORK_CROSS_CHECKS, NETWORK_RULES } from "./model/network";
 import type { NatStrategy, NetworkOptions } from "./model/network";
 import { withGroupDefaults } from "./model/props";
+import { acceptLogRetention } from "./support/accepted-findings";
+import { acceptFindings } from "./support/accepted-findings";
 
 export interface NetworkProps extends NetworkOptions {
   /** Prefix of every Name tag and resource name, e.g. "orders-api-dev". */
@@ -287,12 +289,14 @@ export class Network extends Construct {
   }
 
   private addFlowLogGroup(): CloudwatchLogGroup {
-    return new CloudwatchLogGroup(this, "flow_log_group", {
-      name: `/vpc/${this.props.namePrefix}/flow-logs`,
-      retentionInDays: this.props.flowLogRetentionDays,
-      kmsKeyId: this.props.flowLogKmsKeyArn,
-      tags: this.name("flow-logs"),
-    });
+    return acceptLogRetention(
+      new CloudwatchLogGroup(this, "flow_log_group", {
+        name: `/vpc/${this.props.namePrefix}/flow-logs`,
+        retentionInDays: this.props.flowLogRetentionDays,
+        kmsKeyId: this.props.flowLogKmsKeyArn,
+        tags: this.name("flow-logs"),
+      }),
+    );
   }
 
   /** Flow logs through a role that may write only this log group and that only this account's VPC Flow Logs can assume. */
@@ -312,25 +316,28 @@ export class Network extends Construct {
       }).json,
       tags: this.name("vpc-flow-logs"),
     });
+    const policy = new DataAwsIamPolicyDocument(this, "flow_log_policy", {
+      statement: [
+        {
+          sid: "WriteFlowLogGroup",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          resources: [`${this.flowLogGroup.arn}:*`],
+        },
+        {
+          sid: "DescribeFlowLogGroup",
+          effect: "Allow",
+          actions: ["logs:DescribeLogGroups"],
+          resources: [this.flowLogGroup.arn],
+        },
+      ],
+    });
+    // The flow log writes log streams whose names it chooses.
+    acceptFindings(policy, "logStreamWildcard");
     new IamRolePolicy(this, "flow_log_role_policy", {
       name: "write-flow-log-group",
       role: role.id,
-      policy: new DataAwsIamPolicyDocument(this, "flow_log_policy", {
-        statement: [
-          {
-            sid: "WriteFlowLogGroup",
-            effect: "Allow",
-            actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            resources: [`${this.flowLogGroup.arn}:*`],
-          },
-          {
-            sid: "DescribeFlowLogGroup",
-            effect: "Allow",
-            actions: ["logs:DescribeLogGroups"],
-            resources: [this.flowLogGroup.arn],
-          },
-        ],
-      }).json,
+      policy: policy.json,
     });
     return new FlowLog(this, "flow_log", {
       vpcId: this.vpc.id,

@@ -10,6 +10,8 @@ import type { DatabaseOptions } from "./model/data-tier";
 import { forPolicyDocument, serviceTrustStatement } from "./model/iam";
 import { withGroupDefaults } from "./model/props";
 import { POSTGRES_PORT } from "./model/security-groups";
+import { acceptLogRetention } from "./support/accepted-findings";
+import { acceptFindings } from "./support/accepted-findings";
 
 /** Log types PostgreSQL exports to CloudWatch Logs (checkov CKV_AWS_129). */
 export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
@@ -78,8 +80,20 @@ export class PostgresDatabase extends Construct {
     this.logGroups = this.createLogGroups();
     this.monitoringRole = this.createMonitoringRole();
     this.instance = this.createInstance();
+    this.acceptFindings();
     this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
     this.address = this.instance.address;
+  }
+
+  /** The scanner findings this database's settings make, and that the design accepts. */
+  private acceptFindings(): void {
+    const p = this.props;
+    acceptFindings(this.instance, "standardDatabasePort");
+    if (!p.multiAz) acceptFindings(this.instance, "singleAzDatabase");
+    if (!p.deletionProtection) acceptFindings(this.instance, "databaseDeletable");
+    if (!p.finalSnapshot) acceptFindings(this.instance, "noFinalSnapshot");
+    if (p.enhancedMonitoringSeconds === 0) acceptFindings(this.instance, "noEnhancedMonitoring");
+    if (!p.performanceInsights) acceptFindings(this.instance, "noPerformanceInsights");
   }
 
   /** What `rds-db:connect` is granted on: one database user of this instance (by its resource id). */
@@ -106,13 +120,14 @@ export class PostgresDatabase extends Construct {
 
   /** Created before the instance, so RDS writes into encrypted groups with a retention. */
   private createLogGroups(): CloudwatchLogGroup[] {
-    return POSTGRES_LOG_EXPORTS.map(
-      (type) =>
+    return POSTGRES_LOG_EXPORTS.map((type) =>
+      acceptLogRetention(
         new CloudwatchLogGroup(this, `${type}_log_group`, {
           name: `${RDS_LOG_GROUP_PREFIX}${this.identifier}/${type}`,
           retentionInDays: this.props.logRetentionDays,
           kmsKeyId: this.props.logKmsKeyArn,
         }),
+      ),
     );
   }
 
@@ -130,30 +145,32 @@ export class PostgresDatabase extends Construct {
       }).json,
     });
     const metricsGroup = `arn:${partition}:logs:${region}:${accountId}:log-group:RDSOSMetrics`;
+    const document = new DataAwsIamPolicyDocument(this, "monitoring_policy_document", {
+      statement: forPolicyDocument([
+        {
+          sid: "CreateTheMetricsLogGroup",
+          effect: "Allow",
+          actions: ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+          resources: [metricsGroup],
+        },
+        {
+          sid: "WriteTheMetricsLogStreams",
+          effect: "Allow",
+          actions: [
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "logs:DescribeLogStreams",
+            "logs:GetLogEvents",
+          ],
+          resources: [`${metricsGroup}:log-stream:*`],
+        },
+      ]),
+    });
+    acceptFindings(document, "logStreamWildcard");
     new IamRolePolicy(this, "monitoring_policy", {
       name: "enhanced-monitoring",
       role: role.id,
-      policy: new DataAwsIamPolicyDocument(this, "monitoring_policy_document", {
-        statement: forPolicyDocument([
-          {
-            sid: "CreateTheMetricsLogGroup",
-            effect: "Allow",
-            actions: ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
-            resources: [metricsGroup],
-          },
-          {
-            sid: "WriteTheMetricsLogStreams",
-            effect: "Allow",
-            actions: [
-              "logs:CreateLogStream",
-              "logs:PutLogEvents",
-              "logs:DescribeLogStreams",
-              "logs:GetLogEvents",
-            ],
-            resources: [`${metricsGroup}:log-stream:*`],
-          },
-        ]),
-      }).json,
+      policy: document.json,
     });
     return role;
   }

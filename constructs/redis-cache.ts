@@ -7,6 +7,7 @@ import { CACHE_GROUP } from "./model/data-tier";
 import type { CacheOptions } from "./model/data-tier";
 import { withGroupDefaults } from "./model/props";
 import { REDIS_PORT } from "./model/security-groups";
+import { acceptFindings } from "./support/accepted-findings";
 
 export interface RedisCacheProps extends CacheOptions {
   /** Prefix of resource names, e.g. "orders-api-prod"; the replication group is "<prefix>-redis". */
@@ -58,6 +59,7 @@ export class RedisCache extends Construct {
     this.applicationUser = this.createApplicationUser();
     this.userGroup = this.createUserGroup();
     this.replicationGroup = this.createReplicationGroup();
+    if (this.props.nodeCount < 2) acceptFindings(this.replicationGroup, "singleCacheNode");
     this.primaryEndpointAddress = this.replicationGroup.primaryEndpointAddress;
   }
 

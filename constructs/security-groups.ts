@@ -3,7 +3,9 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { throwIfProblems } from "./model/checks";
+import { acceptFindings } from "./support/accepted-findings";
 import {
+  HTTP_PORT,
   INTERNET_CIDR,
   INTERNET_IPV6_CIDR,
   PREFIX_LIST_ID,
@@ -76,23 +78,26 @@ export class SecurityGroups extends Construct {
         tags: { Name: `${props.namePrefix}-${flow.id}`, Flow: flow.id },
       };
       if (flow.to !== "internet" && flow.to !== "s3") {
-        this.ingressRules.push(
-          new VpcSecurityGroupIngressRule(this, `${flow.id}_ingress`, {
+        const ingress = new VpcSecurityGroupIngressRule(this, `${flow.id}_ingress`, {
+          ...common,
+          securityGroupId: this.groupId(flow.to),
+          ...(flow.from === "internet"
+            ? { cidrIpv4: INTERNET_CIDR }
+            : { referencedSecurityGroupId: this.groupId(flow.from) }),
+        });
+        this.ingressRules.push(ingress);
+        if (flow.from === "internet") {
+          acceptFindings(ingress, "publicLoadBalancerIngress");
+          if (flow.port === HTTP_PORT) acceptFindings(ingress, "httpRedirectPort");
+        }
+        if (flow.from === "internet" && props.internetIpv6) {
+          const ipv6 = new VpcSecurityGroupIngressRule(this, `${flow.id}_ipv6_ingress`, {
             ...common,
             securityGroupId: this.groupId(flow.to),
-            ...(flow.from === "internet"
-              ? { cidrIpv4: INTERNET_CIDR }
-              : { referencedSecurityGroupId: this.groupId(flow.from) }),
-          }),
-        );
-        if (flow.from === "internet" && props.internetIpv6) {
-          this.ingressRules.push(
-            new VpcSecurityGroupIngressRule(this, `${flow.id}_ipv6_ingress`, {
-              ...common,
-              securityGroupId: this.groupId(flow.to),
-              cidrIpv6: INTERNET_IPV6_CIDR,
-            }),
-          );
+            cidrIpv6: INTERNET_IPV6_CIDR,
+          });
+          acceptFindings(ipv6, "publicLoadBalancerIngress");
+          this.ingressRules.push(ipv6);
         }
       }
       if (flow.from !== "internet") {
@@ -105,13 +110,13 @@ export class SecurityGroups extends Construct {
             : flow.to === "s3"
               ? { prefixListId: props.s3PrefixListId }
               : { referencedSecurityGroupId: this.groupId(flow.to) };
-        this.egressRules.push(
-          new VpcSecurityGroupEgressRule(this, `${flow.id}_egress`, {
-            ...common,
-            securityGroupId: this.groupId(flow.from),
-            ...destination,
-          }),
-        );
+        const egress = new VpcSecurityGroupEgressRule(this, `${flow.id}_egress`, {
+          ...common,
+          securityGroupId: this.groupId(flow.from),
+          ...destination,
+        });
+        if (flow.to === "internet" && internet === INTERNET_CIDR) acceptFindings(egress, "anyHttpsEgress");
+        this.egressRules.push(egress);
       }
     }
   }

@@ -7,6 +7,7 @@ import { WAF_REDACTED_HEADERS, WEB_ACL_RULES } from "./model/load-balancer";
 import type { WebAclOptions } from "./model/load-balancer";
 import { withGroupDefaults } from "./model/props";
 import { renderUntypedAsBlocks } from "./support/hcl-rendering";
+import { acceptLogRetention } from "./support/accepted-findings";
 
 /**
  * AWS managed rule groups, in evaluation order, with the rules that only count instead of
@@ -114,11 +115,13 @@ export class WebAcl extends Construct {
   }
 
   private addLogGroup(): CloudwatchLogGroup {
-    return new CloudwatchLogGroup(this, "log_group", {
-      name: `${WAF_LOG_GROUP_PREFIX}${this.props.namePrefix}`,
-      retentionInDays: this.props.logRetentionDays,
-      kmsKeyId: this.props.logKmsKeyArn,
-    });
+    return acceptLogRetention(
+      new CloudwatchLogGroup(this, "log_group", {
+        name: `${WAF_LOG_GROUP_PREFIX}${this.props.namePrefix}`,
+        retentionInDays: this.props.logRetentionDays,
+        kmsKeyId: this.props.logKmsKeyArn,
+      }),
+    );
   }
 
   private addLogging(): void {

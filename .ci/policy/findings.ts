@@ -1,6 +1,6 @@
 /**
  * Findings as `rule | stack | resource` lines, the form both the policy tests and npm run scan
- * compare against the accepted findings of .ci/policy/exceptions.ts.
+ * compare against the accepted findings the stacks record (.ci/policy/exceptions.ts reads them).
  */
 import type { StackView } from "./stack-view";
 import type { PolicyRule } from "./stack-view";

@@ -3,6 +3,8 @@
  * construct paths, and the lookups rules share (policy documents, decoded container definitions,
  * security-group rules...). Works on cdk.tf.json as cdktf writes it ("//" metadata included).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { isWildcardResource } from "../../constructs/model/iam";
 import { decodeJsonencode } from "./hcl-expression";
 import type { Block, TerraformJson } from "./terraform-json";
@@ -28,6 +30,13 @@ export class StackView {
 
   public data(type: string): Entry[] {
     return this.entries(this.json.data?.[type] ?? {}, type);
+  }
+
+  /** Every resource and data source of the stack. */
+  public all(): Entry[] {
+    return [this.json.resource ?? {}, this.json.data ?? {}].flatMap((section) =>
+      Object.entries(section).flatMap(([type, blocks]) => this.entries(blocks, type)),
+    );
   }
 
   /** The resource or data source a `${type.name.attr}` reference points at. */
@@ -134,5 +143,19 @@ export function wildcardStatements(document: Entry): Block[] {
       (asList<string>(st.actions).some((a) => a.includes("*")) ||
         (asList<string>(st.resources).some((r) => isWildcardResource(r)) &&
           asList<string>(st.actions).some((a) => !UNRESTRICTABLE_ACTIONS.includes(a)))),
+  );
+}
+
+/** Every stack of a synthesized output directory (cdktf.out), read as the policy rules see it. */
+export function readStacks(outdir: string): StackView[] {
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, unknown>;
+  };
+  return Object.keys(manifest.stacks).map(
+    (name) =>
+      new StackView(
+        name,
+        JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson,
+      ),
   );
 }

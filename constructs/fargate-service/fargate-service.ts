@@ -24,8 +24,10 @@ import {
   APPLICATION_POLICY_NAME,
   applicationPolicyStatements,
   forPolicyDocument,
+  isAwsManagedPolicy,
   managedPolicyAttachmentId,
   serviceTrustStatement,
+  usesWildcard,
 } from "../model/iam";
 import type { PolicyStatement } from "../model/iam";
 import { jsonencode } from "../model/json-encode";
@@ -36,6 +38,8 @@ import { REQUEST_COUNT_LABEL_CHECK, addServiceAutoscaling } from "./autoscaling"
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { containerDefinition } from "./task-definition";
 import type { ContainerDefinitionInput } from "./task-definition";
+import { acceptLogRetention } from "../support/accepted-findings";
+import { acceptFindings } from "../support/accepted-findings";
 
 /** ECS Exec session log groups are named `<prefix><namePrefix>/<service>`. */
 export const EXEC_LOG_GROUP_PREFIX = "/ecs-exec/";
@@ -191,21 +195,25 @@ export class FargateService extends Construct {
   }
 
   private createLogGroup(): CloudwatchLogGroup {
-    return new CloudwatchLogGroup(this, "log_group", {
-      name: `/ecs/${this.props.namePrefix}/${this.props.serviceName}`,
-      retentionInDays: this.props.logRetentionDays,
-      kmsKeyId: this.props.logKmsKeyArn,
-    });
+    return acceptLogRetention(
+      new CloudwatchLogGroup(this, "log_group", {
+        name: `/ecs/${this.props.namePrefix}/${this.props.serviceName}`,
+        retentionInDays: this.props.logRetentionDays,
+        kmsKeyId: this.props.logKmsKeyArn,
+      }),
+    );
   }
 
   /** ECS Exec sessions get their own log group, outside the container logs' name space and key. */
   private createExecLogGroup(): CloudwatchLogGroup | undefined {
     if (!this.props.enableExecuteCommand) return undefined;
-    return new CloudwatchLogGroup(this, "exec_log_group", {
-      name: `${EXEC_LOG_GROUP_PREFIX}${this.props.namePrefix}/${this.props.serviceName}`,
-      retentionInDays: this.props.logRetentionDays,
-      kmsKeyId: this.props.execKmsKeyArn,
-    });
+    return acceptLogRetention(
+      new CloudwatchLogGroup(this, "exec_log_group", {
+        name: `${EXEC_LOG_GROUP_PREFIX}${this.props.namePrefix}/${this.props.serviceName}`,
+        retentionInDays: this.props.logRetentionDays,
+        kmsKeyId: this.props.execKmsKeyArn,
+      }),
+    );
   }
 
   private createCluster(): EcsCluster {
@@ -300,19 +308,22 @@ export class FargateService extends Construct {
   private addApplicationPermissions(): void {
     const { taskRoleStatements, taskRoleManagedPolicyArns } = this.props;
     if (taskRoleStatements.length > 0) {
+      const document = new DataAwsIamPolicyDocument(this, "task_application_policy", {
+        statement: forPolicyDocument(applicationPolicyStatements(taskRoleStatements)),
+      });
+      if (taskRoleStatements.some((st) => usesWildcard(st))) acceptFindings(document, "logStreamWildcard");
       new IamRolePolicy(this, "task_role_application_policy", {
         name: APPLICATION_POLICY_NAME,
         role: this.taskRole.id,
-        policy: new DataAwsIamPolicyDocument(this, "task_application_policy", {
-          statement: forPolicyDocument(applicationPolicyStatements(taskRoleStatements)),
-        }).json,
+        policy: document.json,
       });
     }
     for (const arn of taskRoleManagedPolicyArns) {
-      new IamRolePolicyAttachment(this, managedPolicyAttachmentId(arn), {
+      const attachment = new IamRolePolicyAttachment(this, managedPolicyAttachmentId(arn), {
         role: this.taskRole.name,
         policyArn: arn,
       });
+      if (isAwsManagedPolicy(arn)) acceptFindings(attachment, "awsManagedTaskPolicy");
     }
   }
 
@@ -353,12 +364,12 @@ export class FargateService extends Construct {
         kind === "task"
           ? ["task_role_exec_policy", "task_exec_policy", "ecs-exec"]
           : [`${kind}_role_policy`, `${kind}_policy`, "pull-log-read-secrets"];
-      new IamRolePolicy(this, policyId, {
-        name: policyName,
-        role: role.id,
-        policy: new DataAwsIamPolicyDocument(this, documentId, { statement: forPolicyDocument(statements) })
-          .json,
+      const document = new DataAwsIamPolicyDocument(this, documentId, {
+        statement: forPolicyDocument(statements),
       });
+      // Each of these roles writes log streams, whose names are known only when a task starts.
+      acceptFindings(document, "logStreamWildcard");
+      new IamRolePolicy(this, policyId, { name: policyName, role: role.id, policy: document.json });
     }
     return role;
   }
@@ -409,7 +420,7 @@ export class FargateService extends Construct {
     },
   ): EcsTaskDefinition {
     const p = this.props;
-    return new EcsTaskDefinition(this, id, {
+    const definition = new EcsTaskDefinition(this, id, {
       family: this.name(family),
       networkMode: "awsvpc",
       requiresCompatibilities: ["FARGATE"],
@@ -434,6 +445,9 @@ export class FargateService extends Construct {
         }),
       ]),
     });
+    acceptFindings(definition, "plainEnvironment");
+    if (p.enableExecuteCommand) acceptFindings(definition, "execWritableRoot");
+    return definition;
   }
 
   private createService(): EcsService {

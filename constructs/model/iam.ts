@@ -449,3 +449,13 @@ export function managedPolicyAttachmentId(arn: string): string {
 export function isWildcardResource(resource: string): boolean {
   return resource.includes("*") && !(resource.startsWith("arn:aws:s3") && resource.endsWith("/*"));
 }
+
+/** A statement with a wildcard action or resource (S3 object patterns such as bucket/* do not count). */
+export function usesWildcard(statement: {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}): boolean {
+  return (
+    statement.actions.some((a) => a.includes("*")) || statement.resources.some((r) => isWildcardResource(r))
+  );
+}

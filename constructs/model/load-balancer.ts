@@ -51,6 +51,9 @@ export function targetGroupNamePrefixFor(environment: string): string {
 }
 
 /** The load balancer's options that are settings too. */
+/** A year: the HSTS max-age browsers and scanners expect. */
+export const ONE_YEAR_SECONDS = 31536000;
+
 export interface LoadBalancerOptions {
   /** Prefix of resource names, e.g. "orders-api-prod"; the default ALB name derives from it. */
   readonly namePrefix: string;
@@ -104,7 +107,7 @@ export const LOAD_BALANCER_RULES: PropRules<LoadBalancerOptions> = {
     description:
       "max-age of the Strict-Transport-Security header the HTTPS listener adds to every response (browsers then refuse plain HTTP for that long); 0 sends none.",
     check: integerIn(0, HSTS_MAX_AGE_LIMIT_SECONDS, "seconds"),
-    default: 31536000,
+    default: ONE_YEAR_SECONDS,
   },
 };
 

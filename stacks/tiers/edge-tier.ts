@@ -14,6 +14,7 @@ import type { EdgeSettings } from "../config/settings";
 import type { EnvironmentContext } from "./environment-context";
 import type { EnvironmentKeys } from "./environment-keys";
 import type { NetworkTier } from "./network-tier";
+import { acceptFindings } from "../../constructs/support/accepted-findings";
 
 export interface EdgeTierInput {
   readonly context: EnvironmentContext;
@@ -48,6 +49,7 @@ export class EdgeTier {
     this.accessLogs = this.addAccessLogs(scope, input);
     this.loadBalancer = this.addLoadBalancer(scope, input);
     this.webAcl = this.addWebAcl(scope, input);
+    if (this.webAcl === undefined) acceptFindings(this.loadBalancer.loadBalancer, "noWaf");
     this.aliasRecords = this.addAliasRecords(scope, settings);
   }
 

@@ -15,6 +15,7 @@ import type { EdgeTier } from "./edge-tier";
 import { addEnvironmentKey } from "./environment-context";
 import type { EnvironmentContext } from "./environment-context";
 import type { ServiceTier } from "./service-tier";
+import { acceptFindings } from "../../constructs/support/accepted-findings";
 
 export interface OperationsTierInput {
   readonly context: EnvironmentContext;
@@ -42,6 +43,7 @@ export class OperationsTier {
       databaseIdentifier: data.database?.instance.identifier,
       cacheClusterIds: data.cache?.memberClusterIds,
     };
+    if (!settings.enabled) acceptFindings(service.service.service, "noAlarms");
     if (settings.enabled) {
       this.notificationsKey = addEnvironmentKey(scope, context, "notifications_key", {
         alias: "notifications",

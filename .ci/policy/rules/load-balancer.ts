@@ -2,8 +2,7 @@
 import type { Entry, PolicyRule } from "../stack-view";
 import { appLoadBalancers, asList, isTrue, paths } from "../stack-view";
 import type { Block } from "../terraform-json";
-
-const ONE_YEAR_SECONDS = 31536000;
+import { ONE_YEAR_SECONDS } from "../../../constructs/model/load-balancer";
 
 const managedGroups = (acl: Entry) =>
   asList<Block>(acl.block.rule).map((r) => r.statement?.managed_rule_group_statement?.name as string);
