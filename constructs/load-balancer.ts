@@ -147,11 +147,11 @@ export class LoadBalancer extends Construct {
     this.httpsListener = this.addHttpsListener();
     this.hostRules = this.addHostRules();
     if (this.props.httpRedirect) this.httpListener = this.addHttpRedirectListener();
-    this.acceptFindings();
+    this.recordAcceptedFindings();
   }
 
   /** The scanner findings this load balancer's settings make, and that the design accepts. */
-  private acceptFindings(): void {
+  private recordAcceptedFindings(): void {
     const p = this.props;
     acceptFindings(this.loadBalancer, "internetFacingLoadBalancer");
     if (!p.deletionProtection) acceptFindings(this.loadBalancer, "loadBalancerDeletable");

@@ -80,13 +80,13 @@ export class PostgresDatabase extends Construct {
     this.logGroups = this.createLogGroups();
     this.monitoringRole = this.createMonitoringRole();
     this.instance = this.createInstance();
-    this.acceptFindings();
+    this.recordAcceptedFindings();
     this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
     this.address = this.instance.address;
   }
 
   /** The scanner findings this database's settings make, and that the design accepts. */
-  private acceptFindings(): void {
+  private recordAcceptedFindings(): void {
     const p = this.props;
     acceptFindings(this.instance, "standardDatabasePort");
     if (!p.multiAz) acceptFindings(this.instance, "singleAzDatabase");

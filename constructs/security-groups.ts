@@ -89,15 +89,15 @@ export class SecurityGroups extends Construct {
         if (flow.from === "internet") {
           acceptFindings(ingress, "publicLoadBalancerIngress");
           if (flow.port === HTTP_PORT) acceptFindings(ingress, "httpRedirectPort");
-        }
-        if (flow.from === "internet" && props.internetIpv6) {
-          const ipv6 = new VpcSecurityGroupIngressRule(this, `${flow.id}_ipv6_ingress`, {
-            ...common,
-            securityGroupId: this.groupId(flow.to),
-            cidrIpv6: INTERNET_IPV6_CIDR,
-          });
-          acceptFindings(ipv6, "publicLoadBalancerIngress");
-          this.ingressRules.push(ipv6);
+          if (props.internetIpv6) {
+            const ipv6 = new VpcSecurityGroupIngressRule(this, `${flow.id}_ipv6_ingress`, {
+              ...common,
+              securityGroupId: this.groupId(flow.to),
+              cidrIpv6: INTERNET_IPV6_CIDR,
+            });
+            acceptFindings(ipv6, "publicLoadBalancerIngress");
+            this.ingressRules.push(ipv6);
+          }
         }
       }
       if (flow.from !== "internet") {

@@ -308,54 +308,33 @@ def ecs_images(args):
     )
 
 
+# Every command: what it runs and its options beside --region (one region, unless it says otherwise).
+ONE = {"required": True}
+SEVERAL = {"action": "append", "required": True}
+ANY = {"action": "append", "default": []}
+COMMANDS = {
+    "prepare": (prepare, {"--zone": ANY, "--bucket": ANY}),
+    "inventory": (inventory, {"--region": SEVERAL}),
+    "list-objects": (list_objects, {"--bucket": ONE}),
+    "push-images": (push_images, {"--repository": ONE, "--tag": SEVERAL}),
+    "delete-images": (delete_images, {"--repository": ONE}),
+    "create-secret": (create_secret, {"--name": ONE}),
+    "schedule-key-deletion": (schedule_key_deletion, {"--key-id": ONE}),
+    "delete-secret": (delete_secret, {"--secret-id": ONE}),
+    "rotate-secret": (rotate_secret, {"--secret-id": ONE}),
+    "minor-upgrade-db": (minor_upgrade_db, {"--identifier": ONE}),
+    "ecs-images": (ecs_images, {"--cluster": ONE}),
+}
+
+
 def main():
     parser = argparse.ArgumentParser()
     commands = parser.add_subparsers(dest="command", required=True)
-    p = commands.add_parser("prepare")
-    p.add_argument("--region", required=True)
-    p.add_argument("--zone", action="append", default=[])
-    p.add_argument("--bucket", action="append", default=[])
-    p.set_defaults(run=prepare)
-    p = commands.add_parser("inventory")
-    p.add_argument("--region", action="append", required=True)
-    p.set_defaults(run=inventory)
-    p = commands.add_parser("list-objects")
-    p.add_argument("--region", required=True)
-    p.add_argument("--bucket", required=True)
-    p.set_defaults(run=list_objects)
-    p = commands.add_parser("push-images")
-    p.add_argument("--region", required=True)
-    p.add_argument("--repository", required=True)
-    p.add_argument("--tag", action="append", required=True)
-    p.set_defaults(run=push_images)
-    p = commands.add_parser("delete-images")
-    p.add_argument("--region", required=True)
-    p.add_argument("--repository", required=True)
-    p.set_defaults(run=delete_images)
-    p = commands.add_parser("create-secret")
-    p.add_argument("--region", required=True)
-    p.add_argument("--name", required=True)
-    p.set_defaults(run=create_secret)
-    p = commands.add_parser("schedule-key-deletion")
-    p.add_argument("--region", required=True)
-    p.add_argument("--key-id", required=True)
-    p.set_defaults(run=schedule_key_deletion)
-    p = commands.add_parser("delete-secret")
-    p.add_argument("--region", required=True)
-    p.add_argument("--secret-id", required=True)
-    p.set_defaults(run=delete_secret)
-    p = commands.add_parser("rotate-secret")
-    p.add_argument("--region", required=True)
-    p.add_argument("--secret-id", required=True)
-    p.set_defaults(run=rotate_secret)
-    p = commands.add_parser("minor-upgrade-db")
-    p.add_argument("--region", required=True)
-    p.add_argument("--identifier", required=True)
-    p.set_defaults(run=minor_upgrade_db)
-    p = commands.add_parser("ecs-images")
-    p.add_argument("--region", required=True)
-    p.add_argument("--cluster", required=True)
-    p.set_defaults(run=ecs_images)
+    for name, (run, options) in COMMANDS.items():
+        p = commands.add_parser(name)
+        for flag, spec in {"--region": ONE, **options}.items():
+            p.add_argument(flag, **spec)
+        p.set_defaults(run=run)
     args = parser.parse_args()
     args.run(args)
 

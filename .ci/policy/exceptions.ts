@@ -19,9 +19,16 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = Object.entries(ACCE
   ([id, finding]) => ({ id: id as AcceptedFindingId, ...finding }),
 );
 
+type Accepted = Map<string, Map<AcceptedFindingId, readonly string[]>>;
+
+/** Read once per stack: every rule and exception of the catalog asks for it. */
+const acceptedByStack = new WeakMap<StackView, Accepted>();
+
 /** Where a stack accepts findings: construct path → accepted finding id → the rule ids recorded. */
-export function acceptedIn(stack: StackView): Map<string, Map<AcceptedFindingId, readonly string[]>> {
-  const accepted = new Map<string, Map<AcceptedFindingId, readonly string[]>>();
+export function acceptedIn(stack: StackView): Accepted {
+  const known = acceptedByStack.get(stack);
+  if (known !== undefined) return known;
+  const accepted: Accepted = new Map();
   for (const entry of stack.all()) {
     const recorded = (entry.block["//"]?.[ACCEPTED_FINDINGS_KEY] ?? {}) as Record<string, readonly string[]>;
     for (const [id, rules] of Object.entries(recorded)) {
@@ -33,6 +40,7 @@ export function acceptedIn(stack: StackView): Map<string, Map<AcceptedFindingId,
       accepted.set(entry.path, own);
     }
   }
+  acceptedByStack.set(stack, accepted);
   return accepted;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Construct } from "constructs";
 import { KmsKey } from "../../constructs/kms-key";
+import { cloudWatchLogsKeyStatement } from "../../constructs/model/iam";
 import type { PolicyStatement } from "../../constructs/model/iam";
 
 export interface EnvironmentContext {
@@ -48,7 +49,14 @@ export function addEnvironmentKey(
   });
 }
 
-/** The ARN of the log groups whose names match a pattern, in this environment. */
-export function logGroupArn(context: EnvironmentContext, namePattern: string): string {
-  return `arn:${context.partition}:logs:${context.region}:${context.accountId}:log-group:${namePattern}`;
+/** Use of a key by CloudWatch Logs, for this environment's log groups whose names match the patterns. */
+export function logGroupsKeyUsage(
+  context: EnvironmentContext,
+  namePatterns: readonly string[],
+): PolicyStatement {
+  const { partition, region, accountId } = context;
+  return cloudWatchLogsKeyStatement(
+    region,
+    namePatterns.map((pattern) => `arn:${partition}:logs:${region}:${accountId}:log-group:${pattern}`),
+  );
 }

@@ -4,10 +4,10 @@
  */
 import type { Construct } from "constructs";
 import type { KmsKey } from "../../constructs/kms-key";
-import { cloudWatchLogsKeyStatement, viaServiceKeyStatement } from "../../constructs/model/iam";
+import { viaServiceKeyStatement } from "../../constructs/model/iam";
 import { RDS_LOG_GROUP_PREFIX } from "../../constructs/postgres-database";
 import { WAF_LOG_GROUP_PREFIX } from "../../constructs/web-acl";
-import { addEnvironmentKey, logGroupArn } from "./environment-context";
+import { addEnvironmentKey, logGroupsKeyUsage } from "./environment-context";
 import type { EnvironmentContext } from "./environment-context";
 
 export interface EnvironmentKeysInput {
@@ -24,20 +24,15 @@ export class EnvironmentKeys {
 
   constructor(scope: Construct, { context }: EnvironmentKeysInput) {
     const { namePrefix, region, accountId, partition } = context;
-    const logGroups = (patterns: string[]) =>
-      cloudWatchLogsKeyStatement(
-        region,
-        patterns.map((p) => logGroupArn(context, p)),
-      );
     this.logs = addEnvironmentKey(scope, context, "logs_key", {
       alias: "logs",
       description: `Encrypts the container and database log groups of ${namePrefix}`,
-      usage: logGroups([`/ecs/${namePrefix}/*`, `${RDS_LOG_GROUP_PREFIX}${namePrefix}-*`]),
+      usage: logGroupsKeyUsage(context, [`/ecs/${namePrefix}/*`, `${RDS_LOG_GROUP_PREFIX}${namePrefix}-*`]),
     });
     this.auditLogs = addEnvironmentKey(scope, context, "audit_logs_key", {
       alias: "audit-logs",
       description: `Encrypts the VPC flow logs and WAF logs of ${namePrefix}`,
-      usage: logGroups([`/vpc/${namePrefix}/*`, `${WAF_LOG_GROUP_PREFIX}${namePrefix}`]),
+      usage: logGroupsKeyUsage(context, [`/vpc/${namePrefix}/*`, `${WAF_LOG_GROUP_PREFIX}${namePrefix}`]),
     });
     this.secrets = addEnvironmentKey(scope, context, "secrets_key", {
       alias: "secrets",

@@ -10,13 +10,12 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EXEC_LOG_GROUP_PREFIX, FargateService } from "../../constructs/fargate-service/fargate-service";
 import type { KmsKey } from "../../constructs/kms-key";
 import { partitionOf } from "../../constructs/model/aws-limits";
-import { cloudWatchLogsKeyStatement } from "../../constructs/model/iam";
 import { crossAccountRepository, tagPatternsRegex } from "../../constructs/model/registry";
 import { IMAGE_TAG_PATTERN } from "../config/schema/fields";
 import type { RegistrySettings, ServiceSettings } from "../config/settings";
 import type { DataTier } from "./data-tier";
 import type { EdgeTier } from "./edge-tier";
-import { addEnvironmentKey, logGroupArn } from "./environment-context";
+import { addEnvironmentKey, logGroupsKeyUsage } from "./environment-context";
 import type { EnvironmentContext } from "./environment-context";
 import type { EnvironmentKeys } from "./environment-keys";
 import type { NetworkTier } from "./network-tier";
@@ -56,9 +55,7 @@ export class ServiceTier {
       this.execKey = addEnvironmentKey(scope, context, "exec_key", {
         alias: "exec",
         description: `Encrypts the ECS Exec sessions of ${context.namePrefix} and their log group`,
-        usage: cloudWatchLogsKeyStatement(context.region, [
-          logGroupArn(context, `${EXEC_LOG_GROUP_PREFIX}${context.namePrefix}/*`),
-        ]),
+        usage: logGroupsKeyUsage(context, [`${EXEC_LOG_GROUP_PREFIX}${context.namePrefix}/*`]),
       });
     }
     this.repository = findRepository(scope, input);
