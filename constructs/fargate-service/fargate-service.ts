@@ -7,7 +7,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import {
@@ -26,7 +26,6 @@ import {
   forPolicyDocument,
   isAwsManagedPolicy,
   managedPolicyAttachmentId,
-  serviceTrustStatement,
   usesWildcard,
 } from "../model/iam";
 import type { PolicyStatement } from "../model/iam";
@@ -36,6 +35,7 @@ import type { RuleGroup } from "../model/props";
 import { throwIfProblems } from "../model/checks";
 import { REQUEST_COUNT_LABEL_CHECK, addServiceAutoscaling } from "./autoscaling";
 import { execStatements, executionRoleStatements } from "./iam-statements";
+import { addTaskRole } from "./task-roles";
 import { containerDefinition } from "./task-definition";
 import type { ContainerDefinitionInput } from "./task-definition";
 import { acceptLogRetention } from "../support/accepted-findings";
@@ -346,32 +346,19 @@ export class FargateService extends Construct {
     statements: PolicyStatement[],
   ): IamRole {
     const { partition, region, accountId } = this.props;
-    const role = new IamRole(this, `${kind}_role`, {
+    const [id, documentId, name] =
+      kind === "task"
+        ? ["task_role_exec_policy", "task_exec_policy", "ecs-exec"]
+        : [`${kind}_role_policy`, `${kind}_policy`, "pull-log-read-secrets"];
+    return addTaskRole(this, {
+      id: `${kind}_role`,
       name: this.name(kind.replace(/_/g, "-")),
       description,
-      assumeRolePolicy: new DataAwsIamPolicyDocument(this, `${kind}_role_trust_policy`, {
-        statement: forPolicyDocument([
-          serviceTrustStatement({
-            service: "ecs-tasks.amazonaws.com",
-            accountId,
-            sourceArnLike: `arn:${partition}:ecs:${region}:${accountId}:*`,
-          }),
-        ]),
-      }).json,
+      partition,
+      region,
+      accountId,
+      policy: { id, documentId, name, statements },
     });
-    if (statements.length > 0) {
-      const [policyId, documentId, policyName] =
-        kind === "task"
-          ? ["task_role_exec_policy", "task_exec_policy", "ecs-exec"]
-          : [`${kind}_role_policy`, `${kind}_policy`, "pull-log-read-secrets"];
-      const document = new DataAwsIamPolicyDocument(this, documentId, {
-        statement: forPolicyDocument(statements),
-      });
-      // Each of these roles writes log streams, whose names are known only when a task starts.
-      acceptFindings(document, "logStreamWildcard");
-      new IamRolePolicy(this, policyId, { name: policyName, role: role.id, policy: document.json });
-    }
-    return role;
   }
 
   private createTaskDefinition(): EcsTaskDefinition {

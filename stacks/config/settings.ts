@@ -14,6 +14,7 @@ import type {
 } from "../../constructs/model/fargate-service";
 import type { HealthCheckContract } from "../../constructs/model/health-check";
 import type { InterfaceEndpointService, NatStrategy } from "../../constructs/model/network";
+import type { WorkloadOptions } from "../../constructs/model/workloads";
 
 /** The registry stack's name, and the key of its settings in STACK_CONFIG_FILE. */
 export const REGISTRY_STACK_NAME = "registry";
@@ -129,6 +130,8 @@ export interface EnvironmentSettings {
   readonly destroyBreakGlass: boolean;
   readonly network: NetworkSettings;
   readonly service: ServiceSettings;
+  /** Queue workers and scheduled jobs beside the service, by name (each with its kind's defaults unset). */
+  readonly workloads: Readonly<Record<string, WorkloadOptions>>;
   readonly edge: EdgeSettings;
   readonly database: DatabaseSettings;
   readonly cache: CacheSettings;

@@ -5,6 +5,7 @@
  */
 import { arnPlacementProblem } from "../../../constructs/model/arns";
 import { cidrsOverlap, parseIpv4Cidr } from "../../../constructs/model/cidr";
+import { entryPath } from "../../../constructs/model/checks";
 import type { Problem } from "../../../constructs/model/checks";
 import { domainIsInZone } from "../../../constructs/model/aws-limits";
 import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../../../constructs/model/data-tier";
@@ -14,6 +15,53 @@ import type { CrossCheck } from "../../../constructs/model/props";
 import { INTERNET_CIDR } from "../../../constructs/model/security-groups";
 import { parseSecretReference, secretPlacementProblems } from "../../../constructs/model/secrets";
 import type { EdgeSettings, EnvironmentSettings } from "../settings";
+
+/**
+ * Workloads share the cluster, the log-group path and the task-definition families with the
+ * service: a name may not collide with the service's or a one-off task's, and a workload reaches
+ * only data stores that exist.
+ */
+const WORKLOAD_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
+  {
+    description:
+      "A workload's name is not the service's (service.name) nor a one-off task's family (<service.name>-<task>): they share the cluster, the log groups and the task-definition families. Its dataAccess names only data stores the environment has (database.enabled, cache.enabled), and its variables do not take the names the stack sets for them.",
+    reads: ["workloads", "service.name", "service.oneOffTasks", "database.enabled", "cache.enabled"],
+    check: (env) => {
+      const taken = new Map<string, string>([
+        [env.service.name, `the service's name (service.name)`],
+        ...Object.keys(env.service.oneOffTasks).map(
+          (task): [string, string] => [`${env.service.name}-${task}`, `the family of one-off task "${task}"`],
+        ),
+      ]);
+      const reserved = dataTierVariableNames(env);
+      return Object.entries(env.workloads).flatMap(([name, w]) => {
+        const field = `workloads${entryPath(name)}`;
+        const clash = taken.get(name);
+        return [
+          ...(clash === undefined
+            ? []
+            : [{ field, value: name, allowed: `a workload name other than ${clash}: rename the workload` }]),
+          ...(w.dataAccess ?? [])
+            .filter((store) => !env[store].enabled)
+            .map((store) => ({
+              field: `${field}.dataAccess`,
+              value: store,
+              allowed: `only enabled data stores: set ${store}.enabled to true, or remove "${store}"`,
+            })),
+          ...(["environment", "secrets"] as const).flatMap((group) =>
+            Object.keys(w[group] ?? {})
+              .filter((variable) => reserved.has(variable))
+              .map((variable) => ({
+                field: `${field}.${group}.${variable}`,
+                value: variable,
+                allowed: `a name other than ${[...reserved].join(", ")} (the stack sets those through dataAccess)`,
+              })),
+          ),
+        ];
+      });
+    },
+  },
+];
 
 type EdgeView = EdgeSettings & { region: string; account?: string };
 
@@ -119,6 +167,9 @@ const requiredEndpoints = (env: EnvironmentSettings): Array<[InterfaceEndpointSe
     ...(kinds.has("ssm")
       ? [["ssm", "service.secrets from SSM Parameter Store"] as [InterfaceEndpointService, string]]
       : []),
+    ...(Object.values(env.workloads).some((w) => w.kind === "worker")
+      ? [["sqs", "the workers' queues"] as [InterfaceEndpointService, string]]
+      : []),
   ];
 };
 
@@ -151,6 +202,7 @@ export function foreignKeyAdministrators(stack: string): CrossCheck<{
 
 export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
   foreignKeyAdministrators("environment"),
+  ...WORKLOAD_CROSS_CHECKS,
   {
     description:
       "The data tier's variables (DATABASE_*, REDIS_*) are set by the stack while the database or the cache exists; service.environment and service.secrets may not set them too.",

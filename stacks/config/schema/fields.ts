@@ -33,6 +33,7 @@ import { internetEgressDestinations } from "../../../constructs/model/security-g
 import type { PropRules, RuleGroup } from "../../../constructs/model/props";
 import { REGISTRY_RULES } from "../../../constructs/model/registry";
 import { userTags } from "../../../constructs/model/tags";
+import { workloadMap } from "../../../constructs/model/workloads";
 import type {
   CacheSettings,
   DatabaseSettings,
@@ -268,6 +269,12 @@ export const ENVIRONMENT_GROUP: RuleGroup<EnvironmentSettings> = {
       default: false,
     },
     tags: TAGS_RULE,
+    workloads: {
+      description:
+        'Queue workers and scheduled jobs beside the service, by name: {"<name>": {"kind": "worker", ...}} or {"kind": "job", "schedule": "cron(0 3 * * ? *)", ...}. Each runs the service\'s image with its own command, task definition, roles, log group and security group (help/workloads.md).',
+      check: workloadMap,
+      default: {},
+    },
   },
   crossChecks: ENVIRONMENT_CROSS_CHECKS,
   nested: {
