@@ -17,11 +17,28 @@ export interface OperationsDashboardProps {
   /** @default - no cache widget */
   readonly cacheClusterIds?: readonly string[];
   /**
+   * Workers and jobs beside the service: a widget each (queues, and a worker's tasks).
+   *
+   * @default []
+   */
+  readonly workloads?: readonly DashboardWorkload[];
+  /**
    * Alarm ARNs for the alarm-status widget.
    *
    * @default [] (no alarm widget)
    */
   readonly alarmArns?: readonly string[];
+}
+
+/** A worker or job as the dashboard shows it. */
+export interface DashboardWorkload {
+  readonly name: string;
+  readonly kind: "worker" | "job";
+  /** The worker's queue; unset for a job. */
+  readonly queueName?: string;
+  readonly deadLetterQueueName: string;
+  /** The worker's ECS service; unset for a job. */
+  readonly serviceName?: string;
 }
 
 type MetricLine = readonly unknown[];
@@ -126,6 +143,7 @@ export class OperationsDashboard extends Construct {
             },
           ]),
       ...this.dataTierWidgets(p),
+      ...(p.workloads ?? []).map((w) => workloadWidget(w, p.clusterName)),
     ];
   }
 
@@ -203,4 +221,39 @@ export class OperationsDashboard extends Construct {
       },
     };
   }
+}
+
+/** A worker's backlog, dead letters and tasks; a job's runs that could not start. */
+function workloadWidget(w: DashboardWorkload, clusterName: string): Widget {
+  const sqs = (queue: string, metric: string, options: object = {}) => [
+    "AWS/SQS",
+    metric,
+    "QueueName",
+    queue,
+    options,
+  ];
+  if (w.kind === "job") {
+    return {
+      title: `Job ${w.name}: runs that could not start`,
+      stat: "Maximum",
+      metrics: [sqs(w.deadLetterQueueName, "ApproximateNumberOfMessagesVisible")],
+    };
+  }
+  return {
+    title: `Worker ${w.name}: backlog, dead letters, tasks`,
+    stat: "Maximum",
+    metrics: [
+      sqs(w.queueName ?? "", "ApproximateNumberOfMessagesVisible", { label: "waiting" }),
+      sqs(w.deadLetterQueueName, "ApproximateNumberOfMessagesVisible", { label: "dead letters" }),
+      [
+        "ECS/ContainerInsights",
+        "RunningTaskCount",
+        "ClusterName",
+        clusterName,
+        "ServiceName",
+        w.serviceName ?? "",
+        { yAxis: "right", label: "running tasks" },
+      ],
+    ],
+  };
 }

@@ -12,7 +12,7 @@ import {
   SECURITY_TIERS,
   flowProblems,
 } from "./model/security-groups";
-import type { SecurityTier, TierFlow } from "./model/security-groups";
+import type { FlowGroup, SecurityTier, TierFlow } from "./model/security-groups";
 
 export interface SecurityGroupsProps {
   /** Prefix of group names and Name tags, e.g. "orders-api-dev". */
@@ -48,7 +48,7 @@ const GROUP_DESCRIPTIONS: Record<SecurityTier, string> = {
  * other group by id; CIDRs appear only for the internet and prefix lists only for S3.
  */
 export class SecurityGroups extends Construct {
-  public readonly groups: Partial<Record<SecurityTier, SecurityGroup>> = {};
+  public readonly groups: Partial<Record<FlowGroup, SecurityGroup>> = {};
   public readonly ingressRules: VpcSecurityGroupIngressRule[] = [];
   public readonly egressRules: VpcSecurityGroupEgressRule[] = [];
   public readonly flows: readonly TierFlow[];
@@ -65,6 +65,16 @@ export class SecurityGroups extends Construct {
         description: GROUP_DESCRIPTIONS[tier],
         vpcId: props.vpcId,
         tags: { Name: `${props.namePrefix}-${tier}`, Tier: tier },
+        lifecycle: { createBeforeDestroy: true },
+      });
+    }
+    for (const group of workloadGroupsIn(props.flows)) {
+      const name = group.slice("workload:".length);
+      this.groups[group] = new SecurityGroup(this, `workload_${name.replace(/-/g, "_")}`, {
+        namePrefix: `${props.namePrefix}-${name}-`,
+        description: `Fargate tasks of the ${name} workload`,
+        vpcId: props.vpcId,
+        tags: { Name: `${props.namePrefix}-${name}`, Tier: "workload", Workload: name },
         lifecycle: { createBeforeDestroy: true },
       });
     }
@@ -121,14 +131,22 @@ export class SecurityGroups extends Construct {
     }
   }
 
-  /** Id of a tier's group; throws when no flow touches that tier. */
-  public groupId(tier: SecurityTier): string {
+  /** Id of a tier's or workload's group; throws when no flow touches it. */
+  public groupId(tier: FlowGroup): string {
     const group = this.groups[tier];
     if (!group) throw new Error(`${this.node.path}: no security group for tier "${tier}" (no flow uses it)`);
     return group.id;
   }
 
-  public hasGroup(tier: SecurityTier): boolean {
+  public hasGroup(tier: FlowGroup): boolean {
     return this.groups[tier] !== undefined;
   }
+}
+
+/** The workload groups the flows name, in order of first appearance. */
+function workloadGroupsIn(flows: readonly TierFlow[]): Array<`workload:${string}`> {
+  const found = flows
+    .flatMap((f) => [f.from, f.to])
+    .filter((peer): peer is `workload:${string}` => peer.startsWith("workload:"));
+  return [...new Set(found)];
 }

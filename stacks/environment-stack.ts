@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { Aspects } from "cdktf";
 import { DEPLOYMENT_ALARM_IDS, alarmName } from "../constructs/model/alarms";
 import { targetGroupNamePrefixFor } from "../constructs/model/load-balancer";
-import { tierFlows } from "../constructs/model/security-groups";
+import { tierFlows, workloadFlows } from "../constructs/model/security-groups";
 import type { TierFlow } from "../constructs/model/security-groups";
 import type { EnvironmentSettings, ProjectSettings } from "./config/settings";
 import { DestroyProtection } from "./destroy-protection";
@@ -15,6 +15,7 @@ import { addEnvironmentOutputs } from "./tiers/environment-outputs";
 import { NetworkTier } from "./tiers/network-tier";
 import { OperationsTier } from "./tiers/operations-tier";
 import { ServiceTier } from "./tiers/service-tier";
+import { WorkloadTier } from "./tiers/workload-tier";
 
 export interface EnvironmentStackProps {
   readonly project: ProjectSettings;
@@ -34,6 +35,7 @@ export class EnvironmentStack extends ProjectStack {
   public readonly dataTier: DataTier;
   public readonly edgeTier: EdgeTier;
   public readonly serviceTier: ServiceTier;
+  public readonly workloadTier: WorkloadTier;
   public readonly operationsTier: OperationsTier;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
@@ -92,24 +94,37 @@ export class EnvironmentStack extends ProjectStack {
       data: this.dataTier,
       edge: this.edgeTier,
     });
+    this.workloadTier = new WorkloadTier(this, {
+      context,
+      workloads: settings.workloads,
+      service,
+      keys: this.keys,
+      network: this.networkTier,
+      data: this.dataTier,
+      serviceTier: this.serviceTier,
+    });
     this.operationsTier = new OperationsTier(this, {
       context,
       settings: settings.alarms,
       edge: this.edgeTier,
       service: this.serviceTier,
       data: this.dataTier,
+      workloads: this.workloadTier,
     });
-    addEnvironmentOutputs(this, {
-      region: this.region,
-      domainName: edge.domainName,
+    addEnvironmentOutputs(this, { region: this.region, domainName: edge.domainName, ...this.tiers() });
+    if (settings.destroyProtection) Aspects.of(this).add(new DestroyProtection(settings.destroyBreakGlass));
+  }
+
+  private tiers() {
+    return {
       keys: this.keys,
       network: this.networkTier,
       data: this.dataTier,
       edge: this.edgeTier,
       service: this.serviceTier,
+      workloads: this.workloadTier,
       operations: this.operationsTier,
-    });
-    if (settings.destroyProtection) Aspects.of(this).add(new DestroyProtection(settings.destroyBreakGlass));
+    };
   }
 
   private context(): EnvironmentContext {
@@ -126,13 +141,25 @@ export class EnvironmentStack extends ProjectStack {
 
 /** Who may call whom in an environment, on which port: the security groups follow from it. */
 function environmentFlows(settings: EnvironmentSettings): TierFlow[] {
-  const { network, service, edge } = settings;
-  return tierFlows({
-    containerPort: service.containerPort,
+  const { network, service, edge, database, cache } = settings;
+  const shared = {
     internetEgress: network.appInternetEgress,
     interfaceEndpoints: network.interfaceEndpoints.length > 0,
-    database: settings.database.enabled,
-    cache: settings.cache.enabled,
-    httpRedirect: edge.httpRedirect,
-  });
+  };
+  return [
+    ...tierFlows({
+      ...shared,
+      containerPort: service.containerPort,
+      database: database.enabled,
+      cache: cache.enabled,
+      httpRedirect: edge.httpRedirect,
+    }),
+    ...Object.entries(settings.workloads).flatMap(([name, w]) =>
+      workloadFlows(name, {
+        ...shared,
+        database: database.enabled && (w.dataAccess ?? []).includes("database"),
+        cache: cache.enabled && (w.dataAccess ?? []).includes("cache"),
+      }),
+    ),
+  ];
 }

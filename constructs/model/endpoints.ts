@@ -19,7 +19,13 @@ export const INTERFACE_ENDPOINT_ACTIONS: Readonly<Record<InterfaceEndpointServic
   logs: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"],
   secretsmanager: ["secretsmanager:GetSecretValue"],
   ssm: ["ssm:GetParameters"],
-  sqs: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:SendMessage"],
+  sqs: [
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+    "sqs:SendMessage",
+  ],
 };
 
 /** Only principals of this account, and only the service's own calls, pass the endpoint. */

@@ -16,7 +16,14 @@ export const NAT_STRATEGIES = ["per-az", "single", "none"] as const;
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];
 
 /** Interface endpoints private tasks may need: image pulls, logs, secrets. */
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "sqs"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+  "secretsmanager",
+  "ssm",
+  "sqs",
+] as const;
 export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
 
 export const VPC_PREFIX_RANGE = { min: 16, max: 24 } as const;

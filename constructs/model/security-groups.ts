@@ -7,8 +7,16 @@ import { parseIpv4Cidr } from "./cidr";
 /** Tiers that own a security group. */
 export const SECURITY_TIERS = ["alb", "app", "data", "cache", "endpoints"] as const;
 export type SecurityTier = (typeof SECURITY_TIERS)[number];
+/** A workload's own group: `workload:<name>`. */
+export type WorkloadGroup = `workload:${string}`;
+/** Who owns a security group: a tier, or a workload. */
+export type FlowGroup = SecurityTier | WorkloadGroup;
 /** `internet` is 0.0.0.0/0; `s3` is the S3 gateway endpoint's prefix list (egress only). */
-export type FlowPeer = SecurityTier | "internet" | "s3";
+export type FlowPeer = FlowGroup | "internet" | "s3";
+
+export function workloadGroup(name: string): WorkloadGroup {
+  return `workload:${name}`;
+}
 
 export const INTERNET_CIDR = "0.0.0.0/0";
 export const INTERNET_IPV6_CIDR = "::/0";
@@ -21,7 +29,7 @@ export const HTTP_PORT = 80;
 export interface TierFlow {
   /** Stable snake_case name; it becomes part of the rules' Terraform addresses. */
   readonly id: string;
-  readonly from: SecurityTier | "internet";
+  readonly from: FlowGroup | "internet";
   readonly to: FlowPeer;
   /** For flows to the internet: the IPv4 CIDR or prefix list id (default 0.0.0.0/0). */
   readonly destination?: string;
@@ -129,6 +137,59 @@ export function tierFlows(options: TierFlowOptions): TierFlow[] {
         destination === INTERNET_CIDR
           ? "Service to HTTPS on the internet through NAT (AWS APIs, image pulls)"
           : `Service to HTTPS at ${destination} through NAT`,
+    })),
+  ];
+  return flows.filter((flow): flow is TierFlow => flow !== false);
+}
+
+/** What a workload may reach: the data stores it uses, the endpoints, S3 and the internet egress. */
+export interface WorkloadFlowOptions {
+  readonly internetEgress: readonly string[];
+  readonly interfaceEndpoints: boolean;
+  readonly database: boolean;
+  readonly cache: boolean;
+}
+
+/** The outbound flows of a workload (nothing calls a worker or a job, so no inbound ones). */
+export function workloadFlows(name: string, options: WorkloadFlowOptions): TierFlow[] {
+  const from = workloadGroup(name);
+  const id = `workload_${name.replace(/-/g, "_")}`;
+  const flows: Array<TierFlow | false> = [
+    options.database && {
+      id: `${id}_to_data`,
+      from,
+      to: "data",
+      port: POSTGRES_PORT,
+      description: `The ${name} workload to PostgreSQL in the data tier`,
+    },
+    options.cache && {
+      id: `${id}_to_cache`,
+      from,
+      to: "cache",
+      port: REDIS_PORT,
+      description: `The ${name} workload to Redis in the cache tier`,
+    },
+    options.interfaceEndpoints && {
+      id: `${id}_to_endpoints`,
+      from,
+      to: "endpoints",
+      port: HTTPS_PORT,
+      description: `The ${name} workload to the interface VPC endpoints`,
+    },
+    {
+      id: `${id}_to_s3`,
+      from,
+      to: "s3",
+      port: HTTPS_PORT,
+      description: `The ${name} workload to S3 through the gateway endpoint (ECR image layers)`,
+    },
+    ...options.internetEgress.map((destination): TierFlow => ({
+      id: `${id}_to_internet_https${destinationSlug(destination)}`,
+      from,
+      to: "internet",
+      destination,
+      port: HTTPS_PORT,
+      description: `The ${name} workload to HTTPS at ${destination === INTERNET_CIDR ? "any address" : destination} through NAT`,
     })),
   ];
   return flows.filter((flow): flow is TierFlow => flow !== false);

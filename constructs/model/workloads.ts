@@ -5,7 +5,17 @@
  * checks them, the reference documents them, the constructs take their defaults from them.
  */
 import { FARGATE_MEMORY_DOCUMENTED, fargateCpu, fargateMemoryFor } from "./aws-limits";
-import { booleanValue, check, entryPath, integerIn, isPlainObject, listOf, mapOf, oneOf, stringValue } from "./checks";
+import {
+  booleanValue,
+  check,
+  entryPath,
+  integerIn,
+  isPlainObject,
+  listOf,
+  mapOf,
+  oneOf,
+  stringValue,
+} from "./checks";
 import type { Check, FailedEntry } from "./checks";
 import { checkGroup, withGroupDefaults } from "./props";
 import type { PropRules, RuleGroup } from "./props";
@@ -195,7 +205,8 @@ const COMMON_RULES: PropRules<WorkloadOptionsBase> = {
 
 const QUEUE_RULES: PropRules<QueueOptions> = {
   visibilityTimeoutSeconds: {
-    description: "Seconds a received message stays invisible to other consumers (longer than one message's work).",
+    description:
+      "Seconds a received message stays invisible to other consumers (longer than one message's work).",
     check: integerIn(0, 43200, "seconds"),
     default: 300,
   },
@@ -204,7 +215,11 @@ const QUEUE_RULES: PropRules<QueueOptions> = {
     check: integerIn(1, 1000),
     default: 5,
   },
-  retentionDays: { description: "Days a message is kept in the queue.", check: integerIn(1, 14, "days"), default: 4 },
+  retentionDays: {
+    description: "Days a message is kept in the queue.",
+    check: integerIn(1, 14, "days"),
+    default: 4,
+  },
 };
 
 export const WORKER_GROUP: RuleGroup<WorkerOptions> = {
@@ -271,12 +286,18 @@ function workloadEntries(value: unknown): FailedEntry[] {
   if (!isPlainObject(value)) return [{ at: "", value, allowed: "an object with a kind (worker or job)" }];
   const kind = value.kind as WorkloadKind;
   if (!(WORKLOAD_KINDS as readonly unknown[]).includes(kind)) {
-    return [{ at: ".kind", value: value.kind, allowed: `one of ${WORKLOAD_KINDS.map((k) => `"${k}"`).join(", ")}` }];
+    return [
+      { at: ".kind", value: value.kind, allowed: `one of ${WORKLOAD_KINDS.map((k) => `"${k}"`).join(", ")}` },
+    ];
   }
   const known = workloadKeys(kind);
   const unknown = Object.keys(value)
     .filter((key) => !known.includes(key))
-    .map((key) => ({ at: entryPath(key), value: value[key], allowed: `a setting of a ${kind}: ${known.join(", ")}` }));
+    .map((key) => ({
+      at: entryPath(key),
+      value: value[key],
+      allowed: `a setting of a ${kind}: ${known.join(", ")}`,
+    }));
   const missingQueue =
     kind === "worker" && "queue" in value && !isPlainObject(value.queue)
       ? [
@@ -290,11 +311,13 @@ function workloadEntries(value: unknown): FailedEntry[] {
       : [];
   const group = WORKLOAD_GROUPS[kind];
   const queue = missingQueue.length > 0 ? { queue: undefined } : {};
-  const own = checkGroup(group, withGroupDefaults(group, { ...value, ...queue } as WorkloadOptions)).map((p) => ({
-    at: `.${p.field}`,
-    value: p.value,
-    allowed: p.allowed,
-  }));
+  const own = checkGroup(group, withGroupDefaults(group, { ...value, ...queue } as WorkloadOptions)).map(
+    (p) => ({
+      at: `.${p.field}`,
+      value: p.value,
+      allowed: p.allowed,
+    }),
+  );
   return [...unknown, ...missingQueue, ...own];
 }
 
@@ -319,3 +342,9 @@ export const workloadMap: Check = check(
 export function withWorkloadDefaults<W extends WorkloadOptions>(workload: W): Required<W> {
   return withGroupDefaults(WORKLOAD_GROUPS[workload.kind] as RuleGroup<W>, workload) as Required<W>;
 }
+
+/** The variable that tells a worker's container its queue. */
+export const QUEUE_URL_VARIABLE = "QUEUE_URL";
+
+/** Scale out fast when work piles up, in slowly (a task may be mid-message). */
+export const WORKER_SCALING = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 } as const;

@@ -7,6 +7,8 @@ import type { Construct } from "constructs";
 import type { OneOffTaskAccess } from "../../constructs/fargate-service/fargate-service";
 import type { KmsKey } from "../../constructs/kms-key";
 import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../../constructs/model/data-tier";
+import { DATA_ACCESS } from "../../constructs/model/workloads";
+import type { DataAccess } from "../../constructs/model/workloads";
 import { viaServiceKeyStatement } from "../../constructs/model/iam";
 import type { PolicyStatement } from "../../constructs/model/iam";
 import { PostgresDatabase } from "../../constructs/postgres-database";
@@ -53,7 +55,20 @@ export class DataTier {
 
   /** How the service finds its database and cache. */
   public get serviceEnvironment(): Record<string, string> {
-    const { database: db, cache } = this;
+    return this.accessFor(DATA_ACCESS).environment;
+  }
+
+  /** The variables and task-role statements that reach the given stores (those that exist). */
+  public accessFor(stores: readonly DataAccess[]): {
+    environment: Record<string, string>;
+    statements: PolicyStatement[];
+  } {
+    const db = stores.includes("database") ? this.database : undefined;
+    const cache = stores.includes("cache") ? this.cache : undefined;
+    return { environment: this.environmentOf(db, cache), statements: this.statementsOf(db, cache) };
+  }
+
+  private environmentOf(db?: PostgresDatabase, cache?: RedisCache): Record<string, string> {
     return {
       ...(db && {
         [DATABASE_VARIABLES.host]: db.address,
@@ -96,7 +111,10 @@ export class DataTier {
    * database (by its resource id) as the service's database user only.
    */
   public get serviceStatements(): PolicyStatement[] {
-    const { database: db, cache } = this;
+    return this.accessFor(DATA_ACCESS).statements;
+  }
+
+  private statementsOf(db?: PostgresDatabase, cache?: RedisCache): PolicyStatement[] {
     return [
       ...(db
         ? [

@@ -7,6 +7,7 @@ import type { EnvironmentKeys } from "./environment-keys";
 import type { NetworkTier } from "./network-tier";
 import type { OperationsTier } from "./operations-tier";
 import type { ServiceTier } from "./service-tier";
+import type { WorkloadTier } from "./workload-tier";
 
 /** What the outputs describe: every tier of the environment. */
 export interface EnvironmentOutputsInput {
@@ -18,6 +19,7 @@ export interface EnvironmentOutputsInput {
   readonly data: DataTier;
   readonly edge: EdgeTier;
   readonly service: ServiceTier;
+  readonly workloads: WorkloadTier;
   readonly operations: OperationsTier;
 }
 
@@ -33,6 +35,43 @@ export function addEnvironmentOutputs(stack: Construct, input: EnvironmentOutput
   addNetworkOutputs(input, output);
   addOperationsOutputs(input, output);
   addDataTierOutputs(input, output);
+  addWorkloadOutputs(input, output);
+}
+
+/** Where to send a worker's messages and which schedule starts a job. */
+function addWorkloadOutputs(env: EnvironmentOutputsInput, output: Output): void {
+  const { workers, jobs } = env.workloads;
+  if (Object.keys(workers).length + Object.keys(jobs).length === 0) return;
+  output(
+    "workloads",
+    {
+      ...Object.fromEntries(
+        Object.entries(workers).map(([name, w]) => [
+          name,
+          {
+            kind: "worker",
+            queue_url: w.queue.url,
+            queue_arn: w.queue.arn,
+            dead_letter_queue_url: w.deadLetterQueue.url,
+            service_name: w.service.name,
+            task_definition_arn: w.task.taskDefinition.arn,
+          },
+        ]),
+      ),
+      ...Object.fromEntries(
+        Object.entries(jobs).map(([name, j]) => [
+          name,
+          {
+            kind: "job",
+            schedule_name: j.schedule.name,
+            dead_letter_queue_url: j.deadLetterQueue.url,
+            task_definition_arn: j.task.taskDefinition.arn,
+          },
+        ]),
+      ),
+    },
+    "Per workload (workloads): a worker's queue (send it work with sqs:SendMessage and the queue key), its dead-letter queue and ECS service; a job's EventBridge schedule and the dead-letter queue of runs that could not start.",
+  );
 }
 
 /** Where the database and cache are, and the one-off tasks' command lines. */

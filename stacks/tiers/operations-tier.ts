@@ -15,6 +15,8 @@ import type { EdgeTier } from "./edge-tier";
 import { addEnvironmentKey } from "./environment-context";
 import type { EnvironmentContext } from "./environment-context";
 import type { ServiceTier } from "./service-tier";
+import type { WorkloadTier } from "./workload-tier";
+import { WorkloadAlarms } from "../../constructs/workload-alarms";
 import { acceptFindings } from "../../constructs/support/accepted-findings";
 
 export interface OperationsTierInput {
@@ -23,16 +25,20 @@ export interface OperationsTierInput {
   readonly edge: EdgeTier;
   readonly service: ServiceTier;
   readonly data: DataTier;
+  readonly workloads: WorkloadTier;
 }
 
 export class OperationsTier {
   public readonly notificationsKey?: KmsKey;
   public readonly topic?: AlarmTopic;
   public readonly alarms?: AlarmSet;
+  /** Dead letters and queue age of the workers and jobs, when there are any. */
+  public readonly workloadAlarms?: WorkloadAlarms;
   public readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, input: OperationsTierInput) {
     const { context, settings, edge, service, data } = input;
+    const workloads = input.workloads.watched;
     const watched = {
       loadBalancerArnSuffix: edge.loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffix: edge.loadBalancer.targetGroup.arnSuffix,
@@ -62,11 +68,22 @@ export class OperationsTier {
         thresholds: Object.fromEntries(ALARM_IDS.map((id) => [id, settings[id]])),
         ...watched,
       });
+      if (workloads.length > 0) {
+        this.workloadAlarms = new WorkloadAlarms(scope, "workload_alarms", {
+          namePrefix: context.namePrefix,
+          topicArn: this.topic.topicArn,
+          workloads,
+        });
+      }
     }
     this.dashboard = new OperationsDashboard(scope, "dashboard", {
       name: context.namePrefix,
       ...watched,
-      alarmArns: this.alarms && Object.values(this.alarms.alarms).map((a) => a.arn),
+      workloads,
+      alarmArns: this.alarms && [
+        ...Object.values(this.alarms.alarms).map((a) => a.arn),
+        ...(this.workloadAlarms?.alarms ?? []).map((a) => a.arn),
+      ],
     });
   }
 }

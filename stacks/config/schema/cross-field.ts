@@ -29,9 +29,10 @@ const WORKLOAD_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
     check: (env) => {
       const taken = new Map<string, string>([
         [env.service.name, `the service's name (service.name)`],
-        ...Object.keys(env.service.oneOffTasks).map(
-          (task): [string, string] => [`${env.service.name}-${task}`, `the family of one-off task "${task}"`],
-        ),
+        ...Object.keys(env.service.oneOffTasks).map((task): [string, string] => [
+          `${env.service.name}-${task}`,
+          `the family of one-off task "${task}"`,
+        ]),
       ]);
       const reserved = dataTierVariableNames(env);
       return Object.entries(env.workloads).flatMap(([name, w]) => {

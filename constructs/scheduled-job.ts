@@ -1,0 +1,140 @@
+import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { forPolicyDocument, serviceTrustStatement } from "./model/iam";
+import type { PolicyStatement } from "./model/iam";
+import { WorkloadTask } from "./workload-task";
+import type { WorkloadTaskProps } from "./workload-task";
+
+export interface ScheduledJobProps {
+  readonly task: WorkloadTaskProps;
+  readonly clusterArn: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  /** Encrypts the dead-letter queue of runs that could not start. */
+  readonly queueKmsKeyArn: string;
+  readonly schedule: string;
+  readonly timezone: string;
+  /** 0: start on time; more: anywhere within this many minutes. */
+  readonly flexibleWindowMinutes: number;
+  readonly retryAttempts: number;
+  readonly maxEventAgeSeconds: number;
+}
+
+/**
+ * A scheduled job: EventBridge Scheduler starts one Fargate task of the job's task definition on
+ * its schedule, in the private subnets, with retries; a run that cannot be started within its
+ * retries and age lands in the job's dead-letter queue (encrypted under the queue key), which the
+ * environment's alarm watches. The scheduler's role may start this task and pass its two roles only.
+ */
+export class ScheduledJob extends Construct {
+  public readonly task: WorkloadTask;
+  public readonly deadLetterQueue: SqsQueue;
+  public readonly schedulerRole: IamRole;
+  public readonly schedule: SchedulerSchedule;
+
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id);
+    const name = `${props.task.namePrefix}-${props.task.name}`;
+    this.task = new WorkloadTask(this, "task", props.task);
+    this.deadLetterQueue = new SqsQueue(this, "dead_letter_queue", {
+      name: `${name}-dlq`,
+      kmsMasterKeyId: props.queueKmsKeyArn,
+      messageRetentionSeconds: 14 * 86400,
+    });
+    this.schedulerRole = this.createSchedulerRole(props, name);
+    this.schedule = new SchedulerSchedule(this, "schedule", {
+      name,
+      description: `Runs the ${props.task.name} job of ${props.task.namePrefix}`,
+      scheduleExpression: props.schedule,
+      scheduleExpressionTimezone: props.timezone,
+      state: "ENABLED",
+      flexibleTimeWindow:
+        props.flexibleWindowMinutes === 0
+          ? { mode: "OFF" }
+          : { mode: "FLEXIBLE", maximumWindowInMinutes: props.flexibleWindowMinutes },
+      target: {
+        arn: props.clusterArn,
+        roleArn: this.schedulerRole.arn,
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+        retryPolicy: {
+          maximumRetryAttempts: props.retryAttempts,
+          maximumEventAgeInSeconds: props.maxEventAgeSeconds,
+        },
+        ecsParameters: {
+          taskDefinitionArn: this.task.taskDefinition.arn,
+          launchType: "FARGATE",
+          platformVersion: "LATEST",
+          taskCount: 1,
+          networkConfiguration: {
+            subnets: [...props.subnetIds],
+            securityGroups: [...props.securityGroupIds],
+            assignPublicIp: false,
+          },
+        },
+      },
+    });
+  }
+
+  private createSchedulerRole(props: ScheduledJobProps, name: string): IamRole {
+    const { partition, region, accountId } = props.task;
+    const role = new IamRole(this, "scheduler_role", {
+      name: `${name}-scheduler`,
+      description: `Lets EventBridge Scheduler start the ${props.task.name} job of ${props.task.namePrefix}`,
+      assumeRolePolicy: new DataAwsIamPolicyDocument(this, "scheduler_role_trust_policy", {
+        statement: forPolicyDocument([
+          serviceTrustStatement({
+            service: "scheduler.amazonaws.com",
+            accountId,
+            sourceArnLike: `arn:${partition}:scheduler:${region}:${accountId}:schedule/default/${name}`,
+          }),
+        ]),
+      }).json,
+    });
+    new IamRolePolicy(this, "scheduler_role_policy", {
+      name: "start-the-job",
+      role: role.id,
+      policy: new DataAwsIamPolicyDocument(this, "scheduler_policy", {
+        statement: forPolicyDocument(this.schedulerStatements(props)),
+      }).json,
+    });
+    return role;
+  }
+
+  private schedulerStatements(props: ScheduledJobProps): PolicyStatement[] {
+    const { partition, region, accountId } = props.task;
+    return [
+      {
+        sid: "StartThisJobsTask",
+        effect: "Allow",
+        actions: ["ecs:RunTask"],
+        resources: [`arn:${partition}:ecs:${region}:${accountId}:task-definition/${this.task.family}:*`],
+        condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [props.clusterArn] }],
+      },
+      {
+        sid: "PassThisJobsRoles",
+        effect: "Allow",
+        actions: ["iam:PassRole"],
+        resources: [this.task.executionRole.arn, this.task.taskRole.arn],
+        condition: [
+          { test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] },
+        ],
+      },
+      {
+        sid: "RecordRunsThatCouldNotStart",
+        effect: "Allow",
+        actions: ["sqs:SendMessage"],
+        resources: [this.deadLetterQueue.arn],
+      },
+      {
+        sid: "EncryptForTheDeadLetterQueue",
+        effect: "Allow",
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: [props.queueKmsKeyArn],
+      },
+    ];
+  }
+}

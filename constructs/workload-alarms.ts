@@ -1,0 +1,66 @@
+import { Construct } from "constructs";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { DashboardWorkload } from "./operations-dashboard";
+
+export interface WorkloadAlarmsProps {
+  /** Prefix of the alarm names, e.g. "orders-api-prod". */
+  readonly namePrefix: string;
+  /** SNS topic every alarm notifies, on alarm and on recovery. */
+  readonly topicArn: string;
+  readonly workloads: readonly DashboardWorkload[];
+}
+
+/** Messages older than this in a worker's queue mean the workers do not keep up (or are down). */
+export const QUEUE_AGE_ALARM_SECONDS = 3600;
+
+/**
+ * What pages for workers and jobs: a message in a dead-letter queue (a worker gave up on it, or
+ * a job's run could not be started within its retries), and a worker's queue whose oldest message
+ * waits longer than an hour.
+ */
+export class WorkloadAlarms extends Construct {
+  public readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: WorkloadAlarmsProps) {
+    super(scope, id);
+    for (const w of props.workloads) {
+      const snake = w.name.replace(/-/g, "_");
+      const common = {
+        namespace: "AWS/SQS",
+        statistic: "Maximum",
+        period: 300,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [props.topicArn],
+        okActions: [props.topicArn],
+      };
+      this.alarms.push(
+        new CloudwatchMetricAlarm(this, `${snake}_dead_letters`, {
+          ...common,
+          alarmName: `${props.namePrefix}-${w.name}-dead-letters`,
+          alarmDescription:
+            w.kind === "worker"
+              ? `A message of the ${w.name} worker failed every receive and is in its dead-letter queue. Read the worker's logs for the failure, fix it, then redrive (aws sqs start-message-move-task).`
+              : `A run of the ${w.name} job could not be started within its retries. Read the message in the dead-letter queue for the error (capacity, image, permissions).`,
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: w.deadLetterQueueName },
+          evaluationPeriods: 1,
+          threshold: 0,
+        }),
+      );
+      if (w.kind === "worker" && w.queueName !== undefined) {
+        this.alarms.push(
+          new CloudwatchMetricAlarm(this, `${snake}_queue_age`, {
+            ...common,
+            alarmName: `${props.namePrefix}-${w.name}-queue-age`,
+            alarmDescription: `Messages wait more than ${QUEUE_AGE_ALARM_SECONDS / 60} minutes in the ${w.name} worker's queue: the workers are down, failing or at their maxCount. Check the worker's tasks and logs; raise maxCount if it is busy.`,
+            metricName: "ApproximateAgeOfOldestMessage",
+            dimensions: { QueueName: w.queueName },
+            evaluationPeriods: 3,
+            threshold: QUEUE_AGE_ALARM_SECONDS,
+          }),
+        );
+      }
+    }
+  }
+}

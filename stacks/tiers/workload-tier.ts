@@ -1,0 +1,175 @@
+/**
+ * The workers and jobs beside the service (`workloads`): each runs the service's image at the same
+ * tag with its own command, in the service's cluster and private subnets, in its own security
+ * group, reaching only the data stores it names. Their queues share one environment key.
+ */
+import type { Construct } from "constructs";
+import type { KmsKey } from "../../constructs/kms-key";
+import { viaServiceKeyStatement } from "../../constructs/model/iam";
+import { withWorkloadDefaults } from "../../constructs/model/workloads";
+import type { JobOptions, QueueOptions, WorkerOptions } from "../../constructs/model/workloads";
+import { workloadGroup } from "../../constructs/model/security-groups";
+import type { DashboardWorkload } from "../../constructs/operations-dashboard";
+import { QueueWorker } from "../../constructs/queue-worker";
+import { ScheduledJob } from "../../constructs/scheduled-job";
+import type { WorkloadTaskProps } from "../../constructs/workload-task";
+import type { EnvironmentSettings, ServiceSettings } from "../config/settings";
+import type { DataTier } from "./data-tier";
+import { addEnvironmentKey } from "./environment-context";
+import type { EnvironmentContext } from "./environment-context";
+import type { EnvironmentKeys } from "./environment-keys";
+import type { NetworkTier } from "./network-tier";
+import type { ServiceTier } from "./service-tier";
+
+export interface WorkloadTierInput {
+  readonly context: EnvironmentContext;
+  readonly workloads: EnvironmentSettings["workloads"];
+  /** The service's container settings the workloads share (user, architecture, variables, logs). */
+  readonly service: ServiceSettings;
+  readonly keys: EnvironmentKeys;
+  readonly network: NetworkTier;
+  readonly data: DataTier;
+  /** The cluster, the repository and the image tag. */
+  readonly serviceTier: ServiceTier;
+}
+
+/** Construct id of a workload ("nightly-report" → "workload_nightly_report"). */
+export function workloadId(name: string): string {
+  return `workload_${name.replace(/-/g, "_")}`;
+}
+
+export class WorkloadTier {
+  /** Encrypts the workers' queues and the jobs' dead-letter queues; present with any workload. */
+  public readonly queueKey?: KmsKey;
+  public readonly workers: Readonly<Record<string, QueueWorker>> = {};
+  public readonly jobs: Readonly<Record<string, ScheduledJob>> = {};
+
+  constructor(scope: Construct, input: WorkloadTierInput) {
+    const { context } = input;
+    const entries = Object.entries(input.workloads);
+    if (entries.length === 0) return;
+    const queueKey = addEnvironmentKey(scope, context, "queue_key", {
+      alias: "queues",
+      description: `Encrypts the workers' queues and the jobs' dead-letter queues of ${context.namePrefix}`,
+      usage: viaServiceKeyStatement(
+        "AccountUsesKeyThroughSqs",
+        [`sqs.${context.region}.amazonaws.com`],
+        context.accountId,
+        context.partition,
+      ),
+    });
+    this.queueKey = queueKey;
+    const workers: Record<string, QueueWorker> = {};
+    const jobs: Record<string, ScheduledJob> = {};
+    for (const [name, options] of entries) {
+      if (options.kind === "worker") workers[name] = this.addWorker(scope, input, name, options, queueKey);
+      else jobs[name] = this.addJob(scope, input, name, options, queueKey);
+    }
+    this.workers = workers;
+    this.jobs = jobs;
+  }
+
+  /** The workloads as the dashboard and the alarms see them. */
+  public get watched(): DashboardWorkload[] {
+    return [
+      ...Object.entries(this.workers).map(([name, w]) => ({
+        name,
+        kind: "worker" as const,
+        queueName: w.queue.name,
+        deadLetterQueueName: w.deadLetterQueue.name,
+        serviceName: w.service.name,
+      })),
+      ...Object.entries(this.jobs).map(([name, j]) => ({
+        name,
+        kind: "job" as const,
+        deadLetterQueueName: j.deadLetterQueue.name,
+      })),
+    ];
+  }
+
+  private addWorker(
+    scope: Construct,
+    input: WorkloadTierInput,
+    name: string,
+    options: WorkerOptions,
+    queueKey: KmsKey,
+  ): QueueWorker {
+    const w = withWorkloadDefaults(options);
+    const { cluster, capacityProviders } = input.serviceTier.service;
+    return new QueueWorker(scope, workloadId(name), {
+      task: taskProps(input, name, w),
+      clusterArn: cluster.arn,
+      clusterName: cluster.name,
+      ...placement(input, name),
+      queueKmsKeyArn: queueKey.keyArn,
+      queue: w.queue as Required<QueueOptions>,
+      minCount: w.minCount,
+      maxCount: w.maxCount,
+      backlogPerTask: w.backlogPerTask,
+      spot: w.spot,
+      waitForDeployment: input.service.waitForDeployment,
+      dependsOn: [capacityProviders],
+    });
+  }
+
+  private addJob(
+    scope: Construct,
+    input: WorkloadTierInput,
+    name: string,
+    options: JobOptions,
+    queueKey: KmsKey,
+  ): ScheduledJob {
+    const j = withWorkloadDefaults(options);
+    return new ScheduledJob(scope, workloadId(name), {
+      task: taskProps(input, name, j),
+      clusterArn: input.serviceTier.service.cluster.arn,
+      ...placement(input, name),
+      queueKmsKeyArn: queueKey.keyArn,
+      schedule: j.schedule,
+      timezone: j.timezone,
+      flexibleWindowMinutes: j.flexibleWindowMinutes,
+      retryAttempts: j.retryAttempts,
+      maxEventAgeSeconds: j.maxEventAgeSeconds,
+    });
+  }
+}
+
+function placement(input: WorkloadTierInput, name: string) {
+  return {
+    subnetIds: input.network.network.privateSubnetIds,
+    securityGroupIds: [input.network.securityGroups.groupId(workloadGroup(name))],
+  };
+}
+
+/** A workload's task: the service's image, user and log settings, its own command, size, variables and access. */
+function taskProps(
+  input: WorkloadTierInput,
+  name: string,
+  w: Required<WorkerOptions> | Required<JobOptions>,
+): WorkloadTaskProps {
+  const { context, service, keys, serviceTier } = input;
+  const access = input.data.accessFor(w.dataAccess);
+  return {
+    namePrefix: context.namePrefix,
+    name,
+    region: context.region,
+    accountId: context.accountId,
+    partition: context.partition,
+    repositoryArn: serviceTier.repository.arn,
+    repositoryUrl: serviceTier.repository.repositoryUrl,
+    imageTag: serviceTier.imageTag.stringValue,
+    cpu: w.cpu,
+    memory: w.memory,
+    cpuArchitecture: service.cpuArchitecture,
+    user: service.user,
+    stopTimeoutSeconds: service.stopTimeoutSeconds,
+    command: w.command,
+    entryPoint: service.entryPoint,
+    environment: { ...service.environment, ...w.environment, ...access.environment },
+    secrets: w.secrets,
+    secretsKmsKeyArns: [keys.secrets.keyArn, ...service.secretsKmsKeyArns],
+    logRetentionDays: service.logRetentionDays,
+    logKmsKeyArn: keys.logs.keyArn,
+    taskStatements: access.statements,
+  };
+}
