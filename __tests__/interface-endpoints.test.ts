@@ -62,10 +62,10 @@ describe("InterfaceEndpoints", () => {
   });
 
   test("its rule (network.interfaceEndpoints) refuses an unknown service and a duplicate", () => {
-    expect(problemsOf("services", ["ecr.api", "sqs"], interfaceEndpointList)).toEqual([
+    expect(problemsOf("services", ["ecr.api", "kinesis"], interfaceEndpointList)).toEqual([
       expect.objectContaining({
         field: "services[1]",
-        allowed: "one of 'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm'",
+        allowed: "one of 'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm', 'sqs'",
       }),
     ]);
     expect(problemsOf("services", ["logs", "logs"], interfaceEndpointList)).toHaveLength(1);

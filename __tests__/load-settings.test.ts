@@ -141,8 +141,8 @@ describe("loadSettings", () => {
       ],
       [
         "an interface endpoint that is not offered",
-        { dev: { network: { interfaceEndpoints: ["sqs"] } } },
-        "[dev] network.interfaceEndpoints[0]: got 'sqs' (from overrides.json:1); allowed: one of 'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm'",
+        { dev: { network: { interfaceEndpoints: ["kinesis"] } } },
+        "[dev] network.interfaceEndpoints[0]: got 'kinesis' (from overrides.json:1); allowed: one of 'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm', 'sqs'",
       ],
       [
         "an AZ of another region",

@@ -211,7 +211,7 @@ const CASES: SchemaCase[] = [
     { dev: { servce: {} } },
     "dev",
     "servce",
-    'did you mean "service"? A known setting; settings here: region, accountId, keyAdministratorArns, foreignKeyAdministratorsAcknowledged, destroyProtection, destroyBreakGlass, tags, network, service, edge, database, cache, alarms, state',
+    'did you mean "service"? A known setting; settings here: region, accountId, keyAdministratorArns, foreignKeyAdministratorsAcknowledged, destroyProtection, destroyBreakGlass, tags, workloads, network, service, edge, database, cache, alarms, state',
   ],
   [
     "a scalar where a group belongs",

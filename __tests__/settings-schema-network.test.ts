@@ -83,7 +83,7 @@ const CASES: SchemaCase[] = [
   ],
   [
     "an unknown interface endpoint",
-    { dev: { network: { interfaceEndpoints: ["sqs"] } } },
+    { dev: { network: { interfaceEndpoints: ["kinesis"] } } },
     "dev",
     "network.interfaceEndpoints[0]",
     "'ecr.api'",
