@@ -6,6 +6,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { forPolicyDocument, serviceTrustStatement } from "./model/iam";
 import type { PolicyStatement } from "./model/iam";
+import { acceptFindings } from "./support/accepted-findings";
 import { WorkloadTask } from "./workload-task";
 import type { WorkloadTaskProps } from "./workload-task";
 
@@ -77,6 +78,7 @@ export class ScheduledJob extends Construct {
         },
       },
     });
+    acceptFindings(this.schedule, "scheduleWithoutPayload");
   }
 
   private createSchedulerRole(props: ScheduledJobProps, name: string): IamRole {
@@ -105,13 +107,13 @@ export class ScheduledJob extends Construct {
   }
 
   private schedulerStatements(props: ScheduledJobProps): PolicyStatement[] {
-    const { partition, region, accountId } = props.task;
     return [
       {
         sid: "StartThisJobsTask",
         effect: "Allow",
         actions: ["ecs:RunTask"],
-        resources: [`arn:${partition}:ecs:${region}:${accountId}:task-definition/${this.task.family}:*`],
+        // The revision the schedule starts: a new image registers a new one and updates both.
+        resources: [this.task.taskDefinition.arn],
         condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [props.clusterArn] }],
       },
       {

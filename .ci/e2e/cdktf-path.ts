@@ -6,6 +6,7 @@ import { ENVIRONMENTS, REGISTRY, STACKS, blockOf, copyProject, secondPlan, state
 import { breakGlassOverrideFile, expectRefusedDestroy, isDestroyProtected } from "./destroy-safety";
 import { checkNothingLeft } from "./emulator";
 import { deleteImages, pushAndPromote } from "./release-safety";
+import { checkWorkloads } from "./workload-checks";
 import { CheckFailed, bash, mustSucceed, runStep } from "./process";
 
 /** The cdktf path: docs blocks cdktf-registry, cdktf-environments and cdktf-diff, local state. */
@@ -60,6 +61,7 @@ export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<Stack
   report("dev").notes.push(`cdktf diff after the deploy: no changes (${diff.seconds.toFixed(0)} s)`);
 
   const stackDir = (stack: string) => join(dir, "cdktf.out", "stacks", stack);
+  for (const stack of ENVIRONMENTS) checkWorkloads(ctx, emulator, env, stack, stackDir(stack), report(stack));
   await Promise.all(
     STACKS.map(async (stack) => {
       report(stack).resources = stateCount(ctx, env, stackDir(stack));

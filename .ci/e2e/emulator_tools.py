@@ -178,6 +178,14 @@ def inventory(args):
         for secret in secretsmanager.list_secrets()["SecretList"]:
             add("secretsmanager:secret", secret["ARN"], secret["Name"], _tags(secret.get("Tags")))
 
+        sqs = client("sqs", region)
+        for url in sqs.list_queues().get("QueueUrls", []):
+            add("sqs:queue", url, url.rsplit("/", 1)[1])
+
+        scheduler = client("scheduler", region)
+        for schedule in scheduler.list_schedules()["Schedules"]:
+            add("scheduler:schedule", schedule["Arn"], schedule["Name"])
+
         wafv2 = client("wafv2", region)
         for acl in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"]:
             add("wafv2:web-acl", acl["ARN"], acl["Name"])
@@ -308,6 +316,84 @@ def ecs_images(args):
     )
 
 
+def workloads(args):
+    """What the emulator can show of each workload (the stack's `workloads` output), as JSON.
+
+    A worker: a message a producer sends is counted by the queue metric its scaling policy
+    tracks, and its service runs. A job: the task its schedule names starts, as the scheduler
+    would start it (RunTask with the schedule's own target parameters), and exits 0.
+    """
+    sqs, ecs, scheduler = (client(s, args.region) for s in ("sqs", "ecs", "scheduler"))
+    found = {}
+    for name, w in json.loads(args.workloads).items():
+        found[name] = _worker(sqs, ecs, args, w) if w["kind"] == "worker" else _job(ecs, scheduler, name, w)
+    print(json.dumps(found))
+
+
+def _worker(sqs, ecs, args, w):
+    queue_url = w["queue_url"]
+    queue_name = queue_url.rsplit("/", 1)[1]
+    sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"e2e": "a message for the worker"}))
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])
+    waiting = int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+    scaling = client("application-autoscaling", args.region)
+    resource = f"service/{args.cluster}/{w['service_name']}"
+    policies = scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource)["ScalingPolicies"]
+    tracked = [
+        m["MetricStat"]["Metric"]
+        for p in policies
+        for m in p.get("TargetTrackingScalingPolicyConfiguration", {})
+        .get("CustomizedMetricSpecification", {})
+        .get("Metrics", [])
+        if "MetricStat" in m
+    ]
+    service = ecs.describe_services(cluster=args.cluster, services=[w["service_name"]])["services"][0]
+    for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=1).get("Messages", []):
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return {
+        "kind": "worker",
+        "messagesWaiting": waiting,
+        "scalingTracksQueue": any(
+            m["MetricName"] == "ApproximateNumberOfMessagesVisible"
+            and {"Name": "QueueName", "Value": queue_name} in m.get("Dimensions", [])
+            for m in tracked
+        ),
+        "serviceStatus": service["status"],
+        "runningCount": service["runningCount"],
+        "capacityProviders": [c["capacityProvider"] for c in service.get("capacityProviderStrategy", [])],
+    }
+
+
+def _job(ecs, scheduler, name, w):
+    schedule = scheduler.get_schedule(Name=w["schedule_name"])
+    target = schedule["Target"]
+    parameters = target["EcsParameters"]
+    network = parameters["NetworkConfiguration"]["awsvpcConfiguration"]
+    task = ecs.run_task(
+        cluster=target["Arn"],
+        taskDefinition=parameters["TaskDefinitionArn"],
+        launchType=parameters.get("LaunchType", "FARGATE"),
+        count=parameters.get("TaskCount", 1),
+        startedBy=f"schedule-{name}"[:36],
+        networkConfiguration={
+            "awsvpcConfiguration": {
+                "subnets": network["Subnets"],
+                "securityGroups": network.get("SecurityGroups", []),
+                "assignPublicIp": network.get("AssignPublicIp", "DISABLED"),
+            }
+        },
+    )["tasks"][0]
+    stopped = ecs.describe_tasks(cluster=target["Arn"], tasks=[task["taskArn"]])["tasks"][0]
+    return {
+        "kind": "job",
+        "scheduleState": schedule["State"],
+        "taskDefinitionMatches": parameters["TaskDefinitionArn"] == w["task_definition_arn"],
+        "hasDeadLetterQueue": bool(target.get("DeadLetterConfig", {}).get("Arn")),
+        "lastStatus": stopped["lastStatus"],
+        "exitCode": stopped["containers"][0].get("exitCode"),
+    }
+
+
 # Every command: what it runs and its options beside --region (one region, unless it says otherwise).
 ONE = {"required": True}
 SEVERAL = {"action": "append", "required": True}
@@ -324,6 +410,7 @@ COMMANDS = {
     "rotate-secret": (rotate_secret, {"--secret-id": ONE}),
     "minor-upgrade-db": (minor_upgrade_db, {"--identifier": ONE}),
     "ecs-images": (ecs_images, {"--cluster": ONE}),
+    "workloads": (workloads, {"--cluster": ONE, "--workloads": ONE}),
 }
 
 

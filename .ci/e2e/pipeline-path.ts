@@ -1,4 +1,5 @@
 /** The pipeline path: the documented pipeline blocks, S3 state in the emulator, and three faults. */
+import { checkWorkloads } from "./workload-checks";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -94,6 +95,9 @@ class PipelinePath {
         await secondPlan(this.ctx, this.env, this.stackDir(stack), this.report(stack));
       }),
     );
+    for (const stack of ENVIRONMENTS) {
+      checkWorkloads(this.ctx, this.emulator, this.env, stack, this.stackDir(stack), this.report(stack));
+    }
     await refusedReleases(
       {
         ctx: this.ctx,

@@ -155,6 +155,16 @@ export const ACCEPTED_FINDINGS = {
     condition: "cache.nodeCount is 1 (a prod invariant requires 2 or more in prod)",
     why: "A single cache node outside prod halves its cost; when it fails, ElastiCache replaces it and the cache starts empty.",
   },
+  scheduleWithoutPayload: {
+    rules: ["CKV_AWS_297"],
+    condition: "a job (workloads.<name>.kind is job)",
+    why: "The schedule carries no payload: it starts an ECS task with fixed parameters and no TargetInput, the only part of a schedule EventBridge Scheduler encrypts with a customer managed key (names, expressions and targets never are). A key would protect nothing and add a key-policy dependency to every run.",
+  },
+  scheduledTaskGroup: {
+    rules: ["CKV2_AWS_5"],
+    condition: "a job (workloads.<name>.kind is job)",
+    why: "The job's security group is attached to the tasks the schedule starts (its ecs_parameters.network_configuration), which the scanner does not follow; a job has no long-running resource to attach it to.",
+  },
 } as const satisfies Record<string, AcceptedFinding>;
 
 export type AcceptedFindingId = keyof typeof ACCEPTED_FINDINGS;

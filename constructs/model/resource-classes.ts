@@ -37,6 +37,7 @@ const SERVING = new Set([
   "aws_route",
   "aws_route53_record",
   "aws_route_table",
+  "aws_scheduler_schedule",
   "aws_security_group",
   "aws_subnet",
   "aws_vpc",

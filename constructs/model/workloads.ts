@@ -105,6 +105,8 @@ const CRON_FIELD = {
     /^(\*|\?|[1-7]L|[1-7]#[1-5]|((\d|SUN|MON|TUE|WED|THU|FRI|SAT)(-(\d|SUN|MON|TUE|WED|THU|FRI|SAT))?)(,(\d|SUN|MON|TUE|WED|THU|FRI|SAT)(-(\d|SUN|MON|TUE|WED|THU|FRI|SAT))?)*)$/i,
   year: /^(\*|\d{4}(-\d{4})?(\/\d{1,3})?(,\d{4}(-\d{4})?)*)$/,
 };
+const SCHEDULE_ALLOWED =
+  "an EventBridge Scheduler expression: rate(5 minutes), cron(0 3 * * ? *) (six fields, ? in day-of-month or day-of-week) or at(2027-01-01T00:00:00)";
 const NUMBERS_IN = (field: string) => (field.match(/\d+/g) ?? []).map(Number);
 
 /**
@@ -113,7 +115,7 @@ const NUMBERS_IN = (field: string) => (field.match(/\d+/g) ?? []).map(Number);
  * one-time at), or undefined when it is.
  */
 export function scheduleProblem(value: unknown): string | undefined {
-  if (typeof value !== "string") return "a string";
+  if (typeof value !== "string") return SCHEDULE_ALLOWED;
   const rate = RATE.exec(value);
   if (rate) {
     const [, amount = "0", unit = ""] = rate;
@@ -152,7 +154,7 @@ export function scheduleProblem(value: unknown): string | undefined {
 }
 
 export const scheduleExpression: Check = check(
-  "an EventBridge Scheduler expression: rate(5 minutes), cron(0 3 * * ? *) (six fields, ? in day-of-month or day-of-week) or at(2027-01-01T00:00:00)",
+  SCHEDULE_ALLOWED,
   (v) => scheduleProblem(v) === undefined,
   { type: "string" },
   (v) => {

@@ -5,6 +5,7 @@
  */
 import type { Construct } from "constructs";
 import type { KmsKey } from "../../constructs/kms-key";
+import { acceptFindings } from "../../constructs/support/accepted-findings";
 import { viaServiceKeyStatement } from "../../constructs/model/iam";
 import { withWorkloadDefaults } from "../../constructs/model/workloads";
 import type { JobOptions, QueueOptions, WorkerOptions } from "../../constructs/model/workloads";
@@ -120,6 +121,8 @@ export class WorkloadTier {
     queueKey: KmsKey,
   ): ScheduledJob {
     const j = withWorkloadDefaults(options);
+    const group = input.network.securityGroups.groups[workloadGroup(name)];
+    if (group) acceptFindings(group, "scheduledTaskGroup");
     return new ScheduledJob(scope, workloadId(name), {
       task: taskProps(input, name, j),
       clusterArn: input.serviceTier.service.cluster.arn,

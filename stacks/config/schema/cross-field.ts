@@ -230,6 +230,7 @@ export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSetti
       "network.interfaceEndpoints",
       "service.secrets",
       "database.enabled",
+      "workloads",
     ],
     check: (env) => {
       if (env.network.natStrategy !== "none" && env.network.appInternetEgress.includes(INTERNET_CIDR)) {

@@ -1,0 +1,87 @@
+/**
+ * The workers and jobs of a deployed environment, as far as the emulator can show them (moto runs
+ * no containers and no schedules): a message sent to a worker's queue is counted by the metric its
+ * scaling policy tracks and its service runs; a job's schedule names the task it deploys, and that
+ * task, started with the schedule's own parameters, runs to completion.
+ */
+import { spawnSync } from "node:child_process";
+import { emulatorTool } from "./emulator";
+import type { Context, Emulator, StackReport } from "./context";
+import { namePrefix } from "./context";
+import { CheckFailed } from "./process";
+
+interface WorkerSeen {
+  readonly kind: "worker";
+  readonly messagesWaiting: number;
+  readonly scalingTracksQueue: boolean;
+  readonly serviceStatus: string;
+  readonly runningCount: number;
+  readonly capacityProviders: readonly string[];
+}
+
+interface JobSeen {
+  readonly kind: "job";
+  readonly scheduleState: string;
+  readonly taskDefinitionMatches: boolean;
+  readonly hasDeadLetterQueue: boolean;
+  readonly lastStatus: string;
+  readonly exitCode: number | null;
+}
+
+/** Checks every workload of a deployed stack (its `workloads` output); notes what was seen. */
+export function checkWorkloads(
+  ctx: Context,
+  emulator: Emulator,
+  env: NodeJS.ProcessEnv,
+  stack: string,
+  stackDir: string,
+  report: StackReport,
+): void {
+  const settings = ctx.settings.environments.find((e) => e.name === stack);
+  if (settings === undefined || Object.keys(settings.workloads).length === 0) return;
+  const output = spawnSync(ctx.terraform, ["output", "-json", "workloads"], {
+    cwd: stackDir,
+    env,
+    encoding: "utf8",
+  });
+  if (output.status !== 0)
+    {throw new CheckFailed(`${stack}: terraform output workloads failed: ${output.stderr}`);}
+  const seen = JSON.parse(
+    emulatorTool(ctx, emulator, [
+      "workloads",
+      "--region",
+      settings.region,
+      "--cluster",
+      namePrefix(ctx, stack),
+      "--workloads",
+      output.stdout.trim(),
+    ]),
+  ) as Record<string, WorkerSeen | JobSeen>;
+  const problems: string[] = [];
+  for (const [name, w] of Object.entries(seen)) {
+    if (w.kind === "worker") {
+      if (w.messagesWaiting < 1) problems.push(`${name}: a message sent to its queue was not counted`);
+      if (!w.scalingTracksQueue) problems.push(`${name}: its scaling policy does not track its queue`);
+      if (w.serviceStatus !== "ACTIVE" || w.runningCount < 1) {
+        problems.push(`${name}: its service is ${w.serviceStatus} with ${w.runningCount} running task(s)`);
+      }
+    } else {
+      if (w.scheduleState !== "ENABLED") problems.push(`${name}: its schedule is ${w.scheduleState}`);
+      if (!w.taskDefinitionMatches) problems.push(`${name}: its schedule starts another task definition`);
+      if (!w.hasDeadLetterQueue) problems.push(`${name}: its schedule has no dead-letter queue`);
+      if (w.lastStatus !== "STOPPED" || w.exitCode !== 0) {
+        problems.push(`${name}: its task ended ${w.lastStatus} with exit code ${String(w.exitCode)}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new CheckFailed(`${stack}: workloads:\n  ${problems.join("\n  ")}`);
+  const workers = Object.entries(seen)
+    .filter(([, w]) => w.kind === "worker")
+    .map(([n]) => n);
+  const jobs = Object.entries(seen)
+    .filter(([, w]) => w.kind === "job")
+    .map(([n]) => n);
+  report.notes.push(
+    `workloads: worker ${workers.join(", ")} (a queued message counted by its backlog-per-task scaling metric, service running); job ${jobs.join(", ")} (its schedule's task started with the schedule's parameters, exit 0)`,
+  );
+}
