@@ -78,7 +78,8 @@ describe(`the configuration in use (project ${project.project})`, () => {
     const subnets = Object.values(json.resource?.aws_subnet ?? {}) as Array<Record<string, unknown>>;
     expect(new Set(subnets.map((s) => s.availability_zone))).toEqual(new Set(env.network.availabilityZones));
     const services = Object.values(json.resource?.aws_ecs_service ?? {}) as Array<Record<string, unknown>>;
-    expect(services.map((s) => s.name)).toEqual([env.service.name]);
+    const workers = Object.entries(env.workloads).filter(([, w]) => w.kind === "worker");
+    expect(services.map((s) => s.name).sort()).toEqual([env.service.name, ...workers.map(([n]) => n)].sort());
     if (env.edge.domainName !== undefined) {
       expect(json.output?.service_url?.value).toBe(`https://${env.edge.domainName}`);
     }

@@ -17,20 +17,34 @@ describe("EnvironmentStack with the data tier", () => {
   );
   const groups = stack.networkTier.securityGroups.groups;
 
-  test("lets only the service reach the database on 5432 and the cache on 6379", () => {
+  test("lets only the service and the workloads that ask reach the database on 5432, the cache on 6379", () => {
     const ingress = Object.values(resources(json, "aws_vpc_security_group_ingress_rule"));
     const into = (group: object) => ingress.filter((r) => r.security_group_id === ref(group as never));
+    // The example's worker and job both name the database in their dataAccess, and not the cache.
     expect(
       into(groups.data as object).map((r) => [r.referenced_security_group_id, r.from_port, r.cidr_ipv4]),
-    ).toEqual([[ref(groups.app as never), 5432, undefined]]);
+    ).toEqual(
+      [groups.app, groups["workload:nightly-report"], groups["workload:order-events"]].map((g) => [
+        ref(g as never),
+        5432,
+        undefined,
+      ]),
+    );
     expect(
       into(groups.cache as object).map((r) => [r.referenced_security_group_id, r.from_port, r.cidr_ipv4]),
     ).toEqual([[ref(groups.app as never), 6379, undefined]]);
   });
 
   test("has no data or cache group without a database or cache", () => {
-    const bare = build("dev", {}, { database: { enabled: false }, cache: { enabled: false } }).stack
-      .networkTier.securityGroups;
+    const bare = build(
+      "dev",
+      {},
+      {
+        database: { enabled: false },
+        cache: { enabled: false },
+        workloads: { "order-events": { dataAccess: [] }, "nightly-report": { dataAccess: [] } },
+      },
+    ).stack.networkTier.securityGroups;
     expect(bare.hasGroup("data")).toBe(false);
     expect(bare.hasGroup("cache")).toBe(false);
   });

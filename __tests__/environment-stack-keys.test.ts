@@ -50,7 +50,8 @@ describe("EnvironmentStack keys", () => {
     const admin = "arn:aws:iam::123456789012:role/platform-key-admin";
     const { json } = build("dev", {}, { keyAdministratorArns: [admin] });
     const keys = Object.values(resources(json, "aws_kms_key"));
-    expect(keys).toHaveLength(4);
+    // logs, audit logs, secrets, data and the queues' key (the example has a worker and a job).
+    expect(keys).toHaveLength(5);
     for (const key of keys) {
       const name = /data\.aws_iam_policy_document\.([^.]+)\./.exec(String(key.policy))?.[1] as string;
       const statements = dataSources(json, "aws_iam_policy_document")[name]?.statement as Block[];

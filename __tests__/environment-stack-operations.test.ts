@@ -15,7 +15,14 @@ describe("EnvironmentStack operations", () => {
       "oncall@example.com",
     ]);
     const alarms = Object.values(resources(prod.json, "aws_cloudwatch_metric_alarm"));
-    expect(alarms).toHaveLength(ALARM_IDS.length);
+    const workloadAlarms = prod.stack.operationsTier.workloadAlarms?.alarms ?? [];
+    // One per alarm of the table, and per workload: its dead letters, and a worker's queue age.
+    expect(workloadAlarms.map((a) => blockOf(prod.json, a).alarm_name)).toEqual([
+      "orders-api-prod-order-events-dead-letters",
+      "orders-api-prod-order-events-queue-age",
+      "orders-api-prod-nightly-report-dead-letters",
+    ]);
+    expect(alarms).toHaveLength(ALARM_IDS.length + workloadAlarms.length);
     const topicArn = ref(operations.topic?.topic as never, "arn");
     for (const alarm of alarms) {
       expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[topicArn], [topicArn]]);

@@ -96,7 +96,7 @@ describe("EnvironmentStack", () => {
         network: {
           natStrategy: "none",
           appInternetEgress: [],
-          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sqs"],
         },
       },
     );
@@ -104,7 +104,7 @@ describe("EnvironmentStack", () => {
     const endpoints = Object.values(resources(json, "aws_vpc_endpoint")).filter(
       (e) => e.vpc_endpoint_type === "Interface",
     );
-    expect(endpoints).toHaveLength(4);
+    expect(endpoints).toHaveLength(5);
     endpoints.forEach((e) => expect(e.security_group_ids).toEqual([endpointGroup]));
     expect(Object.values(resources(json, "aws_vpc_security_group_ingress_rule"))).toContainEqual(
       expect.objectContaining({

@@ -137,7 +137,7 @@ describe("loadSettings", () => {
         {
           prod: { network: { natStrategy: "none", appInternetEgress: [], interfaceEndpoints: ["ecr.api"] } },
         },
-        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ] (from overrides.json:1); allowed: a list including ecr.api, ecr.dkr, logs, secretsmanager when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs, secretsmanager for the database password; about $7.5 a month each per AZ); given network.natStrategy 'none' (from overrides.json:1), database.enabled true (from stacks/config/example-project.ts)",
+        "[prod] network.interfaceEndpoints: got [ 'ecr.api' ] (from overrides.json:1); allowed: a list including ecr.api, ecr.dkr, logs, secretsmanager, sqs when network.natStrategy is \"none\" (missing: ecr.dkr for image pulls, logs for container logs, secretsmanager for the database password, sqs for the workers' queues; about $7.5 a month each per AZ); given network.natStrategy 'none' (from overrides.json:1), database.enabled true (from stacks/config/example-project.ts)",
       ],
       [
         "an interface endpoint that is not offered",

@@ -78,7 +78,7 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
     STACK_CONFIG_FILE: join(__dirname, "..", "stacks", "config", "examples", "all-features.json"),
   }),
   // No protected release tags: dev and staging only, since prod deploys release tags only.
-  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no domain name, no protected release tags, PostgreSQL (dev and staging)":
+  "no NAT, no HTTP redirect, no IPv6, a cache tier, a year of logs, no HSTS, no domain name, no protected release tags, PostgreSQL, a worker and no job (dev and staging)":
     withOverrides(
       {
         registry: { protectedTagPatterns: [] },
@@ -86,11 +86,13 @@ const CONFIGURATIONS: Record<string, Synthesized> = {
           network: {
             natStrategy: "none",
             appInternetEgress: [],
-            interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+            interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sqs"],
             flowLogRetentionDays: 365,
           },
           cache: { enabled: true },
           database: { enabled: true },
+          // No job: the exceptions a job brings are off here.
+          workloads: { "nightly-report": null },
           service: {
             logRetentionDays: 365,
             environment: { LOG_LEVEL: null },

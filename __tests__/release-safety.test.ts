@@ -7,7 +7,7 @@
 import { tagPatternsRegex } from "../constructs/model/registry";
 import { build } from "./support/environment-stack";
 import { SECRET, overrideFile, problemsOf } from "./support/settings";
-import { dataSources, only, resources } from "./support/synth";
+import { blockOf, dataSources, resources } from "./support/synth";
 import type { Block } from "./support/synth";
 
 const SSM = "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api-key";
@@ -87,8 +87,8 @@ describe("release tags only", () => {
 
 describe("deployment alarms", () => {
   it("roll a prod deployment back on the target 5xx-rate and unhealthy-hosts alarms of this environment", () => {
-    const { json } = build("prod");
-    const alarms = only(json, "aws_ecs_service").alarms as Block;
+    const { stack, json } = build("prod");
+    const alarms = blockOf(json, stack.serviceTier.service.service).alarms as Block;
     expect(alarms).toEqual({
       alarm_names: ["orders-api-prod-target-5xx-rate", "orders-api-prod-unhealthy-hosts"],
       enable: true,
@@ -99,6 +99,7 @@ describe("deployment alarms", () => {
   });
 
   it("are absent where the environment has no alarms (dev)", () => {
-    expect(only(build("dev").json, "aws_ecs_service").alarms).toBeUndefined();
+    const { stack, json } = build("dev");
+    expect(blockOf(json, stack.serviceTier.service.service).alarms).toBeUndefined();
   });
 });

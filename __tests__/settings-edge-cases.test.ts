@@ -159,7 +159,7 @@ describe("refused, naming the environment, the field and what is allowed", () =>
       "no NAT and no endpoints: the cheaper fix (one NAT gateway) named first",
       { dev: { network: { natStrategy: "none", appInternetEgress: [] } } },
       [
-        /^\[dev\] network\.interfaceEndpoints: cheapest: network\.natStrategy "single" with network\.appInternetEgress \["0\.0\.0\.0\/0"\] \(one NAT gateway, about \$32 a month, against about \$60 for the missing endpoints\); or a list including ecr\.api/,
+        /^\[dev\] network\.interfaceEndpoints: cheapest: network\.natStrategy "single" with network\.appInternetEgress \["0\.0\.0\.0\/0"\] \(one NAT gateway, about \$32 a month, against about \$75 for the missing endpoints\); or a list including ecr\.api/,
       ],
     ],
     [

@@ -183,7 +183,7 @@ const CASES: SchemaCase[] = [
         network: {
           natStrategy: "none",
           appInternetEgress: [],
-          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sqs"],
         },
       },
     },

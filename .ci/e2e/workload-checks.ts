@@ -44,8 +44,9 @@ export function checkWorkloads(
     env,
     encoding: "utf8",
   });
-  if (output.status !== 0)
-    {throw new CheckFailed(`${stack}: terraform output workloads failed: ${output.stderr}`);}
+  if (output.status !== 0) {
+    throw new CheckFailed(`${stack}: terraform output workloads failed: ${output.stderr}`);
+  }
   const seen = JSON.parse(
     emulatorTool(ctx, emulator, [
       "workloads",

@@ -13,6 +13,7 @@ import { ECS_RULES } from "./rules/ecs";
 import { S3_RULES } from "./rules/s3";
 import { OPERATIONS_RULES } from "./rules/operations";
 import { DATA_TIER_RULES } from "./rules/data-tier";
+import { WORKLOAD_RULES } from "./rules/workloads";
 import type { PolicyRule } from "./stack-view";
 
 export interface CatalogSection {
@@ -29,6 +30,7 @@ export const CATALOG_SECTIONS: readonly CatalogSection[] = [
   { title: "KMS and CloudWatch Logs", rules: KMS_AND_LOG_RULES },
   { title: "ECR", rules: ECR_RULES },
   { title: "ECS", rules: ECS_RULES },
+  { title: "Workers and jobs: SQS and EventBridge Scheduler", rules: WORKLOAD_RULES },
   { title: "S3", rules: S3_RULES },
   { title: "Data tier: PostgreSQL and Redis", rules: DATA_TIER_RULES },
   { title: "Alarms and notifications", rules: OPERATIONS_RULES },

@@ -48,8 +48,11 @@ export function addTaskRole(scope: Construct, input: TaskRoleInput): IamRole {
       statement: forPolicyDocument([...policy.statements]),
     });
     // Roles that write log streams name them with a wildcard: a stream's name is known only when a task starts.
-    if (policy.statements.some((st) => usesWildcard({ actions: st.actions, resources: st.resources ?? [] })))
-      {acceptFindings(document, "logStreamWildcard");}
+    if (
+      policy.statements.some((st) => usesWildcard({ actions: st.actions, resources: st.resources ?? [] }))
+    ) {
+      acceptFindings(document, "logStreamWildcard");
+    }
     new IamRolePolicy(scope, policy.id, { name: policy.name, role: role.id, policy: document.json });
   }
   return role;

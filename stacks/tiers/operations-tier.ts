@@ -49,7 +49,11 @@ export class OperationsTier {
       databaseIdentifier: data.database?.instance.identifier,
       cacheClusterIds: data.cache?.memberClusterIds,
     };
-    if (!settings.enabled) acceptFindings(service.service.service, "noAlarms");
+    if (!settings.enabled) {
+      for (const ecsService of [service.service.service, ...input.workloads.services]) {
+        acceptFindings(ecsService, "noAlarms");
+      }
+    }
     if (settings.enabled) {
       this.notificationsKey = addEnvironmentKey(scope, context, "notifications_key", {
         alias: "notifications",

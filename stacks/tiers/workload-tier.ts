@@ -4,6 +4,7 @@
  * group, reaching only the data stores it names. Their queues share one environment key.
  */
 import type { Construct } from "constructs";
+import type { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { KmsKey } from "../../constructs/kms-key";
 import { acceptFindings } from "../../constructs/support/accepted-findings";
 import { viaServiceKeyStatement } from "../../constructs/model/iam";
@@ -68,6 +69,11 @@ export class WorkloadTier {
     }
     this.workers = workers;
     this.jobs = jobs;
+  }
+
+  /** The workers' ECS services. */
+  public get services(): EcsService[] {
+    return Object.values(this.workers).map((w) => w.service);
   }
 
   /** The workloads as the dashboard and the alarms see them. */

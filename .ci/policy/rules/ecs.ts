@@ -138,7 +138,7 @@ export const ECS_RULES: readonly PolicyRule[] = [
   {
     ids: ["PROJECT-ECS-DEPLOYMENT"],
     title:
-      "services roll failed deployments back and keep capacity during deploys (100/200) after a grace period",
+      "services roll failed deployments back and keep capacity during deploys (100/200); those behind the load balancer after a grace period",
     violations: (s) =>
       paths(
         s
@@ -149,7 +149,8 @@ export const ECS_RULES: readonly PolicyRule[] = [
               !isTrue(svc.block.deployment_circuit_breaker?.rollback) ||
               svc.block.deployment_minimum_healthy_percent !== 100 ||
               svc.block.deployment_maximum_percent !== 200 ||
-              typeof svc.block.health_check_grace_period_seconds !== "number",
+              (asList(svc.block.load_balancer).length > 0 &&
+                typeof svc.block.health_check_grace_period_seconds !== "number"),
           ),
       ),
   },

@@ -75,11 +75,14 @@ export const KMS_AND_LOG_RULES: readonly PolicyRule[] = [
   {
     ids: ["PROJECT-IAM-TASK-ROLE-SCOPE"],
     title:
-      "the project's task-role permissions write no container log group and decrypt no key but the ECS Exec key",
+      "the project's task-role permissions write no container log group and decrypt no key but the ECS Exec key and the key of a queue",
     violations: (s) => {
       const taskRoles = new Set(taskDefinitions(s).map((td) => String(td.block.task_role_arn)));
       const appGroups = containerLogGroups(s).map((g) => `aws_cloudwatch_log_group.${g.name}.`);
       const execKeys = execConfigurations(s).map(({ config }) => String(config.kms_key_id));
+      // A worker reads its messages, which SQS encrypts under the queue's key.
+      const queueKeys = s.resources("aws_sqs_queue").map((q) => String(q.block.kms_master_key_id));
+      const usable = [...execKeys, ...queueKeys];
       return paths(
         rolePolicies(s)
           .filter((p) => taskRoles.has(String(p.block.role).replace(/\.id\}$/, ".arn}")))
@@ -93,7 +96,7 @@ export const KMS_AND_LOG_RULES: readonly PolicyRule[] = [
                 actions.some((a) => a.startsWith("logs:")) &&
                 resources.some((r) => r === "*" || appGroups.some((g) => r.includes(g)));
               const decryptsOtherKeys =
-                actions.some((a) => CRYPTO_ACTIONS.test(a)) && resources.some((r) => !execKeys.includes(r));
+                actions.some((a) => CRYPTO_ACTIONS.test(a)) && resources.some((r) => !usable.includes(r));
               return writesAppLogs || decryptsOtherKeys;
             }),
           ),

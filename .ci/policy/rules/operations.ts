@@ -31,7 +31,8 @@ export const OPERATIONS_RULES: readonly PolicyRule[] = [
   },
   {
     ids: ["PROJECT-SERVICE-ALARMS"],
-    title: "the ECS service is watched: an alarm on its running tasks, and one on its targets' 5xx rate",
+    title:
+      "every ECS service is watched: the one behind the load balancer by its running tasks and its targets' 5xx rate, a worker by its dead letters and the age of its queue",
     violations: (s) => {
       const alarms = s.resources("aws_cloudwatch_metric_alarm").map((a) => a.block);
       const watches = (metric: string) =>
@@ -41,9 +42,13 @@ export const OPERATIONS_RULES: readonly PolicyRule[] = [
             ...asList<Block>(a.metric_query).map((q) => asList<Block>(q.metric)[0]?.metric_name),
           ].includes(metric),
         );
-      return watches("RunningTaskCount") && watches("HTTPCode_Target_5XX_Count")
-        ? []
-        : paths(s.resources("aws_ecs_service"));
+      const behindLoadBalancer = (svc: { block: Block }) => asList(svc.block.load_balancer).length > 0;
+      const web = watches("RunningTaskCount") && watches("HTTPCode_Target_5XX_Count");
+      const worker =
+        watches("ApproximateNumberOfMessagesVisible") && watches("ApproximateAgeOfOldestMessage");
+      return paths(
+        s.resources("aws_ecs_service").filter((svc) => (behindLoadBalancer(svc) ? !web : !worker)),
+      );
     },
   },
 ];

@@ -5,7 +5,7 @@
  */
 import { arnPlacementProblem } from "../../../constructs/model/arns";
 import { cidrsOverlap, parseIpv4Cidr } from "../../../constructs/model/cidr";
-import { entryPath } from "../../../constructs/model/checks";
+import { entryPath, isPlainObject } from "../../../constructs/model/checks";
 import type { Problem } from "../../../constructs/model/checks";
 import { domainIsInZone } from "../../../constructs/model/aws-limits";
 import { CACHE_VARIABLES, DATABASE_VARIABLES } from "../../../constructs/model/data-tier";
@@ -168,7 +168,8 @@ const requiredEndpoints = (env: EnvironmentSettings): Array<[InterfaceEndpointSe
     ...(kinds.has("ssm")
       ? [["ssm", "service.secrets from SSM Parameter Store"] as [InterfaceEndpointService, string]]
       : []),
-    ...(Object.values(env.workloads).some((w) => w.kind === "worker")
+    ...(isPlainObject(env.workloads) &&
+    Object.values(env.workloads).some((w) => isPlainObject(w) && w.kind === "worker")
       ? [["sqs", "the workers' queues"] as [InterfaceEndpointService, string]]
       : []),
   ];
@@ -230,7 +231,6 @@ export const ENVIRONMENT_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSetti
       "network.interfaceEndpoints",
       "service.secrets",
       "database.enabled",
-      "workloads",
     ],
     check: (env) => {
       if (env.network.natStrategy !== "none" && env.network.appInternetEgress.includes(INTERNET_CIDR)) {
