@@ -4,6 +4,8 @@
  */
 import { decodeJsonencode } from "../.ci/policy/hcl-expression";
 import { scheduleProblem } from "../constructs/model/workloads";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { EXAMPLE_PROJECT as PROJECT } from "../stacks/config/example-project";
@@ -316,5 +318,23 @@ describe("an environment without workloads", () => {
       "data",
     ]);
     expect(json.output?.workloads).toBeUndefined();
+  });
+});
+
+describe("help/workloads.md", () => {
+  const page = readFileSync(join(__dirname, "..", "help", "workloads.md"), "utf8");
+  const blocks = [...page.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+
+  test("shows a minimal worker and a minimal job", () => {
+    const kinds = blocks.flatMap((b) =>
+      Object.values(
+        (JSON.parse(b) as { prod: { workloads: Record<string, { kind: string }> } }).prod.workloads,
+      ),
+    );
+    expect(kinds.map((w) => w.kind).sort()).toEqual(["job", "worker"]);
+  });
+
+  test.each(blocks)("its configuration is valid as written:\n%s", (block) => {
+    expect(problemsOf(overrideFile(block))).toEqual([]);
   });
 });
