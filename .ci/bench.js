@@ -19,6 +19,8 @@ process.chdir(join(__dirname, ".."));
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const SLOW_RUNS = Number(process.env.BENCH_CLI_RUNS || 3);
 const GROWTH = [1, 4, 16, 64];
+/** Workers and jobs in one environment: synth time per extra workload. */
+const WORKLOAD_GROWTH = [1, 4, 16];
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", CI: "1" };
 for (const name of ["STACK_CONFIG_FILE", "STACK_ENVIRONMENTS", "TF_STATE_BUCKET"]) delete env[name];
@@ -123,6 +125,10 @@ const growth = GROWTH.map((n) => ({
   stacks: n + 1,
   ...series(`${n} environment stack(s) + registry`, `node dist/bench-growth.js ${n}`, SLOW_RUNS),
 }));
+const workloadGrowth = WORKLOAD_GROWTH.map((n) => ({
+  workloads: n,
+  ...series(`dev with ${n} workload(s) + registry`, `node dist/bench-growth.js ${n} --workloads`, SLOW_RUNS),
+}));
 
 const peersDir = installPeers();
 const peers = {
@@ -193,6 +199,7 @@ table([
   reference.rootImport,
   ...Object.values(synth),
   ...growth,
+  ...workloadGrowth,
   tests.cold,
   tests.warm,
 ]);
@@ -208,6 +215,11 @@ for (const peer of Object.values(peers)) {
 const perStack = (growth[3].medianSeconds - growth[2].medianSeconds) / (growth[3].stacks - growth[2].stacks);
 console.log(
   `\nGrowth: ${(perStack * 1000).toFixed(0)} ms per extra environment stack between 16 and 64 (start-up ${(growth[0].medianSeconds - perStack * growth[0].stacks).toFixed(2)} s).`,
+);
+const [fewest, , most] = workloadGrowth;
+const perWorkload = (most.medianSeconds - fewest.medianSeconds) / (most.workloads - fewest.workloads);
+console.log(
+  `Workloads: ${(perWorkload * 1000).toFixed(0)} ms per extra worker or job in one environment between ${fewest.workloads} and ${most.workloads} (${workloadGrowth.map((w) => `${w.workloads}: ${w.medianSeconds.toFixed(2)} s`).join(", ")}).`,
 );
 console.log("\nSlowest test files (warm npm test, seconds as jest reports them, 2 workers):");
 for (const f of tests.warm.files.slice(0, 12))
@@ -239,6 +251,7 @@ const results = {
   reference,
   synth,
   growth,
+  workloadGrowth,
   peers,
   tests,
   targets: targets.map(([name, met, value]) => ({ name, met, value })),

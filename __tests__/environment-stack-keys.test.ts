@@ -1,3 +1,4 @@
+import type { Network } from "../constructs/network";
 import "cdktf/lib/testing/adapters/jest";
 import { blockOf, dataSources, ref, resources } from "./support/synth";
 import type { Block } from "./support/synth";
@@ -10,7 +11,7 @@ describe("EnvironmentStack keys", () => {
   test("encrypts container logs with the logs key, and flow and WAF logs with the audit-logs key", () => {
     const keyOf = (group: object) => blockOf(prod.json, group as never).kms_key_id;
     expect(keyOf(prod.stack.serviceTier.service.logGroup)).toBe(ref(prod.stack.keys.logs.key, "arn"));
-    expect(keyOf(prod.stack.networkTier.network.flowLogGroup)).toBe(
+    expect(keyOf((prod.stack.networkTier.network as Network).flowLogGroup)).toBe(
       ref(prod.stack.keys.auditLogs.key, "arn"),
     );
     expect(keyOf(prod.stack.edgeTier.webAcl?.logGroup as object)).toBe(

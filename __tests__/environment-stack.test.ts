@@ -1,3 +1,4 @@
+import type { Network } from "../constructs/network";
 import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
 
@@ -164,7 +165,7 @@ describe("EnvironmentStack", () => {
     const value = String(dev.json.output?.run_task_network_configuration?.value);
     expect(decodeJsonencode(value)).toEqual({
       awsvpcConfiguration: {
-        subnets: dev.stack.networkTier.network.privateSubnets.map((subnet) => ref(subnet)),
+        subnets: (dev.stack.networkTier.network as Network).privateSubnets.map((subnet) => ref(subnet)),
         securityGroups: [ref(dev.stack.networkTier.securityGroups.groups.app as never)],
         assignPublicIp: "DISABLED",
       },

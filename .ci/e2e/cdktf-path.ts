@@ -7,6 +7,7 @@ import { breakGlassOverrideFile, expectRefusedDestroy, isDestroyProtected } from
 import { checkNothingLeft } from "./emulator";
 import { deleteImages, pushAndPromote } from "./release-safety";
 import { checkWorkloads } from "./workload-checks";
+import { existingVpcRun } from "./existing-vpc";
 import { CheckFailed, bash, mustSucceed, runStep } from "./process";
 
 /** The cdktf path: docs blocks cdktf-registry, cdktf-environments and cdktf-diff, local state. */
@@ -70,6 +71,7 @@ export async function cdktfPath(ctx: Context, emulator: Emulator): Promise<Stack
   );
 
   await tearDown(ctx, dir, env, ENVIRONMENTS, report, log);
+  reports.push(await existingVpcRun(ctx, emulator, dir, env));
   deleteImages(ctx, emulator);
   await tearDown(ctx, dir, env, [REGISTRY], report, log);
   checkNothingLeft(ctx, emulator, STACKS, reports);

@@ -241,12 +241,13 @@ export function midCreateKeys(
   const keys = strayed.filter((s) => s.startsWith("kms:key ")).slice(0, keysMidCreate);
   for (const key of keys) {
     const arn = key.slice("kms:key ".length);
+    // The key's id, not its ARN: AWS takes either, moto 5.2.5 answers an ARN with a 500.
     emulatorTool(ctx, emulator, [
       "schedule-key-deletion",
       "--region",
       arn.split(":")[3] ?? "",
       "--key-id",
-      arn,
+      arn.split("/").pop() ?? arn,
     ]);
   }
   return { forgiven: keys, lost: strayed.filter((s) => !keys.includes(s)) };

@@ -394,6 +394,70 @@ def _job(ecs, scheduler, name, w):
     }
 
 
+def create_network(args):
+    """A VPC another team owns, as the settings name it: {"vpcId", "publicSubnets", ...} as JSON.
+
+    Three tiers over two AZs; the public route table routes to an internet gateway, the private
+    subnet of the first AZ has its own route table through a NAT gateway, the second relies on
+    the VPC's main route table (also through the NAT gateway), the isolated tier routes nowhere.
+    Tagged Owner=network-team, never named after a stack.
+    """
+    ec2 = client("ec2", args.region)
+    tags = [{"Key": "Owner", "Value": "network-team"}, {"Key": "Name", "Value": args.name}]
+    spec = lambda kind: [{"ResourceType": kind, "Tags": tags}]  # noqa: E731
+    vpc = ec2.create_vpc(CidrBlock=args.cidr, TagSpecifications=spec("vpc"))["Vpc"]["VpcId"]
+    base = args.cidr.split(".")
+    zones = [f"{args.region}a", f"{args.region}b"]
+    subnets = {"publicSubnets": {}, "privateSubnets": {}, "isolatedSubnets": {}}
+    for t, tier in enumerate(subnets):
+        for z, zone in enumerate(zones):
+            cidr = f"{base[0]}.{base[1]}.{t * 16 + z * 4}.0/22"
+            subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone, TagSpecifications=spec("subnet"))
+            subnets[tier][zone] = subnet["Subnet"]["SubnetId"]
+    gateway = ec2.create_internet_gateway(TagSpecifications=spec("internet-gateway"))["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+    public = ec2.create_route_table(VpcId=vpc, TagSpecifications=spec("route-table"))["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
+    for subnet in subnets["publicSubnets"].values():
+        ec2.associate_route_table(RouteTableId=public, SubnetId=subnet)
+    allocation = ec2.allocate_address(Domain="vpc", TagSpecifications=spec("elastic-ip"))["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=subnets["publicSubnets"][zones[0]], AllocationId=allocation, TagSpecifications=spec("natgateway"))["NatGateway"]["NatGatewayId"]
+    private = ec2.create_route_table(VpcId=vpc, TagSpecifications=spec("route-table"))["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=private, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+    ec2.associate_route_table(RouteTableId=private, SubnetId=subnets["privateSubnets"][zones[0]])
+    main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "association.main", "Values": ["true"]}])["RouteTables"][0]["RouteTableId"]
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+    isolated = ec2.create_route_table(VpcId=vpc, TagSpecifications=spec("route-table"))["RouteTable"]["RouteTableId"]
+    for subnet in subnets["isolatedSubnets"].values():
+        ec2.associate_route_table(RouteTableId=isolated, SubnetId=subnet)
+    print(json.dumps({"vpcId": vpc, **subnets}))
+
+
+def delete_network(args):
+    """Deletes what create-network made (found by its Name tag), once the stacks have left it."""
+    ec2 = client("ec2", args.region)
+    named = [{"Name": "tag:Name", "Values": [args.name]}]
+    vpcs = [v["VpcId"] for v in ec2.describe_vpcs(Filters=named)["Vpcs"]]
+    for nat in ec2.describe_nat_gateways(Filters=named)["NatGateways"]:
+        ec2.delete_nat_gateway(NatGatewayId=nat["NatGatewayId"])
+    for address in ec2.describe_addresses(Filters=named)["Addresses"]:
+        ec2.release_address(AllocationId=address["AllocationId"])
+    for table in ec2.describe_route_tables(Filters=named)["RouteTables"]:
+        for association in table.get("Associations", []):
+            if not association.get("Main"):
+                ec2.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
+        ec2.delete_route_table(RouteTableId=table["RouteTableId"])
+    for gateway in ec2.describe_internet_gateways(Filters=named)["InternetGateways"]:
+        for attachment in gateway.get("Attachments", []):
+            ec2.detach_internet_gateway(InternetGatewayId=gateway["InternetGatewayId"], VpcId=attachment["VpcId"])
+        ec2.delete_internet_gateway(InternetGatewayId=gateway["InternetGatewayId"])
+    for subnet in ec2.describe_subnets(Filters=named)["Subnets"]:
+        ec2.delete_subnet(SubnetId=subnet["SubnetId"])
+    for vpc in vpcs:
+        ec2.delete_vpc(VpcId=vpc)
+    print(json.dumps({"deleted": vpcs}))
+
+
 # Every command: what it runs and its options beside --region (one region, unless it says otherwise).
 ONE = {"required": True}
 SEVERAL = {"action": "append", "required": True}
@@ -411,6 +475,8 @@ COMMANDS = {
     "minor-upgrade-db": (minor_upgrade_db, {"--identifier": ONE}),
     "ecs-images": (ecs_images, {"--cluster": ONE}),
     "workloads": (workloads, {"--cluster": ONE, "--workloads": ONE}),
+    "create-network": (create_network, {"--name": ONE, "--cidr": ONE}),
+    "delete-network": (delete_network, {"--name": ONE}),
 }
 
 

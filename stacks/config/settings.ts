@@ -15,6 +15,7 @@ import type {
 import type { HealthCheckContract } from "../../constructs/model/health-check";
 import type { InterfaceEndpointService, NatStrategy } from "../../constructs/model/network";
 import type { WorkloadOptions } from "../../constructs/model/workloads";
+import type { ExistingVpcOptions } from "../../constructs/model/existing-vpc";
 
 /** The registry stack's name, and the key of its settings in STACK_CONFIG_FILE. */
 export const REGISTRY_STACK_NAME = "registry";
@@ -34,6 +35,8 @@ export interface NetworkSettings {
   readonly flowLogRetentionDays: number;
   /** Buckets the service may use through the S3 gateway endpoint (besides ECR's image layers). */
   readonly s3EndpointBuckets: readonly string[];
+  /** Deploy into this existing VPC and its subnets instead of creating the network. */
+  readonly existingVpc: ExistingVpcOptions;
 }
 
 /** PostgreSQL on RDS in the data tier: the construct's options, all set, and whether it exists. */

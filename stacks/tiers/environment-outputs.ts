@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { Fn, TerraformOutput } from "cdktf";
 import { SECURITY_TIERS } from "../../constructs/model/security-groups";
+import { Network } from "../../constructs/network";
 import type { DataTier } from "./data-tier";
 import type { EdgeTier } from "./edge-tier";
 import type { EnvironmentKeys } from "./environment-keys";
@@ -179,11 +180,13 @@ function addServiceOutputs(env: EnvironmentOutputsInput, output: Output): void {
       "CloudWatch log group of the ECS Exec sessions (present while service.enableExecuteCommand is on).",
     );
   }
-  output(
-    "flow_log_group_name",
-    env.network.network.flowLogGroup.name,
-    "CloudWatch log group of the VPC flow logs.",
-  );
+  if (env.network.network instanceof Network) {
+    output(
+      "flow_log_group_name",
+      env.network.network.flowLogGroup.name,
+      "CloudWatch log group of the VPC flow logs.",
+    );
+  }
   if (env.edge.webAcl) {
     output(
       "waf_log_group_name",

@@ -2,6 +2,9 @@
 import type { Construct } from "constructs";
 import { InterfaceEndpoints } from "../../constructs/interface-endpoints";
 import type { TierFlow } from "../../constructs/model/security-groups";
+import { ExistingNetwork } from "../../constructs/existing-network";
+import { usesExistingVpc } from "../../constructs/model/existing-vpc";
+import { INTERNET_CIDR } from "../../constructs/model/security-groups";
 import { Network } from "../../constructs/network";
 import { SecurityGroups } from "../../constructs/security-groups";
 import type { NetworkSettings } from "../config/settings";
@@ -18,28 +21,28 @@ export interface NetworkTierInput {
   readonly flowLogKmsKeyArn: string;
 }
 
+/** The network the tiers run in: the environment's own, or an existing VPC's (network.existingVpc). */
+export type EnvironmentNetwork = Network | ExistingNetwork;
+
 export class NetworkTier {
-  public readonly network: Network;
+  public readonly network: EnvironmentNetwork;
   public readonly securityGroups: SecurityGroups;
   /** Present when network.interfaceEndpoints lists services. */
   public readonly interfaceEndpoints?: InterfaceEndpoints;
 
   constructor(scope: Construct, input: NetworkTierInput) {
     const { context, settings } = input;
-    this.network = new Network(scope, "network", {
-      namePrefix: context.namePrefix,
-      region: context.region,
-      accountId: context.accountId,
-      partition: context.partition,
-      vpcCidr: settings.vpcCidr,
-      availabilityZones: settings.availabilityZones,
-      subnetPrefixLength: settings.subnetPrefixLength,
-      natStrategy: settings.natStrategy,
-      publicIpv6: input.ipv6,
-      flowLogRetentionDays: settings.flowLogRetentionDays,
-      flowLogKmsKeyArn: input.flowLogKmsKeyArn,
-      s3EndpointBuckets: settings.s3EndpointBuckets,
-    });
+    this.network = usesExistingVpc(settings.existingVpc)
+      ? new ExistingNetwork(scope, "network", {
+          namePrefix: context.namePrefix,
+          region: context.region,
+          vpcId: settings.existingVpc.vpcId,
+          publicSubnets: settings.existingVpc.publicSubnets ?? {},
+          privateSubnets: settings.existingVpc.privateSubnets ?? {},
+          isolatedSubnets: settings.existingVpc.isolatedSubnets ?? {},
+          privateRouteOut: settings.appInternetEgress.includes(INTERNET_CIDR),
+        })
+      : createNetwork(scope, input);
     this.securityGroups = new SecurityGroups(scope, "security_groups", {
       namePrefix: context.namePrefix,
       vpcId: this.network.vpcId,
@@ -59,4 +62,22 @@ export class NetworkTier {
       });
     }
   }
+}
+
+function createNetwork(scope: Construct, input: NetworkTierInput): Network {
+  const { context, settings } = input;
+  return new Network(scope, "network", {
+    namePrefix: context.namePrefix,
+    region: context.region,
+    accountId: context.accountId,
+    partition: context.partition,
+    vpcCidr: settings.vpcCidr,
+    availabilityZones: settings.availabilityZones,
+    subnetPrefixLength: settings.subnetPrefixLength,
+    natStrategy: settings.natStrategy,
+    publicIpv6: input.ipv6,
+    flowLogRetentionDays: settings.flowLogRetentionDays,
+    flowLogKmsKeyArn: input.flowLogKmsKeyArn,
+    s3EndpointBuckets: settings.s3EndpointBuckets,
+  });
 }

@@ -34,6 +34,7 @@ import type { PropRules, RuleGroup } from "../../../constructs/model/props";
 import { REGISTRY_RULES } from "../../../constructs/model/registry";
 import { userTags } from "../../../constructs/model/tags";
 import { workloadMap } from "../../../constructs/model/workloads";
+import { EXISTING_VPC_GROUP } from "../../../constructs/model/existing-vpc";
 import type {
   CacheSettings,
   DatabaseSettings,
@@ -99,6 +100,13 @@ const NETWORK_SETTINGS: RuleGroup<NetworkSettings & { region: string }> = {
     },
   },
   crossChecks: NETWORK_CROSS_CHECKS,
+  nested: {
+    existingVpc: {
+      group: EXISTING_VPC_GROUP as RuleGroup<unknown>,
+      context: { region: "region" },
+      description: "An existing VPC and its subnets per tier, instead of creating the network.",
+    },
+  },
 };
 
 const SERVICE_SETTINGS: RuleGroup<ServiceSettings> = {
