@@ -295,6 +295,46 @@ describe("a worker and a job in an environment", () => {
   });
 });
 
+describe("a workload's one-off tasks", () => {
+  const { stack, json } = build(
+    "dev",
+    {},
+    {
+      workloads: { "order-events": { oneOffTasks: { replay: ["python", "-m", "orders.replay"] } } },
+    },
+  );
+  const worker = stack.workloadTier.workers["order-events"];
+  if (!worker) throw new Error("no worker");
+  const definition = worker.task.oneOffTaskDefinitions.replay;
+  if (!definition) throw new Error("no one-off task definition");
+
+  test("run the workload's container and roles with their own command, family and log streams", () => {
+    const block = blockOf(json, definition);
+    const main = blockOf(json, worker.task.taskDefinition);
+    expect(block.family).toBe("orders-api-dev-order-events-replay");
+    expect([block.task_role_arn, block.execution_role_arn]).toEqual([
+      main.task_role_arn,
+      main.execution_role_arn,
+    ]);
+    const container = (decodeJsonencode(block.container_definitions as string) as Block[])[0] as Block;
+    expect(container.command).toEqual(["python", "-m", "orders.replay"]);
+    expect((container.logConfiguration as Block).options).toMatchObject({
+      "awslogs-stream-prefix": "replay",
+    });
+  });
+
+  test("are listed in the workloads output with a run-task command in the workload's own group", () => {
+    const output = json.output?.workloads?.value as Record<string, Block>;
+    const tasks = output["order-events"]?.one_off_tasks as Record<string, Block>;
+    const group = stack.networkTier.securityGroups.groups["workload:order-events"];
+    expect(String(tasks.replay?.run_task_command)).toContain(`securityGroups=[${ref(group as never)}]`);
+    expect(String(tasks.replay?.run_task_command)).toContain(
+      `--task-definition ${ref(definition, "family")}`,
+    );
+    expect(output["nightly-report"]?.one_off_tasks).toBeUndefined();
+  });
+});
+
 describe("an environment without workloads", () => {
   test("has no queue, schedule, queue key, workload group or workloads output", () => {
     const dev = PROJECT.environments.find((e) => e.name === "dev");

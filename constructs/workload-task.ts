@@ -6,7 +6,7 @@ import { executionRoleStatements } from "./fargate-service/iam-statements";
 import { containerDefinition } from "./fargate-service/task-definition";
 import { addTaskRole } from "./fargate-service/task-roles";
 import type { CpuArchitecture } from "./model/fargate-service";
-import { SCRATCH_VOLUME } from "./model/fargate-service";
+import { SCRATCH_VOLUME, oneOffTaskDefinitionId } from "./model/fargate-service";
 import type { PolicyStatement } from "./model/iam";
 import { jsonencode } from "./model/json-encode";
 import { acceptFindings, acceptLogRetention } from "./support/accepted-findings";
@@ -37,6 +37,13 @@ export interface WorkloadTaskProps {
   readonly logKmsKeyArn: string;
   /** Everything the workload's own code may do (its queue, its data stores): the task role's policy. */
   readonly taskStatements: readonly PolicyStatement[];
+  /**
+   * One-off tasks (e.g. a backfill): name → command, each a task definition of the workload's
+   * container and roles with that command, family `<family>-<name>`, log streams `<name>/...`.
+   *
+   * @default {}
+   */
+  readonly oneOffTasks?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -49,6 +56,8 @@ export class WorkloadTask extends Construct {
   public readonly executionRole: IamRole;
   public readonly taskRole: IamRole;
   public readonly taskDefinition: EcsTaskDefinition;
+  /** One task definition per one-off task, by name. */
+  public readonly oneOffTaskDefinitions: Readonly<Record<string, EcsTaskDefinition>>;
   public readonly family: string;
 
   constructor(scope: Construct, id: string, props: WorkloadTaskProps) {
@@ -77,7 +86,19 @@ export class WorkloadTask extends Construct {
       policyName: "workload",
       statements: props.taskStatements,
     });
-    this.taskDefinition = this.createTaskDefinition(props);
+    this.taskDefinition = this.createTaskDefinition(props, "task_definition", this.family, props.command);
+    this.oneOffTaskDefinitions = Object.fromEntries(
+      Object.entries(props.oneOffTasks ?? {}).map(([name, command]) => [
+        name,
+        this.createTaskDefinition(
+          props,
+          oneOffTaskDefinitionId(name),
+          `${this.family}-${name}`,
+          command,
+          name,
+        ),
+      ]),
+    );
   }
 
   private role(
@@ -101,9 +122,15 @@ export class WorkloadTask extends Construct {
     });
   }
 
-  private createTaskDefinition(props: WorkloadTaskProps): EcsTaskDefinition {
-    const definition = new EcsTaskDefinition(this, "task_definition", {
-      family: this.family,
+  private createTaskDefinition(
+    props: WorkloadTaskProps,
+    id: string,
+    family: string,
+    command: readonly string[],
+    logStreamPrefix?: string,
+  ): EcsTaskDefinition {
+    const definition = new EcsTaskDefinition(this, id, {
+      family,
       networkMode: "awsvpc",
       requiresCompatibilities: ["FARGATE"],
       cpu: String(props.cpu),
@@ -122,8 +149,9 @@ export class WorkloadTask extends Construct {
           stopTimeoutSeconds: props.stopTimeoutSeconds,
           logGroupName: this.logGroup.name,
           region: props.region,
-          command: props.command,
+          command,
           entryPoint: props.entryPoint,
+          logStreamPrefix,
         }),
       ]),
     });

@@ -20,6 +20,7 @@ import type { Check, FailedEntry } from "./checks";
 import { checkGroup, withGroupDefaults } from "./props";
 import type { PropRules, RuleGroup } from "./props";
 import { environmentVariableName, secretArn } from "./secrets";
+import { oneOffTaskName } from "./data-tier";
 
 export const WORKLOAD_KINDS = ["worker", "job"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -52,6 +53,8 @@ interface WorkloadOptionsBase {
   readonly secrets?: Readonly<Record<string, string>>;
   /** Data stores the workload connects to, with IAM authentication. @default [] */
   readonly dataAccess?: readonly DataAccess[];
+  /** One-off tasks with the workload's image, settings and roles: name → command. @default {} */
+  readonly oneOffTasks?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A worker: an ECS service without a load balancer that consumes its own SQS queue. */
@@ -168,10 +171,11 @@ export const timeZone = check('an IANA time zone such as "UTC" or "Europe/Dublin
   TIME_ZONES.has(v as string),
 );
 
-const containerArguments = listOf(
-  check("a non-empty string", (v) => typeof v === "string" && v.length > 0 && v.length <= 4096),
-  { max: 100 },
+const containerArgument = check(
+  "a non-empty string",
+  (v) => typeof v === "string" && v.length > 0 && v.length <= 4096,
 );
+const containerArguments = listOf(containerArgument, { max: 100 });
 
 const COMMON_RULES: PropRules<WorkloadOptionsBase> = {
   kind: { description: "What the workload is: worker or job.", check: oneOf(WORKLOAD_KINDS) },
@@ -202,6 +206,12 @@ const COMMON_RULES: PropRules<WorkloadOptionsBase> = {
     description: "Data stores the workload connects to (IAM authentication); each needs its tier enabled.",
     check: listOf(oneOf(DATA_ACCESS), { unique: true }),
     default: [],
+  },
+  oneOffTasks: {
+    description:
+      "One-off tasks (a backfill, a replay) with the workload's image, variables, secrets and roles: name → command; the workloads output gives each one's aws ecs run-task command line.",
+    check: mapOf(oneOffTaskName, listOf(containerArgument, { min: 1, max: 100 }), { maxEntries: 10 }),
+    default: {},
   },
 };
 

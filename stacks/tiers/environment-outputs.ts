@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { Fn, TerraformOutput } from "cdktf";
-import { SECURITY_TIERS } from "../../constructs/model/security-groups";
+import { SECURITY_TIERS, workloadGroup } from "../../constructs/model/security-groups";
+import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { Network } from "../../constructs/network";
 import type { DataTier } from "./data-tier";
 import type { EdgeTier } from "./edge-tier";
@@ -56,6 +57,7 @@ function addWorkloadOutputs(env: EnvironmentOutputsInput, output: Output): void 
             dead_letter_queue_url: w.deadLetterQueue.url,
             service_name: w.service.name,
             task_definition_arn: w.task.taskDefinition.arn,
+            ...oneOffTasksOf(env, name, w.task.oneOffTaskDefinitions),
           },
         ]),
       ),
@@ -67,12 +69,25 @@ function addWorkloadOutputs(env: EnvironmentOutputsInput, output: Output): void 
             schedule_name: j.schedule.name,
             dead_letter_queue_url: j.deadLetterQueue.url,
             task_definition_arn: j.task.taskDefinition.arn,
+            ...oneOffTasksOf(env, name, j.task.oneOffTaskDefinitions),
           },
         ]),
       ),
     },
-    "Per workload (workloads): a worker's queue (send it work with sqs:SendMessage and the queue key), its dead-letter queue and ECS service; a job's EventBridge schedule and the dead-letter queue of runs that could not start.",
+    "Per workload (workloads): a worker's queue (send it work with sqs:SendMessage and the queue key), its dead-letter queue and ECS service; a job's EventBridge schedule and the dead-letter queue of runs that could not start; each one's one-off tasks, as one_off_tasks lists the service's.",
   );
+}
+
+/** A workload's one-off tasks, run in its own security group (nothing when it has none). */
+function oneOffTasksOf(
+  env: EnvironmentOutputsInput,
+  name: string,
+  tasks: Readonly<Record<string, EcsTaskDefinition>>,
+): { one_off_tasks?: Record<string, Record<string, string>> } {
+  if (Object.keys(tasks).length === 0) return {};
+  return {
+    one_off_tasks: oneOffTaskCommands(env, tasks, env.network.securityGroups.groupId(workloadGroup(name))),
+  };
 }
 
 /** Where the database and cache are, and the one-off tasks' command lines. */
@@ -100,29 +115,38 @@ function addDataTierOutputs(env: EnvironmentOutputsInput, output: Output): void 
       "Redis user the service logs in as, with an IAM token signed by its task role.",
     );
   }
-  const tasks = Object.entries(env.service.service.oneOffTaskDefinitions);
-  if (tasks.length === 0) return;
-  // The CLI's shorthand syntax: no double quotes, which cdktf's HCL output would not escape.
-  const network = `awsvpcConfiguration={subnets=[${env.network.network.privateSubnetIds.join(",")}],securityGroups=[${env.network.securityGroups.groupId("app")}],assignPublicIp=DISABLED}`;
-  const ecs = `aws ecs --region ${env.region}`;
-  const cluster = `--cluster ${env.service.service.cluster.name}`;
+  const tasks = env.service.service.oneOffTaskDefinitions;
+  if (Object.keys(tasks).length === 0) return;
   output(
     "one_off_tasks",
-    Object.fromEntries(
-      tasks.map(([name, definition]) => [
-        name,
-        {
-          task_definition_arn: definition.arn,
-          terraform_target: `${definition.terraformResourceType}.${definition.friendlyUniqueId}`,
-          // The family, not this revision's ARN: after a targeted apply of terraform_target, the
-          // family's only active revision is the one at the new image tag.
-          run_task_command: `${ecs} run-task ${cluster} --task-definition ${definition.family} --launch-type FARGATE --network-configuration '${network}' --started-by ${name} --query 'tasks[0].taskArn' --output text`,
-          wait_command: `${ecs} wait tasks-stopped ${cluster} --tasks`,
-          exit_code_command: `${ecs} describe-tasks ${cluster} --query 'tasks[0].containers[0].exitCode' --output text --tasks`,
-        },
-      ]),
-    ),
+    oneOffTaskCommands(env, tasks, env.network.securityGroups.groupId("app")),
     "Per one-off task (service.oneOffTasks): its task definition, the -target that registers it alone at a new image tag, and the aws ecs commands that run it in the private subnets with the service's group and no public IP (run_task_command prints the task ARN), wait for it to stop, and print its exit code (each of the last two takes the task ARN last).",
+  );
+}
+
+/** Per one-off task: its task definition, its -target, and the aws ecs commands that run it in the private subnets with the group given. */
+function oneOffTaskCommands(
+  env: EnvironmentOutputsInput,
+  tasks: Readonly<Record<string, EcsTaskDefinition>>,
+  securityGroupId: string,
+): Record<string, Record<string, string>> {
+  // The CLI's shorthand syntax: no double quotes, which cdktf's HCL output would not escape.
+  const network = `awsvpcConfiguration={subnets=[${env.network.network.privateSubnetIds.join(",")}],securityGroups=[${securityGroupId}],assignPublicIp=DISABLED}`;
+  const ecs = `aws ecs --region ${env.region}`;
+  const cluster = `--cluster ${env.service.service.cluster.name}`;
+  return Object.fromEntries(
+    Object.entries(tasks).map(([name, definition]) => [
+      name,
+      {
+        task_definition_arn: definition.arn,
+        terraform_target: `${definition.terraformResourceType}.${definition.friendlyUniqueId}`,
+        // The family, not this revision's ARN: after a targeted apply of terraform_target, the
+        // family's only active revision is the one at the new image tag.
+        run_task_command: `${ecs} run-task ${cluster} --task-definition ${definition.family} --launch-type FARGATE --network-configuration '${network}' --started-by ${name} --query 'tasks[0].taskArn' --output text`,
+        wait_command: `${ecs} wait tasks-stopped ${cluster} --tasks`,
+        exit_code_command: `${ecs} describe-tasks ${cluster} --query 'tasks[0].containers[0].exitCode' --output text --tasks`,
+      },
+    ]),
   );
 }
 

@@ -180,5 +180,6 @@ function taskProps(
     logRetentionDays: service.logRetentionDays,
     logKmsKeyArn: keys.logs.keyArn,
     taskStatements: access.statements,
+    oneOffTasks: w.oneOffTasks,
   };
 }

@@ -24,7 +24,7 @@ import type { EdgeSettings, EnvironmentSettings } from "../settings";
 const WORKLOAD_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
   {
     description:
-      "A workload's name is not the service's (service.name) nor a one-off task's family (<service.name>-<task>): they share the cluster, the log groups and the task-definition families. Its dataAccess names only data stores the environment has (database.enabled, cache.enabled), and its variables do not take the names the stack sets for them.",
+      "A workload's name is not the service's (service.name) nor a one-off task's family (<service.name>-<task>, <workload>-<task>): they share the cluster, the log groups and the task-definition families. Its dataAccess names only data stores the environment has (database.enabled, cache.enabled), and its variables do not take the names the stack sets for them.",
     reads: ["workloads", "service.name", "service.oneOffTasks", "database.enabled", "cache.enabled"],
     check: (env) => {
       const taken = new Map<string, string>([
@@ -33,6 +33,12 @@ const WORKLOAD_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
           `${env.service.name}-${task}`,
           `the family of one-off task "${task}"`,
         ]),
+        ...Object.entries(env.workloads).flatMap(([owner, w]) =>
+          Object.keys(w.oneOffTasks ?? {}).map((task): [string, string] => [
+            `${owner}-${task}`,
+            `the family of ${owner}'s one-off task "${task}"`,
+          ]),
+        ),
       ]);
       const reserved = dataTierVariableNames(env);
       return Object.entries(env.workloads).flatMap(([name, w]) => {
