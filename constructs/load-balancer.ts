@@ -58,6 +58,13 @@ export interface LoadBalancerProps extends LoadBalancerOptions {
    * @default - every Host is forwarded
    */
   readonly hostNames?: readonly string[];
+  /**
+   * Priority of the first Host rule (the next ones follow): rules of other services on the same
+   * listener that route by path must come first.
+   *
+   * @default - priority 1, the first of the listener
+   */
+  readonly hostRulesFirstPriority?: number;
   /** max-age of the HSTS header the HTTPS listener adds; 0 for none. @default 31536000 */
   readonly hstsMaxAgeSeconds?: number;
   /**
@@ -183,27 +190,14 @@ export class LoadBalancer extends Construct {
   }
 
   private addTargetGroup(): LbTargetGroup {
-    const { healthCheck: hc, targetPort } = this.props;
-    return new LbTargetGroup(this, "target_group", {
-      namePrefix: this.props.targetGroupNamePrefix,
-      port: targetPort,
-      protocol: "HTTP",
-      targetType: "ip",
-      vpcId: this.props.vpcId,
-      deregistrationDelay: String(this.props.deregistrationDelaySeconds),
-      healthCheck: {
-        enabled: true,
-        protocol: "HTTP",
-        port: "traffic-port",
-        path: hc.path,
-        matcher: "200",
-        interval: hc.intervalSeconds,
-        timeout: hc.timeoutSeconds,
-        healthyThreshold: hc.healthyThreshold,
-        unhealthyThreshold: hc.unhealthyThreshold,
-      },
-      tags: { Name: `${this.props.namePrefix}-app` },
-      lifecycle: { createBeforeDestroy: true },
+    const p = this.props;
+    return addIpTargetGroup(this, "target_group", {
+      namePrefix: p.targetGroupNamePrefix,
+      port: p.targetPort,
+      vpcId: p.vpcId,
+      deregistrationDelaySeconds: p.deregistrationDelaySeconds,
+      healthCheck: p.healthCheck,
+      name: `${p.namePrefix}-app`,
     });
   }
 
@@ -239,7 +233,7 @@ export class LoadBalancer extends Construct {
       rules.push(
         new LbListenerRule(this, `https_host_rule_${rules.length}`, {
           listenerArn: this.httpsListener.arn,
-          priority: rules.length + 1,
+          priority: (this.props.hostRulesFirstPriority ?? 1) + rules.length,
           condition: [{ hostHeader: { values: hosts.slice(i, i + HOST_HEADER_VALUES_PER_RULE) } }],
           action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
           tags: { Name: `${this.props.namePrefix}-https-hosts-${rules.length}` },
@@ -260,4 +254,41 @@ export class LoadBalancer extends Construct {
       tags: { Name: `${this.props.namePrefix}-http-redirect` },
     });
   }
+}
+
+export interface IpTargetGroupInput {
+  /** name_prefix (at most 6 characters): a replacement gets a new name, created before the old goes. */
+  readonly namePrefix: string;
+  readonly port: number;
+  readonly vpcId: string;
+  readonly deregistrationDelaySeconds: number;
+  readonly healthCheck: HealthCheckContract;
+  /** Its Name tag. */
+  readonly name: string;
+}
+
+/** An ip-type HTTP target group for Fargate tasks, health-checked on the traffic port. */
+export function addIpTargetGroup(scope: Construct, id: string, input: IpTargetGroupInput): LbTargetGroup {
+  const hc = input.healthCheck;
+  return new LbTargetGroup(scope, id, {
+    namePrefix: input.namePrefix,
+    port: input.port,
+    protocol: "HTTP",
+    targetType: "ip",
+    vpcId: input.vpcId,
+    deregistrationDelay: String(input.deregistrationDelaySeconds),
+    healthCheck: {
+      enabled: true,
+      protocol: "HTTP",
+      port: "traffic-port",
+      path: hc.path,
+      matcher: "200",
+      interval: hc.intervalSeconds,
+      timeout: hc.timeoutSeconds,
+      healthyThreshold: hc.healthyThreshold,
+      unhealthyThreshold: hc.unhealthyThreshold,
+    },
+    tags: { Name: input.name },
+    lifecycle: { createBeforeDestroy: true },
+  });
 }

@@ -33,11 +33,14 @@ export interface OperationsDashboardProps {
 /** A worker or job as the dashboard shows it. */
 export interface DashboardWorkload {
   readonly name: string;
-  readonly kind: "worker" | "job";
-  /** The worker's queue; unset for a job. */
+  readonly kind: "web" | "worker" | "job";
+  /** A worker's queue. */
   readonly queueName?: string;
-  readonly deadLetterQueueName: string;
-  /** The worker's ECS service; unset for a job. */
+  /** A worker's or a job's dead-letter queue. */
+  readonly deadLetterQueueName?: string;
+  /** A web workload's target group (`arn_suffix`). */
+  readonly targetGroupArnSuffix?: string;
+  /** A web workload's or a worker's ECS service. */
   readonly serviceName?: string;
 }
 
@@ -143,7 +146,7 @@ export class OperationsDashboard extends Construct {
             },
           ]),
       ...this.dataTierWidgets(p),
-      ...(p.workloads ?? []).map((w) => workloadWidget(w, p.clusterName)),
+      ...(p.workloads ?? []).map((w) => workloadWidget(w, p.clusterName, p.loadBalancerArnSuffix)),
     ];
   }
 
@@ -224,7 +227,7 @@ export class OperationsDashboard extends Construct {
 }
 
 /** A worker's backlog, dead letters and tasks; a job's runs that could not start. */
-function workloadWidget(w: DashboardWorkload, clusterName: string): Widget {
+function workloadWidget(w: DashboardWorkload, clusterName: string, loadBalancerArnSuffix: string): Widget {
   const sqs = (queue: string, metric: string, options: object = {}) => [
     "AWS/SQS",
     metric,
@@ -232,11 +235,28 @@ function workloadWidget(w: DashboardWorkload, clusterName: string): Widget {
     queue,
     options,
   ];
+  if (w.kind === "web") {
+    const target = ["LoadBalancer", loadBalancerArnSuffix, "TargetGroup", w.targetGroupArnSuffix ?? ""];
+    return {
+      title: `Web ${w.name}: requests, 5xx, healthy targets`,
+      stat: "Sum",
+      metrics: [
+        ["AWS/ApplicationELB", "RequestCount", ...target, { label: "requests" }],
+        ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...target, { label: "5xx" }],
+        [
+          "AWS/ApplicationELB",
+          "HealthyHostCount",
+          ...target,
+          { stat: "Minimum", yAxis: "right", label: "healthy targets" },
+        ],
+      ],
+    };
+  }
   if (w.kind === "job") {
     return {
       title: `Job ${w.name}: runs that could not start`,
       stat: "Maximum",
-      metrics: [sqs(w.deadLetterQueueName, "ApproximateNumberOfMessagesVisible")],
+      metrics: [sqs(w.deadLetterQueueName ?? "", "ApproximateNumberOfMessagesVisible")],
     };
   }
   return {
@@ -244,7 +264,7 @@ function workloadWidget(w: DashboardWorkload, clusterName: string): Widget {
     stat: "Maximum",
     metrics: [
       sqs(w.queueName ?? "", "ApproximateNumberOfMessagesVisible", { label: "waiting" }),
-      sqs(w.deadLetterQueueName, "ApproximateNumberOfMessagesVisible", { label: "dead letters" }),
+      sqs(w.deadLetterQueueName ?? "", "ApproximateNumberOfMessagesVisible", { label: "dead letters" }),
       [
         "ECS/ContainerInsights",
         "RunningTaskCount",

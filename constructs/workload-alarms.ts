@@ -8,15 +8,17 @@ export interface WorkloadAlarmsProps {
   /** SNS topic every alarm notifies, on alarm and on recovery. */
   readonly topicArn: string;
   readonly workloads: readonly DashboardWorkload[];
+  /** `arn_suffix` of the load balancer, for the web workloads' alarms. */
+  readonly loadBalancerArnSuffix: string;
 }
 
 /** Messages older than this in a worker's queue mean the workers do not keep up (or are down). */
 export const QUEUE_AGE_ALARM_SECONDS = 3600;
 
 /**
- * What pages for workers and jobs: a message in a dead-letter queue (a worker gave up on it, or
- * a job's run could not be started within its retries), and a worker's queue whose oldest message
- * waits longer than an hour.
+ * What pages for workloads: a web workload's targets answering 5xx or failing health checks; a
+ * message in a dead-letter queue (a worker gave up on it, or a job's run could not be started
+ * within its retries); a worker's queue whose oldest message waits longer than an hour.
  */
 export class WorkloadAlarms extends Construct {
   public readonly alarms: CloudwatchMetricAlarm[] = [];
@@ -34,6 +36,10 @@ export class WorkloadAlarms extends Construct {
         alarmActions: [props.topicArn],
         okActions: [props.topicArn],
       };
+      if (w.kind === "web") {
+        this.addWebAlarms(props, w, snake);
+        continue;
+      }
       this.alarms.push(
         new CloudwatchMetricAlarm(this, `${snake}_dead_letters`, {
           ...common,
@@ -43,7 +49,7 @@ export class WorkloadAlarms extends Construct {
               ? `A message of the ${w.name} worker failed every receive and is in its dead-letter queue. Read the worker's logs for the failure, fix it, then redrive (aws sqs start-message-move-task).`
               : `A run of the ${w.name} job could not be started within its retries. Read the message in the dead-letter queue for the error (capacity, image, permissions).`,
           metricName: "ApproximateNumberOfMessagesVisible",
-          dimensions: { QueueName: w.deadLetterQueueName },
+          dimensions: { QueueName: w.deadLetterQueueName ?? "" },
           evaluationPeriods: 1,
           threshold: 0,
         }),
@@ -62,5 +68,41 @@ export class WorkloadAlarms extends Construct {
         );
       }
     }
+  }
+
+  private addWebAlarms(props: WorkloadAlarmsProps, w: DashboardWorkload, snake: string): void {
+    const dimensions = {
+      LoadBalancer: props.loadBalancerArnSuffix,
+      TargetGroup: w.targetGroupArnSuffix ?? "",
+    };
+    const common = {
+      namespace: "AWS/ApplicationELB",
+      period: 60,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [props.topicArn],
+      okActions: [props.topicArn],
+      dimensions,
+    };
+    this.alarms.push(
+      new CloudwatchMetricAlarm(this, `${snake}_target_5xx`, {
+        ...common,
+        alarmName: `${props.namePrefix}-${w.name}-target-5xx`,
+        alarmDescription: `The ${w.name} web workload answered 5xx this many times a minute, 3 minutes running. Read its logs; roll back its last release if it began then.`,
+        metricName: "HTTPCode_Target_5XX_Count",
+        statistic: "Sum",
+        evaluationPeriods: 3,
+        threshold: 10,
+      }),
+      new CloudwatchMetricAlarm(this, `${snake}_unhealthy_hosts`, {
+        ...common,
+        alarmName: `${props.namePrefix}-${w.name}-unhealthy-hosts`,
+        alarmDescription: `Tasks of the ${w.name} web workload fail the load balancer's health check. Read the service's events and the tasks' logs.`,
+        metricName: "UnHealthyHostCount",
+        statistic: "Maximum",
+        evaluationPeriods: 3,
+        threshold: 1,
+      }),
+    );
   }
 }

@@ -4,6 +4,8 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { executionRoleStatements } from "./fargate-service/iam-statements";
 import { containerDefinition } from "./fargate-service/task-definition";
+import type { ContainerDefinitionInput } from "./fargate-service/task-definition";
+import type { ContainerHealthCheck } from "./model/health-check";
 import { addTaskRole } from "./fargate-service/task-roles";
 import type { CpuArchitecture } from "./model/fargate-service";
 import { SCRATCH_VOLUME, oneOffTaskDefinitionId } from "./model/fargate-service";
@@ -44,6 +46,12 @@ export interface WorkloadTaskProps {
    * @default {}
    */
   readonly oneOffTasks?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * A web workload's port and container health check (its one-off tasks get neither).
+   *
+   * @default - no port, no container health check (workers and jobs)
+   */
+  readonly serving?: { readonly containerPort: number; readonly healthCheck: ContainerHealthCheck };
 }
 
 /**
@@ -86,17 +94,16 @@ export class WorkloadTask extends Construct {
       policyName: "workload",
       statements: props.taskStatements,
     });
-    this.taskDefinition = this.createTaskDefinition(props, "task_definition", this.family, props.command);
+    this.taskDefinition = this.createTaskDefinition(props, "task_definition", this.family, props.command, {
+      containerPort: props.serving?.containerPort,
+      healthCheck: props.serving?.healthCheck,
+    });
     this.oneOffTaskDefinitions = Object.fromEntries(
       Object.entries(props.oneOffTasks ?? {}).map(([name, command]) => [
         name,
-        this.createTaskDefinition(
-          props,
-          oneOffTaskDefinitionId(name),
-          `${this.family}-${name}`,
-          command,
-          name,
-        ),
+        this.createTaskDefinition(props, oneOffTaskDefinitionId(name), `${this.family}-${name}`, command, {
+          logStreamPrefix: name,
+        }),
       ]),
     );
   }
@@ -127,7 +134,7 @@ export class WorkloadTask extends Construct {
     id: string,
     family: string,
     command: readonly string[],
-    logStreamPrefix?: string,
+    container: Pick<ContainerDefinitionInput, "containerPort" | "healthCheck" | "logStreamPrefix">,
   ): EcsTaskDefinition {
     const definition = new EcsTaskDefinition(this, id, {
       family,
@@ -151,7 +158,7 @@ export class WorkloadTask extends Construct {
           region: props.region,
           command,
           entryPoint: props.entryPoint,
-          logStreamPrefix,
+          ...container,
         }),
       ]),
     });

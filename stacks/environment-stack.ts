@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { DEFAULT_CONTAINER_PORT } from "../constructs/model/fargate-service";
 import { Aspects } from "cdktf";
 import { DEPLOYMENT_ALARM_IDS, alarmName } from "../constructs/model/alarms";
 import { targetGroupNamePrefixFor } from "../constructs/model/load-balancer";
@@ -76,6 +77,7 @@ export class EnvironmentStack extends ProjectStack {
       targetGroupNamePrefix: targetGroupNamePrefixFor(settings.name),
       target: { port: service.containerPort, healthCheck: service.healthCheck },
       wafLogRetentionDays: service.logRetentionDays,
+      webWorkloads: Object.values(settings.workloads).some((w) => w.kind === "web"),
       network: this.networkTier,
       keys: this.keys,
     });
@@ -101,6 +103,9 @@ export class EnvironmentStack extends ProjectStack {
       keys: this.keys,
       network: this.networkTier,
       data: this.dataTier,
+      edge: this.edgeTier,
+      targetGroupNamePrefix: targetGroupNamePrefixFor(settings.name),
+      deregistrationDelaySeconds: edge.deregistrationDelaySeconds,
       serviceTier: this.serviceTier,
     });
     this.operationsTier = new OperationsTier(this, {
@@ -157,6 +162,7 @@ function environmentFlows(settings: EnvironmentSettings): TierFlow[] {
     ...Object.entries(settings.workloads).flatMap(([name, w]) =>
       workloadFlows(name, {
         ...shared,
+        fromLoadBalancerPort: w.kind === "web" ? (w.containerPort ?? DEFAULT_CONTAINER_PORT) : undefined,
         database: database.enabled && (w.dataAccess ?? []).includes("database"),
         cache: cache.enabled && (w.dataAccess ?? []).includes("cache"),
       }),

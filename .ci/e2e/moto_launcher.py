@@ -30,7 +30,7 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.elbv2.exceptions import ELBClientError
 from moto.elbv2.models import ELBv2Backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from moto.route53.models import route53_backends
+from moto.route53.models import Route53Backend, route53_backends
 from moto.secretsmanager.models import SecretsManagerBackend
 from moto.sqs.models import Queue as SqsQueue
 from moto.utilities.tagging_service import TaggingService
@@ -393,6 +393,32 @@ def _queue_attributes_compact(self):
 
 
 SqsQueue.attributes = property(_queue_attributes_compact)
+
+
+# 13. Route 53 ChangeResourceRecordSets: CREATE of a record that was deleted before.
+#     moto: a CREATE identical to one in the zone's change journal fails with "already exists"
+#     whenever any record of the zone sorts at or after it, although the record itself was
+#     deleted since (it lists from the name instead of looking it up).
+#     AWS: a record that does not exist can be created, whatever was created and deleted before.
+#     npm run e2e deploys dev a second time, into an existing VPC, after destroying it: its alias
+#     records are the same as the first time.
+_change_record_sets = Route53Backend.change_resource_record_sets
+
+
+def _change_record_sets_recreating(self, zoneid, change_list):
+    zone = self.get_hosted_zone(zoneid)
+    for change in change_list:
+        record = change["ResourceRecordSet"]
+        if change["Action"] != "CREATE":
+            continue
+        name = record["Name"].rstrip(".") + "."
+        if not any(r.name == name and r.type == record["Type"] for r in zone.rrsets):
+            while change in zone.rr_changes:
+                zone.rr_changes.remove(change)
+    return _change_record_sets(self, zoneid, change_list)
+
+
+Route53Backend.change_resource_record_sets = _change_record_sets_recreating
 
 
 # The run's own control: a safe instant to interrupt Terraform.

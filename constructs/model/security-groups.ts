@@ -144,17 +144,26 @@ export function tierFlows(options: TierFlowOptions): TierFlow[] {
 
 /** What a workload may reach: the data stores it uses, the endpoints, S3 and the internet egress. */
 export interface WorkloadFlowOptions {
+  /** A web workload's container port, which the load balancer calls. @default - nothing calls it */
+  readonly fromLoadBalancerPort?: number;
   readonly internetEgress: readonly string[];
   readonly interfaceEndpoints: boolean;
   readonly database: boolean;
   readonly cache: boolean;
 }
 
-/** The outbound flows of a workload (nothing calls a worker or a job, so no inbound ones). */
+/** The flows of a workload: the load balancer to a web workload, and each one's outbound flows. */
 export function workloadFlows(name: string, options: WorkloadFlowOptions): TierFlow[] {
   const from = workloadGroup(name);
   const id = `workload_${name.replace(/-/g, "_")}`;
   const flows: Array<TierFlow | false> = [
+    options.fromLoadBalancerPort !== undefined && {
+      id: `alb_to_${id}`,
+      from: "alb",
+      to: from,
+      port: options.fromLoadBalancerPort,
+      description: `Load balancer to the ${name} web workload (traffic and health checks)`,
+    },
     options.database && {
       id: `${id}_to_data`,
       from,

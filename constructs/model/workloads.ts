@@ -4,7 +4,9 @@
  * roles, log group and security group. Their options are declared here once: the settings schema
  * checks them, the reference documents them, the constructs take their defaults from them.
  */
-import { FARGATE_MEMORY_DOCUMENTED, fargateCpu, fargateMemoryFor } from "./aws-limits";
+import { FARGATE_MEMORY_DOCUMENTED, domainName, fargateCpu, fargateMemoryFor, tcpPort } from "./aws-limits";
+import { HEALTH_CHECK_GROUP } from "./health-check";
+import type { HealthCheckContract } from "./health-check";
 import {
   booleanValue,
   check,
@@ -14,15 +16,17 @@ import {
   listOf,
   mapOf,
   oneOf,
+  optional,
   stringValue,
 } from "./checks";
 import type { Check, FailedEntry } from "./checks";
 import { checkGroup, withGroupDefaults } from "./props";
 import type { PropRules, RuleGroup } from "./props";
 import { environmentVariableName, secretArn } from "./secrets";
+import { scheduleExpression, timeZone } from "./schedule";
 import { oneOffTaskName } from "./data-tier";
 
-export const WORKLOAD_KINDS = ["worker", "job"] as const;
+export const WORKLOAD_KINDS = ["web", "worker", "job"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 /** What a workload may reach in the data tier (each also needs the tier enabled). */
@@ -87,88 +91,37 @@ export interface JobOptions extends WorkloadOptionsBase {
   readonly maxEventAgeSeconds?: number;
 }
 
-export type WorkloadOptions = WorkerOptions | JobOptions;
+/**
+ * A web workload: another HTTP service behind the environment's one load balancer, reached by
+ * Host and/or path (its own target group and listener rule), autoscaled like the service.
+ */
+export interface WebOptions extends WorkloadOptionsBase {
+  readonly kind: "web";
+  /** Host names it answers (the certificate's names: edge.domainName, edge.subjectAlternativeNames). @default [] */
+  readonly hosts?: readonly string[];
+  /** Path patterns it answers, e.g. "/admin/*". @default [] */
+  readonly paths?: readonly string[];
+  /** @default 8000 */
+  readonly containerPort?: number;
+  /** @default - GET /health every 15 s */
+  readonly healthCheck?: HealthCheckContract;
+  /** @default 2 */
+  readonly minCount?: number;
+  /** @default 6 */
+  readonly maxCount?: number;
+  /** Target average CPU, percent. @default 60 */
+  readonly cpuTargetPercent?: number;
+  /** Target requests per task per minute. @default - no request-count policy */
+  readonly requestsPerTarget?: number;
+}
+
+export type WorkloadOptions = WebOptions | WorkerOptions | JobOptions;
 
 /** Workload names: part of role, queue and schedule names, so short. */
 export const workloadName = check(
   '2-20 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (not "one-off")',
   (v) => typeof v === "string" && /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/.test(v) && v !== "one-off",
   { type: "string", pattern: "^[a-z][a-z0-9-]{0,18}[a-z0-9]$", maxLength: 20 },
-);
-
-const RATE = /^rate\((\d+) (minutes?|hours?|days?)\)$/;
-const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
-const CRON_FIELD = {
-  minutes: /^(\*|\d{1,2}(-\d{1,2})?(\/\d{1,2})?)(,(\d{1,2}(-\d{1,2})?(\/\d{1,2})?))*$/,
-  hours: /^(\*|\d{1,2}(-\d{1,2})?(\/\d{1,2})?)(,(\d{1,2}(-\d{1,2})?(\/\d{1,2})?))*$/,
-  dayOfMonth: /^(\*|\?|L|LW|\d{1,2}W|(\d{1,2}(-\d{1,2})?(\/\d{1,2})?)(,\d{1,2}(-\d{1,2})?(\/\d{1,2})?)*)$/,
-  month:
-    /^(\*|((\d{1,2}|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(-(\d{1,2}|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC))?(\/\d{1,2})?)(,(\d{1,2}|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(-(\d{1,2}|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC))?)*)$/i,
-  dayOfWeek:
-    /^(\*|\?|[1-7]L|[1-7]#[1-5]|((\d|SUN|MON|TUE|WED|THU|FRI|SAT)(-(\d|SUN|MON|TUE|WED|THU|FRI|SAT))?)(,(\d|SUN|MON|TUE|WED|THU|FRI|SAT)(-(\d|SUN|MON|TUE|WED|THU|FRI|SAT))?)*)$/i,
-  year: /^(\*|\d{4}(-\d{4})?(\/\d{1,3})?(,\d{4}(-\d{4})?)*)$/,
-};
-const SCHEDULE_ALLOWED =
-  "an EventBridge Scheduler expression: rate(5 minutes), cron(0 3 * * ? *) (six fields, ? in day-of-month or day-of-week) or at(2027-01-01T00:00:00)";
-const NUMBERS_IN = (field: string) => (field.match(/\d+/g) ?? []).map(Number);
-
-/**
- * Why a schedule expression is not one EventBridge Scheduler accepts (its documented syntax:
- * rate with a singular unit for 1, six cron fields with `?` in day-of-month or day-of-week, a
- * one-time at), or undefined when it is.
- */
-export function scheduleProblem(value: unknown): string | undefined {
-  if (typeof value !== "string") return SCHEDULE_ALLOWED;
-  const rate = RATE.exec(value);
-  if (rate) {
-    const [, amount = "0", unit = ""] = rate;
-    if (Number(amount) < 1) return "a rate of at least 1";
-    if ((Number(amount) === 1) !== !unit.endsWith("s")) {
-      return `"rate(1 ${unit.replace(/s$/, "")})" for one, a plural unit for more`;
-    }
-    return undefined;
-  }
-  const at = AT.exec(value);
-  if (at) {
-    const [, y, mo, d, h, mi, se] = at;
-    const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${se}Z`);
-    const real = !Number.isNaN(date.getTime()) && date.getUTCDate() === Number(d);
-    return real ? undefined : "a real date and time in at(yyyy-mm-ddThh:mm:ss)";
-  }
-  const cron = /^cron\((.*)\)$/.exec(value);
-  if (!cron) return "rate(<n> <unit>), cron(<6 fields>) or at(<yyyy-mm-ddThh:mm:ss>)";
-  const fields = (cron[1] ?? "").trim().split(/\s+/);
-  if (fields.length !== 6) {
-    return `six cron fields (minutes hours day-of-month month day-of-week year); got ${fields.length}`;
-  }
-  const patterns = Object.entries(CRON_FIELD);
-  for (const [i, field] of fields.entries()) {
-    const [name, pattern] = patterns[i] ?? ["", /^$/];
-    if (!pattern.test(field)) return `a valid ${name} cron field (got "${field}")`;
-  }
-  const [minutes = "", hours = "", dayOfMonth = "", , dayOfWeek = ""] = fields;
-  if (NUMBERS_IN(minutes).some((n) => n > 59)) return "minutes from 0 to 59";
-  if (NUMBERS_IN(hours).some((n) => n > 23)) return "hours from 0 to 23";
-  if (NUMBERS_IN(dayOfMonth).some((n) => n < 1 || n > 31)) return "days of the month from 1 to 31";
-  if ((dayOfMonth === "?") === (dayOfWeek === "?")) {
-    return "a ? in exactly one of day-of-month and day-of-week (cron(0 3 * * ? *) runs daily at 03:00)";
-  }
-  return undefined;
-}
-
-export const scheduleExpression: Check = check(
-  SCHEDULE_ALLOWED,
-  (v) => scheduleProblem(v) === undefined,
-  { type: "string" },
-  (v) => {
-    const problem = scheduleProblem(v);
-    return problem === undefined ? [] : [{ at: "", value: v, allowed: problem }];
-  },
-);
-
-const TIME_ZONES = new Set(["UTC", ...Intl.supportedValuesOf("timeZone")]);
-export const timeZone = check('an IANA time zone such as "UTC" or "Europe/Dublin"', (v) =>
-  TIME_ZONES.has(v as string),
 );
 
 const containerArgument = check(
@@ -178,7 +131,7 @@ const containerArgument = check(
 const containerArguments = listOf(containerArgument, { max: 100 });
 
 const COMMON_RULES: PropRules<WorkloadOptionsBase> = {
-  kind: { description: "What the workload is: worker or job.", check: oneOf(WORKLOAD_KINDS) },
+  kind: { description: "What the workload is: web, worker or job.", check: oneOf(WORKLOAD_KINDS) },
   command: {
     description: "The container's command, replacing the image's CMD; [] keeps the image's.",
     check: containerArguments,
@@ -282,7 +235,84 @@ export const JOB_GROUP: RuleGroup<JobOptions> = {
   },
 };
 
+/** AWS allows 5 condition values per listener rule (hosts and paths together). */
+export const RULE_CONDITION_VALUES = 5;
+const pathPattern = check(
+  'a path pattern of 1-128 characters starting with "/", with * and ? as wildcards, e.g. "/admin/*"',
+  (v) => typeof v === "string" && /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=]{0,127}$/.test(v),
+);
+
+export const WEB_GROUP: RuleGroup<WebOptions> = {
+  rules: {
+    ...(COMMON_RULES as PropRules<WebOptions>),
+    hosts: {
+      description:
+        "Host names it answers; [] for any host the load balancer serves (then paths are required).",
+      check: listOf(domainName, { max: RULE_CONDITION_VALUES, unique: true }),
+      default: [],
+    },
+    paths: {
+      description: 'Path patterns it answers, e.g. ["/admin/*"]; [] for every path of its hosts.',
+      check: listOf(pathPattern, { max: RULE_CONDITION_VALUES, unique: true }),
+      default: [],
+    },
+    containerPort: { description: "Port the container listens on.", check: tcpPort, default: 8000 },
+    minCount: { description: "Fewest running tasks.", check: integerIn(1, 1000, "tasks"), default: 2 },
+    maxCount: {
+      description: "Most running tasks.",
+      check: (o) => integerIn(o.minCount ?? 1, 1000, "tasks"),
+      after: ["minCount"],
+      documented: "an integer from minCount to 1000 tasks",
+      default: 6,
+    },
+    cpuTargetPercent: {
+      description: "Target average CPU utilization, percent.",
+      check: integerIn(10, 95, "percent"),
+      default: 60,
+    },
+    requestsPerTarget: {
+      description: "Target requests per task per minute; unset for no request-count policy.",
+      check: optional(integerIn(1, 1000000, "requests")),
+    },
+  },
+  crossChecks: [
+    {
+      description: `A web workload is reached by hosts, paths or both, with at most ${RULE_CONDITION_VALUES} values in all (one listener rule).`,
+      reads: ["hosts", "paths"],
+      check: (o) => {
+        const values = (o.hosts ?? []).length + (o.paths ?? []).length;
+        if (values === 0) {
+          return [
+            {
+              field: "paths",
+              value: [],
+              allowed:
+                'at least one path pattern (or a host in hosts): how requests reach this workload, e.g. ["/admin/*"]',
+            },
+          ];
+        }
+        return values > RULE_CONDITION_VALUES
+          ? [
+              {
+                field: "paths",
+                value: o.paths,
+                allowed: `at most ${RULE_CONDITION_VALUES} hosts and paths together (one listener rule); split the workload's routes`,
+              },
+            ]
+          : [];
+      },
+    },
+  ],
+  nested: {
+    healthCheck: {
+      group: HEALTH_CHECK_GROUP,
+      description: "The health check of the container and its target group.",
+    },
+  },
+};
+
 export const WORKLOAD_GROUPS: Readonly<Record<WorkloadKind, RuleGroup<WorkloadOptions>>> = {
+  web: WEB_GROUP as RuleGroup<WorkloadOptions>,
   worker: WORKER_GROUP as RuleGroup<WorkloadOptions>,
   job: JOB_GROUP as RuleGroup<WorkloadOptions>,
 };
@@ -295,7 +325,9 @@ export function workloadKeys(kind: WorkloadKind): string[] {
 
 /** The problems of one workload, relative to it (`.schedule`, `.queue.maxReceiveCount`). */
 function workloadEntries(value: unknown): FailedEntry[] {
-  if (!isPlainObject(value)) return [{ at: "", value, allowed: "an object with a kind (worker or job)" }];
+  if (!isPlainObject(value)) {
+    return [{ at: "", value, allowed: "an object with a kind (web, worker or job)" }];
+  }
   const kind = value.kind as WorkloadKind;
   if (!(WORKLOAD_KINDS as readonly unknown[]).includes(kind)) {
     return [
@@ -335,7 +367,7 @@ function workloadEntries(value: unknown): FailedEntry[] {
 
 /** The `workloads` setting: name → a worker or a job, each checked against its kind's rules. */
 export const workloadMap: Check = check(
-  `an object of workloads by name (${workloadName.allowed}), each a worker or a job`,
+  `an object of workloads by name (${workloadName.allowed}), each a web workload, a worker or a job`,
   (v) =>
     isPlainObject(v) &&
     Object.entries(v).every(([name, w]) => workloadName.test(name) && workloadEntries(w).length === 0),

@@ -2,6 +2,7 @@
  * The HTTPS edge: the hosted zone and certificate, the load balancer with its access logs, the WAF
  * in front of it, and the alias records that point the domain at it.
  */
+import { SERVICE_RULE_PRIORITY_AFTER_WEB } from "../../constructs/model/web-routing";
 import type { Construct } from "constructs";
 import { AccessLogBucket } from "../../constructs/access-log-bucket";
 import { AliasRecords } from "../../constructs/alias-records";
@@ -25,6 +26,8 @@ export interface EdgeTierInput {
   readonly target: { readonly port: number; readonly healthCheck: HealthCheckContract };
   /** The WAF's log group keeps its logs as long as the service's (service.logRetentionDays). */
   readonly wafLogRetentionDays: number;
+  /** Web workloads share the listener: the service's Host rules then come after theirs. */
+  readonly webWorkloads: boolean;
   readonly network: NetworkTier;
   readonly keys: EnvironmentKeys;
 }
@@ -115,6 +118,7 @@ export class EdgeTier {
         settings.domainName === undefined
           ? undefined
           : [settings.domainName, ...settings.subjectAlternativeNames],
+      hostRulesFirstPriority: input.webWorkloads ? SERVICE_RULE_PRIORITY_AFTER_WEB : undefined,
       accessLogs: this.accessLogs && { bucket: this.accessLogs.bucketName, prefix: this.accessLogs.prefix },
       dependsOn: this.accessLogs && [this.accessLogs.policy],
     });

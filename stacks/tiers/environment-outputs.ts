@@ -42,11 +42,24 @@ export function addEnvironmentOutputs(stack: Construct, input: EnvironmentOutput
 
 /** Where to send a worker's messages and which schedule starts a job. */
 function addWorkloadOutputs(env: EnvironmentOutputsInput, output: Output): void {
-  const { workers, jobs } = env.workloads;
-  if (Object.keys(workers).length + Object.keys(jobs).length === 0) return;
+  const { webs, workers, jobs } = env.workloads;
+  if (Object.keys(webs).length + Object.keys(workers).length + Object.keys(jobs).length === 0) return;
   output(
     "workloads",
     {
+      ...Object.fromEntries(
+        Object.entries(webs).map(([name, w]) => [
+          name,
+          {
+            kind: "web",
+            service_name: w.service.name,
+            target_group_arn: w.targetGroup.arn,
+            listener_rule_priority: w.rule.priority,
+            task_definition_arn: w.task.taskDefinition.arn,
+            ...oneOffTasksOf(env, name, w.task.oneOffTaskDefinitions),
+          },
+        ]),
+      ),
       ...Object.fromEntries(
         Object.entries(workers).map(([name, w]) => [
           name,
@@ -74,7 +87,7 @@ function addWorkloadOutputs(env: EnvironmentOutputsInput, output: Output): void 
         ]),
       ),
     },
-    "Per workload (workloads): a worker's queue (send it work with sqs:SendMessage and the queue key), its dead-letter queue and ECS service; a job's EventBridge schedule and the dead-letter queue of runs that could not start; each one's one-off tasks, as one_off_tasks lists the service's.",
+    "Per workload (workloads): a web workload's ECS service, target group and listener-rule priority; a worker's queue (send it work with sqs:SendMessage and the queue key), its dead-letter queue and ECS service; a job's EventBridge schedule and the dead-letter queue of runs that could not start; each one's one-off tasks, as one_off_tasks lists the service's.",
   );
 }
 

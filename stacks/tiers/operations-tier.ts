@@ -77,6 +77,7 @@ export class OperationsTier {
           namePrefix: context.namePrefix,
           topicArn: this.topic.topicArn,
           workloads,
+          loadBalancerArnSuffix: watched.loadBalancerArnSuffix,
         });
       }
     }

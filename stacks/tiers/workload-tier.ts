@@ -8,8 +8,10 @@ import type { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { KmsKey } from "../../constructs/kms-key";
 import { acceptFindings } from "../../constructs/support/accepted-findings";
 import { viaServiceKeyStatement } from "../../constructs/model/iam";
+import { webRulePriority } from "../../constructs/model/web-routing";
 import { withWorkloadDefaults } from "../../constructs/model/workloads";
-import type { JobOptions, QueueOptions, WorkerOptions } from "../../constructs/model/workloads";
+import type { JobOptions, QueueOptions, WebOptions, WorkerOptions } from "../../constructs/model/workloads";
+import { WebWorkload } from "../../constructs/web-workload";
 import { workloadGroup } from "../../constructs/model/security-groups";
 import type { DashboardWorkload } from "../../constructs/operations-dashboard";
 import { QueueWorker } from "../../constructs/queue-worker";
@@ -17,6 +19,7 @@ import { ScheduledJob } from "../../constructs/scheduled-job";
 import type { WorkloadTaskProps } from "../../constructs/workload-task";
 import type { EnvironmentSettings, ServiceSettings } from "../config/settings";
 import type { DataTier } from "./data-tier";
+import type { EdgeTier } from "./edge-tier";
 import { addEnvironmentKey } from "./environment-context";
 import type { EnvironmentContext } from "./environment-context";
 import type { EnvironmentKeys } from "./environment-keys";
@@ -31,6 +34,12 @@ export interface WorkloadTierInput {
   readonly keys: EnvironmentKeys;
   readonly network: NetworkTier;
   readonly data: DataTier;
+  /** The load balancer and HTTPS listener web workloads are added to. */
+  readonly edge: EdgeTier;
+  /** Prefix of the web workloads' target-group names (the service's). */
+  readonly targetGroupNamePrefix: string;
+  /** Seconds the load balancer drains a stopping task (edge.deregistrationDelaySeconds). */
+  readonly deregistrationDelaySeconds: number;
   /** The cluster, the repository and the image tag. */
   readonly serviceTier: ServiceTier;
 }
@@ -43,6 +52,7 @@ export function workloadId(name: string): string {
 export class WorkloadTier {
   /** Encrypts the workers' queues and the jobs' dead-letter queues; present with any workload. */
   public readonly queueKey?: KmsKey;
+  public readonly webs: Readonly<Record<string, WebWorkload>> = {};
   public readonly workers: Readonly<Record<string, QueueWorker>> = {};
   public readonly jobs: Readonly<Record<string, ScheduledJob>> = {};
 
@@ -50,35 +60,37 @@ export class WorkloadTier {
     const { context } = input;
     const entries = Object.entries(input.workloads);
     if (entries.length === 0) return;
-    const queueKey = addEnvironmentKey(scope, context, "queue_key", {
-      alias: "queues",
-      description: `Encrypts the workers' queues and the jobs' dead-letter queues of ${context.namePrefix}`,
-      usage: viaServiceKeyStatement(
-        "AccountUsesKeyThroughSqs",
-        [`sqs.${context.region}.amazonaws.com`],
-        context.accountId,
-        context.partition,
-      ),
-    });
+    // Web workloads have no queue; the key exists only with a worker or a job.
+    const queueKey = entries.some(([, w]) => w.kind !== "web") ? addQueueKey(scope, context) : undefined;
     this.queueKey = queueKey;
+    const webs: Record<string, WebWorkload> = {};
     const workers: Record<string, QueueWorker> = {};
     const jobs: Record<string, ScheduledJob> = {};
     for (const [name, options] of entries) {
-      if (options.kind === "worker") workers[name] = this.addWorker(scope, input, name, options, queueKey);
-      else jobs[name] = this.addJob(scope, input, name, options, queueKey);
+      if (options.kind === "web") webs[name] = this.addWeb(scope, input, name, options);
+      else if (options.kind === "worker") {
+        workers[name] = this.addWorker(scope, input, name, options, queueKey!);
+      } else jobs[name] = this.addJob(scope, input, name, options, queueKey!);
     }
+    this.webs = webs;
     this.workers = workers;
     this.jobs = jobs;
   }
 
-  /** The workers' ECS services. */
+  /** The web workloads' and workers' ECS services. */
   public get services(): EcsService[] {
-    return Object.values(this.workers).map((w) => w.service);
+    return [...Object.values(this.webs), ...Object.values(this.workers)].map((w) => w.service);
   }
 
   /** The workloads as the dashboard and the alarms see them. */
   public get watched(): DashboardWorkload[] {
     return [
+      ...Object.entries(this.webs).map(([name, w]) => ({
+        name,
+        kind: "web" as const,
+        targetGroupArnSuffix: w.targetGroup.arnSuffix,
+        serviceName: w.service.name,
+      })),
       ...Object.entries(this.workers).map(([name, w]) => ({
         name,
         kind: "worker" as const,
@@ -92,6 +104,34 @@ export class WorkloadTier {
         deadLetterQueueName: j.deadLetterQueue.name,
       })),
     ];
+  }
+
+  private addWeb(scope: Construct, input: WorkloadTierInput, name: string, options: WebOptions): WebWorkload {
+    const w = withWorkloadDefaults(options);
+    const { cluster, capacityProviders } = input.serviceTier.service;
+    const { loadBalancer } = input.edge;
+    return new WebWorkload(scope, workloadId(name), {
+      task: taskProps(input, name, w),
+      clusterArn: cluster.arn,
+      clusterName: cluster.name,
+      ...placement(input, name),
+      vpcId: input.network.network.vpcId,
+      listenerArn: loadBalancer.httpsListener.arn,
+      loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
+      targetGroupNamePrefix: input.targetGroupNamePrefix,
+      deregistrationDelaySeconds: input.deregistrationDelaySeconds,
+      containerPort: w.containerPort,
+      healthCheck: w.healthCheck,
+      hosts: w.hosts,
+      paths: w.paths,
+      priority: webRulePriority(name),
+      minCount: w.minCount,
+      maxCount: w.maxCount,
+      cpuTargetPercent: w.cpuTargetPercent,
+      requestsPerTarget: options.requestsPerTarget,
+      waitForDeployment: input.service.waitForDeployment,
+      dependsOn: [capacityProviders],
+    });
   }
 
   private addWorker(
@@ -143,6 +183,19 @@ export class WorkloadTier {
   }
 }
 
+function addQueueKey(scope: Construct, context: EnvironmentContext): KmsKey {
+  return addEnvironmentKey(scope, context, "queue_key", {
+    alias: "queues",
+    description: `Encrypts the workers' queues and the jobs' dead-letter queues of ${context.namePrefix}`,
+    usage: viaServiceKeyStatement(
+      "AccountUsesKeyThroughSqs",
+      [`sqs.${context.region}.amazonaws.com`],
+      context.accountId,
+      context.partition,
+    ),
+  });
+}
+
 function placement(input: WorkloadTierInput, name: string) {
   return {
     subnetIds: input.network.network.privateSubnetIds,
@@ -154,7 +207,7 @@ function placement(input: WorkloadTierInput, name: string) {
 function taskProps(
   input: WorkloadTierInput,
   name: string,
-  w: Required<WorkerOptions> | Required<JobOptions>,
+  w: Required<WebOptions> | Required<WorkerOptions> | Required<JobOptions>,
 ): WorkloadTaskProps {
   const { context, service, keys, serviceTier } = input;
   const access = input.data.accessFor(w.dataAccess);

@@ -14,6 +14,8 @@ import type { InterfaceEndpointService } from "../../../constructs/model/network
 import type { CrossCheck } from "../../../constructs/model/props";
 import { INTERNET_CIDR } from "../../../constructs/model/security-groups";
 import { parseSecretReference, secretPlacementProblems } from "../../../constructs/model/secrets";
+import { pathsOverlap, webRulePriority } from "../../../constructs/model/web-routing";
+import type { WebOptions } from "../../../constructs/model/workloads";
 import type { EdgeSettings, EnvironmentSettings } from "../settings";
 
 /**
@@ -67,6 +69,12 @@ const WORKLOAD_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
         ];
       });
     },
+  },
+  {
+    description:
+      "Web workloads answer only host names the certificate serves (edge.domainName, edge.subjectAlternativeNames), never take every request of the service's own domain, and never match the same requests as another web workload (the load balancer would send them to one only); their listener-rule priorities, derived from their names, differ.",
+    reads: ["workloads", "edge.domainName", "edge.subjectAlternativeNames"],
+    check: (env) => webRoutingProblems(env),
   },
 ];
 
@@ -344,4 +352,56 @@ function cheaperThanEndpoints(env: EnvironmentSettings, missing: number): string
   const natMonthly = 32 * gateways;
   if (endpointsMonthly <= natMonthly) return "";
   return `cheapest: network.natStrategy "${strategy}" with network.appInternetEgress ["0.0.0.0/0"] (${gateways === 1 ? "one NAT gateway" : `${gateways} NAT gateways`}, about $${natMonthly} a month, against about $${Math.round(endpointsMonthly)} for the missing endpoints); or `;
+}
+
+/** What is wrong with the web workloads' routes, each named at the workload that comes second. */
+function webRoutingProblems(env: EnvironmentSettings): Problem[] {
+  const webs = Object.entries(env.workloads).filter(
+    (entry): entry is [string, WebOptions] => entry[1].kind === "web",
+  );
+  const { domainName: domain, subjectAlternativeNames: alternatives } = env.edge;
+  const served = domain === undefined ? undefined : [domain, ...alternatives];
+  const problems: Problem[] = [];
+  webs.forEach(([name, w], i) => {
+    const field = `workloads${entryPath(name)}`;
+    const hosts = w.hosts ?? [];
+    const paths = w.paths ?? [];
+    for (const host of hosts.filter((h) => served !== undefined && !served.includes(h))) {
+      problems.push({
+        field: `${field}.hosts`,
+        value: host,
+        allowed: `a name the certificate serves: ${(served ?? []).join(", ")} (add it to edge.subjectAlternativeNames)`,
+      });
+    }
+    if (paths.length === 0 && domain !== undefined && hosts.includes(domain)) {
+      problems.push({
+        field: `${field}.paths`,
+        value: paths,
+        allowed: `path patterns: without them the workload takes every request for ${domain}, the service's own domain`,
+      });
+    }
+    for (const [other, o] of webs.slice(0, i)) {
+      const sameHosts =
+        hosts.length === 0 || (o.hosts ?? []).length === 0 || hosts.some((h) => (o.hosts ?? []).includes(h));
+      const samePaths =
+        paths.length === 0 ||
+        (o.paths ?? []).length === 0 ||
+        paths.some((p) => (o.paths ?? []).some((q) => pathsOverlap(p, q)));
+      if (sameHosts && samePaths) {
+        problems.push({
+          field: `${field}.paths`,
+          value: paths,
+          allowed: `routes that no other web workload matches: ${other} (hosts ${JSON.stringify(o.hosts ?? [])}, paths ${JSON.stringify(o.paths ?? [])}) matches some of the same requests, and the load balancer would send them to one only`,
+        });
+      }
+      if (webRulePriority(name) === webRulePriority(other)) {
+        problems.push({
+          field,
+          value: name,
+          allowed: `another name: its listener-rule priority (${webRulePriority(name)}, from the name) is ${other}'s`,
+        });
+      }
+    }
+  });
+  return problems;
 }
