@@ -326,7 +326,12 @@ def workloads(args):
     sqs, ecs, scheduler = (client(s, args.region) for s in ("sqs", "ecs", "scheduler"))
     found = {}
     for name, w in json.loads(args.workloads).items():
-        found[name] = _worker(sqs, ecs, args, w) if w["kind"] == "worker" else _job(ecs, scheduler, name, w)
+        if w["kind"] == "web":
+            found[name] = _web(ecs, args, w)
+        elif w["kind"] == "worker":
+            found[name] = _worker(sqs, ecs, args, w)
+        else:
+            found[name] = _job(ecs, scheduler, name, w)
     print(json.dumps(found))
 
 
@@ -361,6 +366,28 @@ def _worker(sqs, ecs, args, w):
         "serviceStatus": service["status"],
         "runningCount": service["runningCount"],
         "capacityProviders": [c["capacityProvider"] for c in service.get("capacityProviderStrategy", [])],
+    }
+
+
+def _web(ecs, args, w):
+    elbv2 = client("elbv2", args.region)
+    group = w["target_group_arn"]
+    balancer = elbv2.describe_target_groups(TargetGroupArns=[group])["TargetGroups"][0]["LoadBalancerArns"][0]
+    rules = [
+        rule
+        for listener in elbv2.describe_listeners(LoadBalancerArn=balancer)["Listeners"]
+        for rule in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+    ]
+    forwarding = [r for r in rules if any(a.get("TargetGroupArn") == group for a in r["Actions"])]
+    others = [int(r["Priority"]) for r in rules if r["Priority"] != "default" and r not in forwarding]
+    service = ecs.describe_services(cluster=args.cluster, services=[w["service_name"]])["services"][0]
+    return {
+        "kind": "web",
+        "rulePriorities": [int(r["Priority"]) for r in forwarding],
+        "otherRulePriorities": others,
+        "serviceStatus": service["status"],
+        "runningCount": service["runningCount"],
+        "registeredIn": [b["targetGroupArn"] for b in service.get("loadBalancers", [])],
     }
 
 

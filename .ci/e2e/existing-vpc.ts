@@ -52,8 +52,14 @@ export async function existingVpcRun(
   );
   const before = networkInventory(ctx, emulator, network.vpcId, subnetIds);
 
+  // This deploy also brings a web workload beside the example's worker and job: /admin/* on the service's domain.
+  const domain = ctx.settings.environments.find((e) => e.name === STACK)?.edge.domainName;
+  const admin =
+    domain === undefined
+      ? {}
+      : { admin: { kind: "web", hosts: [domain], paths: ["/admin/*"], containerPort: 8080 } };
   const overrides = deepMerge(JSON.parse(readFileSync(ctx.overrideFile, "utf8")) as Record<string, unknown>, {
-    [STACK]: { network: { existingVpc: network } },
+    [STACK]: { network: { existingVpc: network }, workloads: admin },
   });
   const overrideFile = join(ctx.work, "existing-vpc-overrides.json");
   writeFileSync(overrideFile, JSON.stringify(overrides, null, 2));

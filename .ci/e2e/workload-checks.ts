@@ -19,6 +19,15 @@ interface WorkerSeen {
   readonly capacityProviders: readonly string[];
 }
 
+interface WebSeen {
+  readonly kind: "web";
+  readonly rulePriorities: readonly number[];
+  readonly otherRulePriorities: readonly number[];
+  readonly serviceStatus: string;
+  readonly runningCount: number;
+  readonly registeredIn: readonly string[];
+}
+
 interface JobSeen {
   readonly kind: "job";
   readonly scheduleState: string;
@@ -57,10 +66,22 @@ export function checkWorkloads(
       "--workloads",
       output.stdout.trim(),
     ]),
-  ) as Record<string, WorkerSeen | JobSeen>;
+  ) as Record<string, WebSeen | WorkerSeen | JobSeen>;
   const problems: string[] = [];
   for (const [name, w] of Object.entries(seen)) {
-    if (w.kind === "worker") {
+    if (w.kind === "web") {
+      const [priority] = w.rulePriorities;
+      if (w.rulePriorities.length !== 1 || priority === undefined) {
+        problems.push(`${name}: ${w.rulePriorities.length} listener rules forward to its target group`);
+      } else if (w.otherRulePriorities.some((p) => p >= 40000 && p <= priority)) {
+        problems.push(`${name}: its rule (${priority}) does not come before the service's Host rules`);
+      }
+      if (w.serviceStatus !== "ACTIVE" || w.runningCount < 1 || w.registeredIn.length !== 1) {
+        problems.push(
+          `${name}: its service is ${w.serviceStatus}, ${w.runningCount} running, in ${w.registeredIn.length} target group(s)`,
+        );
+      }
+    } else if (w.kind === "worker") {
       if (w.messagesWaiting < 1) problems.push(`${name}: a message sent to its queue was not counted`);
       if (!w.scalingTracksQueue) problems.push(`${name}: its scaling policy does not track its queue`);
       if (w.serviceStatus !== "ACTIVE" || w.runningCount < 1) {
