@@ -132,6 +132,10 @@ describe("an environment in an existing VPC", () => {
       },
     ).json;
     expect(lean.data?.aws_route_tables).toBeUndefined();
+    const [vpc] = Object.values<Block>(lean.data?.aws_vpc ?? {});
+    expect(JSON.stringify((vpc?.lifecycle as Block).postcondition)).toContain(
+      "self.enable_dns_support && self.enable_dns_hostnames",
+    );
     expect(Object.keys(resources(lean, "aws_vpc_endpoint"))).toHaveLength(5);
   });
 

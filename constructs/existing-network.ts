@@ -18,6 +18,13 @@ export interface ExistingNetworkProps {
   readonly privateSubnets: SubnetsByZone;
   readonly isolatedSubnets: SubnetsByZone;
   /**
+   * Interface endpoints with private DNS will be created in the VPC: it must resolve and name
+   * hosts (enable_dns_support and enable_dns_hostnames), checked at plan.
+   *
+   * @default false
+   */
+  readonly interfaceEndpoints?: boolean;
+  /**
    * The tasks reach AWS and the internet through NAT: each private subnet must route 0.0.0.0/0
    * (its own route table's, or the VPC's main one when it has none).
    *
@@ -47,7 +54,19 @@ export class ExistingNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: ExistingNetworkProps) {
     super(scope, id);
-    this.vpc = new DataAwsVpc(this, "vpc", { id: props.vpcId });
+    this.vpc = new DataAwsVpc(this, "vpc", {
+      id: props.vpcId,
+      lifecycle: props.interfaceEndpoints
+        ? {
+            postcondition: [
+              {
+                condition: "${self.enable_dns_support && self.enable_dns_hostnames}",
+                errorMessage: `${SETTING}.vpcId: ${props.vpcId} must have DNS support and DNS hostnames enabled for the interface endpoints' private DNS (network.interfaceEndpoints); ask its owner to enable both.`,
+              },
+            ],
+          }
+        : undefined,
+    });
     this.vpcId = this.vpc.id;
     this.availabilityZones = Object.keys(props.privateSubnets);
     const [publicIds, privateIds, isolatedIds] = SUBNET_TIERS.map((tier) => this.lookUpSubnets(tier, props));

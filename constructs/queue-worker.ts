@@ -4,7 +4,7 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { DEPLOYMENT } from "./model/fargate-service";
+import { workloadServiceConfig } from "./fargate-service/workload-service";
 import type { PolicyStatement } from "./model/iam";
 import { jsonencode } from "./model/json-encode";
 import { QUEUE_URL_VARIABLE, WORKER_SCALING } from "./model/workloads";
@@ -96,29 +96,21 @@ export class QueueWorker extends Construct {
   }
 
   private createService(props: QueueWorkerProps): EcsService {
-    return new EcsService(this, "service", {
-      name: props.task.name,
-      cluster: props.clusterArn,
-      taskDefinition: this.task.taskDefinition.arn,
-      desiredCount: props.minCount,
-      capacityProviderStrategy: [{ capacityProvider: props.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
-      forceNewDeployment: true,
-      platformVersion: "LATEST",
-      networkConfiguration: {
-        subnets: [...props.subnetIds],
-        securityGroups: [...props.securityGroupIds],
-        assignPublicIp: false,
-      },
-      deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
-      deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentController: { type: "ECS" },
-      propagateTags: "SERVICE",
-      enableEcsManagedTags: true,
-      waitForSteadyState: props.waitForDeployment,
-      dependsOn: props.dependsOn === undefined ? undefined : [...props.dependsOn],
-      lifecycle: { ignoreChanges: ["desired_count"] },
-    });
+    return new EcsService(
+      this,
+      "service",
+      workloadServiceConfig({
+        name: props.task.name,
+        clusterArn: props.clusterArn,
+        taskDefinitionArn: this.task.taskDefinition.arn,
+        desiredCount: props.minCount,
+        subnetIds: props.subnetIds,
+        securityGroupIds: props.securityGroupIds,
+        capacityProvider: props.spot ? "FARGATE_SPOT" : "FARGATE",
+        waitForDeployment: props.waitForDeployment,
+        dependsOn: props.dependsOn ?? [],
+      }),
+    );
   }
 
   private addBacklogScaling(props: QueueWorkerProps): AppautoscalingTarget {

@@ -6,7 +6,8 @@ import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { addServiceAutoscaling } from "./fargate-service/autoscaling";
 import { addIpTargetGroup } from "./load-balancer";
-import { CONTAINER_NAME, DEPLOYMENT } from "./model/fargate-service";
+import { CONTAINER_NAME } from "./model/fargate-service";
+import { workloadServiceConfig } from "./fargate-service/workload-service";
 import { containerHealthCheck } from "./model/health-check";
 import type { HealthCheckContract } from "./model/health-check";
 import { acceptFindings } from "./support/accepted-findings";
@@ -105,18 +106,18 @@ export class WebWorkload extends Construct {
 
   private createService(props: WebWorkloadProps): EcsService {
     return new EcsService(this, "service", {
-      name: props.task.name,
-      cluster: props.clusterArn,
-      taskDefinition: this.task.taskDefinition.arn,
-      desiredCount: props.minCount,
-      capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }],
-      forceNewDeployment: true,
-      platformVersion: "LATEST",
-      networkConfiguration: {
-        subnets: [...props.subnetIds],
-        securityGroups: [...props.securityGroupIds],
-        assignPublicIp: false,
-      },
+      ...workloadServiceConfig({
+        name: props.task.name,
+        clusterArn: props.clusterArn,
+        taskDefinitionArn: this.task.taskDefinition.arn,
+        desiredCount: props.minCount,
+        subnetIds: props.subnetIds,
+        securityGroupIds: props.securityGroupIds,
+        capacityProvider: "FARGATE",
+        waitForDeployment: props.waitForDeployment,
+        // The rule must attach the target group to the load balancer before the service registers in it.
+        dependsOn: [this.rule, ...(props.dependsOn ?? [])],
+      }),
       loadBalancer: [
         {
           targetGroupArn: this.targetGroup.arn,
@@ -125,16 +126,6 @@ export class WebWorkload extends Construct {
         },
       ],
       healthCheckGracePeriodSeconds: props.healthCheck.gracePeriodSeconds,
-      deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
-      deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentController: { type: "ECS" },
-      propagateTags: "SERVICE",
-      enableEcsManagedTags: true,
-      waitForSteadyState: props.waitForDeployment,
-      // The rule must attach the target group to the load balancer before the service registers in it.
-      dependsOn: [this.rule, ...(props.dependsOn ?? [])],
-      lifecycle: { ignoreChanges: ["desired_count"] },
     });
   }
 }

@@ -1,17 +1,16 @@
 import { Construct } from "constructs";
+import { addFargateTaskDefinition } from "./fargate-service/fargate-task-definition";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { executionRoleStatements } from "./fargate-service/iam-statements";
-import { containerDefinition } from "./fargate-service/task-definition";
 import type { ContainerDefinitionInput } from "./fargate-service/task-definition";
 import type { ContainerHealthCheck } from "./model/health-check";
 import { addTaskRole } from "./fargate-service/task-roles";
 import type { CpuArchitecture } from "./model/fargate-service";
-import { SCRATCH_VOLUME, oneOffTaskDefinitionId } from "./model/fargate-service";
+import { oneOffTaskDefinitionId } from "./model/fargate-service";
 import type { PolicyStatement } from "./model/iam";
-import { jsonencode } from "./model/json-encode";
-import { acceptFindings, acceptLogRetention } from "./support/accepted-findings";
+import { acceptLogRetention } from "./support/accepted-findings";
 
 export interface WorkloadTaskProps {
   /** Prefix of resource names, e.g. "orders-api-prod". */
@@ -136,33 +135,26 @@ export class WorkloadTask extends Construct {
     command: readonly string[],
     container: Pick<ContainerDefinitionInput, "containerPort" | "healthCheck" | "logStreamPrefix">,
   ): EcsTaskDefinition {
-    const definition = new EcsTaskDefinition(this, id, {
+    return addFargateTaskDefinition(this, id, {
       family,
-      networkMode: "awsvpc",
-      requiresCompatibilities: ["FARGATE"],
-      cpu: String(props.cpu),
-      memory: String(props.memory),
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.cpuArchitecture },
+      cpu: props.cpu,
+      memory: props.memory,
+      cpuArchitecture: props.cpuArchitecture,
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
-      volume: [{ name: SCRATCH_VOLUME.name }],
-      containerDefinitions: jsonencode([
-        containerDefinition({
-          image: `${props.repositoryUrl}:${props.imageTag}`,
-          user: props.user,
-          readonlyRootFilesystem: true,
-          environment: props.environment,
-          secrets: props.secrets,
-          stopTimeoutSeconds: props.stopTimeoutSeconds,
-          logGroupName: this.logGroup.name,
-          region: props.region,
-          command,
-          entryPoint: props.entryPoint,
-          ...container,
-        }),
-      ]),
+      container: {
+        image: `${props.repositoryUrl}:${props.imageTag}`,
+        user: props.user,
+        readonlyRootFilesystem: true,
+        environment: props.environment,
+        secrets: props.secrets,
+        stopTimeoutSeconds: props.stopTimeoutSeconds,
+        logGroupName: this.logGroup.name,
+        region: props.region,
+        command,
+        entryPoint: props.entryPoint,
+        ...container,
+      },
     });
-    acceptFindings(definition, "plainEnvironment");
-    return definition;
   }
 }

@@ -433,6 +433,8 @@ def create_network(args):
     tags = [{"Key": "Owner", "Value": "network-team"}, {"Key": "Name", "Value": args.name}]
     spec = lambda kind: [{"ResourceType": kind, "Tags": tags}]  # noqa: E731
     vpc = ec2.create_vpc(CidrBlock=args.cidr, TagSpecifications=spec("vpc"))["Vpc"]["VpcId"]
+    # As network teams set it (private DNS of interface endpoints needs it; moto's awsvpc tasks too).
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     base = args.cidr.split(".")
     zones = [f"{args.region}a", f"{args.region}b"]
     subnets = {"publicSubnets": {}, "privateSubnets": {}, "isolatedSubnets": {}}

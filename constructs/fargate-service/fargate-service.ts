@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { addFargateTaskDefinition } from "./fargate-task-definition";
 import type { ITerraformDependable } from "cdktf";
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -6,17 +7,11 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
-import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import {
-  CONTAINER_NAME,
-  DEPLOYMENT,
-  SCRATCH_VOLUME,
-  SERVICE_GROUP,
-  oneOffTaskDefinitionId,
-} from "../model/fargate-service";
+import { CONTAINER_NAME, DEPLOYMENT, SERVICE_GROUP, oneOffTaskDefinitionId } from "../model/fargate-service";
 import type { ServiceOptions } from "../model/fargate-service";
 import { containerHealthCheck } from "../model/health-check";
 import type { ContainerHealthCheck } from "../model/health-check";
@@ -29,14 +24,12 @@ import {
   usesWildcard,
 } from "../model/iam";
 import type { PolicyStatement } from "../model/iam";
-import { jsonencode } from "../model/json-encode";
 import { withGroupDefaults } from "../model/props";
 import type { RuleGroup } from "../model/props";
 import { throwIfProblems } from "../model/checks";
 import { REQUEST_COUNT_LABEL_CHECK, addServiceAutoscaling } from "./autoscaling";
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { addTaskRole } from "./task-roles";
-import { containerDefinition } from "./task-definition";
 import type { ContainerDefinitionInput } from "./task-definition";
 import { acceptLogRetention } from "../support/accepted-findings";
 import { acceptFindings } from "../support/accepted-findings";
@@ -407,34 +400,26 @@ export class FargateService extends Construct {
     },
   ): EcsTaskDefinition {
     const p = this.props;
-    const definition = new EcsTaskDefinition(this, id, {
+    return addFargateTaskDefinition(this, id, {
       family: this.name(family),
-      networkMode: "awsvpc",
-      requiresCompatibilities: ["FARGATE"],
-      cpu: String(p.cpu),
-      memory: String(p.memory),
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: p.cpuArchitecture },
+      cpu: p.cpu,
+      memory: p.memory,
+      cpuArchitecture: p.cpuArchitecture,
       executionRoleArn: access.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
-      volume: [{ name: SCRATCH_VOLUME.name }],
-      containerDefinitions: jsonencode([
-        containerDefinition({
-          image: `${p.repositoryUrl}:${p.imageTag}`,
-          user: p.user,
-          readonlyRootFilesystem: !p.enableExecuteCommand,
-          environment: access.environment,
-          secrets: access.secrets,
-          stopTimeoutSeconds: p.stopTimeoutSeconds,
-          logGroupName: this.logGroup.name,
-          region: p.region,
-          entryPoint: p.entryPoint,
-          ...container,
-        }),
-      ]),
+      container: {
+        image: `${p.repositoryUrl}:${p.imageTag}`,
+        user: p.user,
+        readonlyRootFilesystem: !p.enableExecuteCommand,
+        environment: access.environment,
+        secrets: access.secrets,
+        stopTimeoutSeconds: p.stopTimeoutSeconds,
+        logGroupName: this.logGroup.name,
+        region: p.region,
+        entryPoint: p.entryPoint,
+        ...container,
+      },
     });
-    acceptFindings(definition, "plainEnvironment");
-    if (p.enableExecuteCommand) acceptFindings(definition, "execWritableRoot");
-    return definition;
   }
 
   private createService(): EcsService {

@@ -41,6 +41,7 @@ export class NetworkTier {
           privateSubnets: settings.existingVpc.privateSubnets ?? {},
           isolatedSubnets: settings.existingVpc.isolatedSubnets ?? {},
           privateRouteOut: settings.appInternetEgress.includes(INTERNET_CIDR),
+          interfaceEndpoints: settings.interfaceEndpoints.length > 0,
         })
       : createNetwork(scope, input);
     this.securityGroups = new SecurityGroups(scope, "security_groups", {

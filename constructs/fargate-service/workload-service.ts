@@ -1,0 +1,48 @@
+/**
+ * What the ECS services of workloads share: one capacity provider, private subnets without public
+ * IPs, rolling deployments that keep capacity and roll back, tags propagated, and the task count
+ * left to autoscaling once the service exists.
+ */
+import type { ITerraformDependable } from "cdktf";
+import type { EcsServiceConfig } from "@cdktf/provider-aws/lib/ecs-service";
+import { DEPLOYMENT } from "../model/fargate-service";
+
+export interface WorkloadServiceInput {
+  readonly name: string;
+  readonly clusterArn: string;
+  readonly taskDefinitionArn: string;
+  /** Tasks at first deploy; autoscaling owns the count afterwards. */
+  readonly desiredCount: number;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  readonly capacityProvider: "FARGATE" | "FARGATE_SPOT";
+  readonly waitForDeployment: boolean;
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+export function workloadServiceConfig(input: WorkloadServiceInput): EcsServiceConfig {
+  return {
+    name: input.name,
+    cluster: input.clusterArn,
+    taskDefinition: input.taskDefinitionArn,
+    desiredCount: input.desiredCount,
+    capacityProviderStrategy: [{ capacityProvider: input.capacityProvider, weight: 1 }],
+    // As for the service: a new capacity strategy needs a new deployment (see FargateService).
+    forceNewDeployment: true,
+    platformVersion: "LATEST",
+    networkConfiguration: {
+      subnets: [...input.subnetIds],
+      securityGroups: [...input.securityGroupIds],
+      assignPublicIp: false,
+    },
+    deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
+    deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+    deploymentController: { type: "ECS" },
+    propagateTags: "SERVICE",
+    enableEcsManagedTags: true,
+    waitForSteadyState: input.waitForDeployment,
+    dependsOn: [...input.dependsOn],
+    lifecycle: { ignoreChanges: ["desired_count"] },
+  };
+}
