@@ -4,7 +4,9 @@ import { CATALOG_SECTIONS, POLICY_RULES, ruleFor } from "../.ci/policy/catalog";
 import { CATALOG_DOCUMENT_PATH, catalogDocument } from "../.ci/policy/catalog-document";
 import { POLICY_EXCEPTIONS } from "../.ci/policy/exceptions";
 import { StackView, readStacks } from "../.ci/policy/stack-view";
+import { build } from "./support/environment-stack";
 import { shared } from "./support/shared-synth";
+import type { Block, TerraformJson } from "./support/synth";
 
 /** npm run docs writes it from the built-in configuration's stacks, which the shared synth wrote. */
 const document = catalogDocument(readStacks(shared("synth").outdir));
@@ -54,5 +56,59 @@ describe("Performance Insights rules", () => {
       violations("CKV_AWS_354", { performance_insights_enabled: true, performance_insights_kms_key_id: key }),
     ).toEqual([]);
     expect(violations("CKV_AWS_353", { performance_insights_enabled: true })).toEqual([]);
+  });
+});
+
+describe("workload rules", () => {
+  const { json } = build("dev");
+  const violations = (id: string, change: (copy: TerraformJson) => void) => {
+    const copy = JSON.parse(JSON.stringify(json)) as TerraformJson;
+    change(copy);
+    return ruleFor(id)?.violations(new StackView("dev", copy)) ?? [];
+  };
+  const schedulerStatements = (copy: TerraformJson) => {
+    const [name] = Object.keys(copy.data?.aws_iam_policy_document ?? {}).filter((n) =>
+      n.includes("scheduler_policy"),
+    );
+    return (copy.data?.aws_iam_policy_document?.[name as string] as Block).statement as Block[];
+  };
+
+  test("find nothing in the example's worker and job", () => {
+    for (const id of ["PROJECT-SCHEDULER-ROLE-SCOPE", "PROJECT-QUEUE-DEAD-LETTERS", "CKV_AWS_27"]) {
+      expect([id, violations(id, () => undefined)]).toEqual([id, []]);
+    }
+  });
+
+  test("refuse a scheduler role that may start any revision or pass any role", () => {
+    expect(
+      violations("PROJECT-SCHEDULER-ROLE-SCOPE", (copy) => {
+        const runTask = schedulerStatements(copy).find((s) =>
+          (s.actions as string[]).includes("ecs:RunTask"),
+        );
+        if (runTask) runTask.resources = ["arn:aws:ecs:eu-west-1:123456789012:task-definition/*"];
+      }),
+    ).toHaveLength(1);
+    expect(
+      violations("PROJECT-SCHEDULER-ROLE-SCOPE", (copy) => {
+        const pass = schedulerStatements(copy).find((s) => (s.actions as string[]).includes("iam:PassRole"));
+        if (pass) pass.condition = [];
+      }),
+    ).toHaveLength(1);
+  });
+
+  test("refuse a worker's queue without its dead-letter queue, and a queue without a customer key", () => {
+    // The worker's own queue (not its dead-letter queue).
+    const queueName = (copy: TerraformJson) =>
+      Object.keys(copy.resource.aws_sqs_queue ?? {}).find((n) => /^workload_order_events_queue_/.test(n));
+    expect(
+      violations("PROJECT-QUEUE-DEAD-LETTERS", (copy) => {
+        delete (copy.resource.aws_sqs_queue?.[queueName(copy) as string] as Block).redrive_policy;
+      }).length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      violations("CKV_AWS_27", (copy) => {
+        delete (copy.resource.aws_sqs_queue?.[queueName(copy) as string] as Block).kms_master_key_id;
+      }),
+    ).toHaveLength(1);
   });
 });

@@ -55,6 +55,16 @@ const ROLLOUT = (): Record<string, ChangeClass> => ({
  */
 const REREAD_POLICY: Record<string, Expected> = { aws_iam_role_policy: ["in-place", "no-op"] };
 
+/**
+ * A new revision of every task of the environment, the workloads' too: a job's schedule names the
+ * revision it starts and its scheduler role may start only that one, so both change in place.
+ */
+const ROLLOUT_WITH_WORKLOADS = (): Record<string, Expected> => ({
+  ...ROLLOUT(),
+  aws_scheduler_schedule: ["in-place", "no-op"],
+  aws_iam_role_policy: ["in-place", "no-op"],
+});
+
 const NEXT_RETENTION: Readonly<Record<number, number>> = { 14: 30, 30: 60, 90: 120, 365: 400, 400: 545 };
 const nextRetention = (days: number) => NEXT_RETENTION[days] ?? 400;
 
@@ -62,7 +72,7 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
   {
     name: "image tag (a new release)",
     change: () => ({ newImage: true }),
-    expect: ROLLOUT,
+    expect: ROLLOUT_WITH_WORKLOADS,
   },
   {
     name: "cpu and memory",
@@ -132,12 +142,12 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
     change: (env) => ({
       overrides: { service: { stopTimeoutSeconds: env.service.stopTimeoutSeconds + 15 } },
     }),
-    expect: ROLLOUT,
+    expect: ROLLOUT_WITH_WORKLOADS,
   },
   {
     name: "a plain environment variable",
     change: () => ({ overrides: { service: { environment: { FEATURE_FLAGS: "e2e" } } } }),
-    expect: ROLLOUT,
+    expect: ROLLOUT_WITH_WORKLOADS,
   },
   {
     name: "a secret (created first)",
@@ -237,6 +247,8 @@ export const CHANGE_CATALOGUE: readonly CatalogueEdit[] = [
       aws_vpc_endpoint: "in-place",
       aws_lb: "in-place",
       aws_ecs_service: "rolling",
+      // A job's schedule starts its tasks in the private subnets, the new one included.
+      aws_scheduler_schedule: ["in-place", "no-op"],
       ...REREAD_POLICY,
     }),
   },
