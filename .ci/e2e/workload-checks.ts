@@ -97,13 +97,21 @@ export function checkWorkloads(
     }
   }
   if (problems.length > 0) throw new CheckFailed(`${stack}: workloads:\n  ${problems.join("\n  ")}`);
-  const workers = Object.entries(seen)
-    .filter(([, w]) => w.kind === "worker")
-    .map(([n]) => n);
-  const jobs = Object.entries(seen)
-    .filter(([, w]) => w.kind === "job")
-    .map(([n]) => n);
-  report.notes.push(
-    `workloads: worker ${workers.join(", ")} (a queued message counted by its backlog-per-task scaling metric, service running); job ${jobs.join(", ")} (its schedule's task started with the schedule's parameters, exit 0)`,
-  );
+  const of = (kind: string) =>
+    Object.entries(seen)
+      .filter(([, w]) => w.kind === kind)
+      .map(([n]) => n);
+  const [webs, workers, jobs] = [of("web"), of("worker"), of("job")];
+  const seenAs = [
+    webs.length > 0
+      ? `web ${webs.join(", ")} (its own listener rule ahead of the service's Host rule, its service running in its target group)`
+      : "",
+    workers.length > 0
+      ? `worker ${workers.join(", ")} (a queued message counted by its backlog-per-task scaling metric, service running)`
+      : "",
+    jobs.length > 0
+      ? `job ${jobs.join(", ")} (its schedule's task started with the schedule's parameters, exit 0)`
+      : "",
+  ];
+  report.notes.push(`workloads: ${seenAs.filter((s) => s !== "").join("; ")}`);
 }
