@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { workloadServiceConfig } from "./fargate-service/workload-service";
+import type { WorkloadServiceProps } from "./fargate-service/workload-service";
 import type { PolicyStatement } from "./model/iam";
 import { jsonencode } from "./model/json-encode";
 import { QUEUE_URL_VARIABLE, WORKER_SCALING } from "./model/workloads";
@@ -12,13 +12,9 @@ import type { QueueOptions } from "./model/workloads";
 import { WorkloadTask } from "./workload-task";
 import type { WorkloadTaskProps } from "./workload-task";
 
-export interface QueueWorkerProps {
+export interface QueueWorkerProps extends WorkloadServiceProps {
   /** The worker's task; the worker adds its queue's URL and the statements to consume it. */
   readonly task: WorkloadTaskProps;
-  readonly clusterArn: string;
-  readonly clusterName: string;
-  readonly subnetIds: readonly string[];
-  readonly securityGroupIds: readonly string[];
   /** Encrypts the queue and its dead-letter queue. */
   readonly queueKmsKeyArn: string;
   readonly queue: Required<QueueOptions>;
@@ -28,14 +24,6 @@ export interface QueueWorkerProps {
   readonly backlogPerTask: number;
   /** FARGATE_SPOT instead of FARGATE. */
   readonly spot: boolean;
-  /** Apply waits until the worker's deployment is steady. */
-  readonly waitForDeployment: boolean;
-  /**
-   * Resources the service must wait for, above all the cluster's capacity providers.
-   *
-   * @default - none
-   */
-  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
@@ -8,19 +7,16 @@ import { addServiceAutoscaling } from "./fargate-service/autoscaling";
 import { addIpTargetGroup } from "./load-balancer";
 import { CONTAINER_NAME } from "./model/fargate-service";
 import { workloadServiceConfig } from "./fargate-service/workload-service";
+import type { WorkloadServiceProps } from "./fargate-service/workload-service";
 import { containerHealthCheck } from "./model/health-check";
 import type { HealthCheckContract } from "./model/health-check";
 import { acceptFindings } from "./support/accepted-findings";
 import { WorkloadTask } from "./workload-task";
 import type { WorkloadTaskProps } from "./workload-task";
 
-export interface WebWorkloadProps {
+export interface WebWorkloadProps extends WorkloadServiceProps {
   /** The workload's task; the web workload adds its port and container health check. */
   readonly task: WorkloadTaskProps;
-  readonly clusterArn: string;
-  readonly clusterName: string;
-  readonly subnetIds: readonly string[];
-  readonly securityGroupIds: readonly string[];
   readonly vpcId: string;
   /** The environment's HTTPS listener the workload's rule is added to. */
   readonly listenerArn: string;
@@ -41,9 +37,6 @@ export interface WebWorkloadProps {
   readonly cpuTargetPercent: number;
   /** @default - no request-count policy */
   readonly requestsPerTarget?: number;
-  readonly waitForDeployment: boolean;
-  /** @default - none */
-  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**

@@ -7,6 +7,22 @@ import type { ITerraformDependable } from "cdktf";
 import type { EcsServiceConfig } from "@cdktf/provider-aws/lib/ecs-service";
 import { DEPLOYMENT } from "../model/fargate-service";
 
+/** Where a long-running workload's ECS service runs: what the worker's and web workload's props share. */
+export interface WorkloadServiceProps {
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  /** Apply waits until the workload's deployment is steady. */
+  readonly waitForDeployment: boolean;
+  /**
+   * Resources the service must wait for, above all the cluster's capacity providers.
+   *
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
 export interface WorkloadServiceInput {
   readonly name: string;
   readonly clusterArn: string;

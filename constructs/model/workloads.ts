@@ -4,27 +4,16 @@
  * roles, log group and security group. Their options are declared here once: the settings schema
  * checks them, the reference documents them, the constructs take their defaults from them.
  */
-import { FARGATE_MEMORY_DOCUMENTED, domainName, fargateCpu, fargateMemoryFor, tcpPort } from "./aws-limits";
+import { domainName, tcpPort } from "./aws-limits";
 import { HEALTH_CHECK_GROUP } from "./health-check";
 import type { HealthCheckContract } from "./health-check";
-import {
-  booleanValue,
-  check,
-  entryPath,
-  integerIn,
-  isPlainObject,
-  listOf,
-  mapOf,
-  oneOf,
-  optional,
-  stringValue,
-} from "./checks";
+import { booleanValue, check, entryPath, integerIn, isPlainObject, listOf, oneOf, optional } from "./checks";
 import type { Check, FailedEntry } from "./checks";
 import { checkGroup, withGroupDefaults } from "./props";
-import type { PropRules, RuleGroup } from "./props";
-import { environmentVariableName, secretArn } from "./secrets";
+import type { PropRule, PropRules, RuleGroup } from "./props";
+import { SERVICE_RULES } from "./fargate-service";
+import type { ServiceOptions } from "./fargate-service";
 import { scheduleExpression, timeZone } from "./schedule";
-import { oneOffTaskName } from "./data-tier";
 
 export const WORKLOAD_KINDS = ["web", "worker", "job"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -124,48 +113,33 @@ export const workloadName = check(
   { type: "string", pattern: "^[a-z][a-z0-9-]{0,18}[a-z0-9]$", maxLength: 20 },
 );
 
-const containerArgument = check(
-  "a non-empty string",
-  (v) => typeof v === "string" && v.length > 0 && v.length <= 4096,
-);
-const containerArguments = listOf(containerArgument, { max: 100 });
+/** A rule of the service's, for the same setting of a workload (with its own words where they differ). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function serviceRule(name: keyof ServiceOptions, description?: string): PropRule<WorkloadOptionsBase, any> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const rule = SERVICE_RULES[name] as unknown as PropRule<WorkloadOptionsBase, any>;
+  return description === undefined ? rule : { ...rule, description };
+}
 
 const COMMON_RULES: PropRules<WorkloadOptionsBase> = {
   kind: { description: "What the workload is: web, worker or job.", check: oneOf(WORKLOAD_KINDS) },
-  command: {
-    description: "The container's command, replacing the image's CMD; [] keeps the image's.",
-    check: containerArguments,
-    default: [],
-  },
-  cpu: { description: "Task CPU units (256 = 0.25 vCPU).", check: fargateCpu, default: 256 },
-  memory: {
-    description: "Task memory in MiB; must be a size Fargate offers for the CPU.",
-    check: (o) => fargateMemoryFor(o.cpu ?? 0),
-    after: ["cpu"],
-    documented: FARGATE_MEMORY_DOCUMENTED,
-    default: 512,
-  },
-  environment: {
-    description: "Plain variables, over the service's own (service.environment).",
-    check: mapOf(environmentVariableName, stringValue),
-    default: {},
-  },
-  secrets: {
-    description: "Variables read from Secrets Manager or SSM Parameter Store: name → ARN.",
-    check: mapOf(environmentVariableName, secretArn),
-    default: {},
-  },
+  command: serviceRule(
+    "command",
+    "The container's command, replacing the image's CMD; [] keeps the image's.",
+  ),
+  cpu: serviceRule("cpu"),
+  memory: serviceRule("memory"),
+  environment: serviceRule("environment", "Plain variables, over the service's own (service.environment)."),
+  secrets: serviceRule("secrets"),
   dataAccess: {
     description: "Data stores the workload connects to (IAM authentication); each needs its tier enabled.",
     check: listOf(oneOf(DATA_ACCESS), { unique: true }),
     default: [],
   },
-  oneOffTasks: {
-    description:
-      "One-off tasks (a backfill, a replay) with the workload's image, variables, secrets and roles: name → command; the workloads output gives each one's aws ecs run-task command line.",
-    check: mapOf(oneOffTaskName, listOf(containerArgument, { min: 1, max: 100 }), { maxEntries: 10 }),
-    default: {},
-  },
+  oneOffTasks: serviceRule(
+    "oneOffTasks",
+    "One-off tasks (a backfill, a replay) with the workload's image, variables, secrets and roles: name → command; the workloads output gives each one's aws ecs run-task command line.",
+  ),
 };
 
 const QUEUE_RULES: PropRules<QueueOptions> = {
