@@ -112,3 +112,52 @@ describe("workload rules", () => {
     ).toHaveLength(1);
   });
 });
+
+describe("internal workload rule", () => {
+  const { json } = build(
+    "dev",
+    {},
+    { workloads: { pricing: { kind: "internal", calledBy: ["api"] }, audit: { kind: "worker" } } },
+  );
+  const violations = (change: (copy: TerraformJson) => void) => {
+    const copy = JSON.parse(JSON.stringify(json)) as TerraformJson;
+    change(copy);
+    return ruleFor("PROJECT-INTERNAL-REACH")?.violations(new StackView("dev", copy)) ?? [];
+  };
+  const ingressOfPricing = (copy: TerraformJson) =>
+    Object.entries(copy.resource.aws_vpc_security_group_ingress_rule ?? {}).find(([n]) =>
+      n.includes("app_to_workload_pricing"),
+    )?.[1] as Block;
+
+  test("finds nothing when only its declared callers may connect", () => {
+    expect(violations(() => undefined)).toEqual([]);
+  });
+
+  test("refuses an address range let in, a caller that is not a Service Connect client, a load balancer", () => {
+    expect(
+      violations((copy) => {
+        const rule = ingressOfPricing(copy);
+        delete rule.referenced_security_group_id;
+        rule.cidr_ipv4 = "10.0.0.0/8";
+      }),
+    ).toHaveLength(1);
+    expect(
+      violations((copy) => {
+        const service = Object.entries(copy.resource.aws_ecs_service ?? {}).find(([n]) =>
+          n.startsWith("service_"),
+        );
+        delete (service?.[1] as Block).service_connect_configuration;
+      }),
+    ).toHaveLength(1);
+    expect(
+      violations((copy) => {
+        const pricing = Object.entries(copy.resource.aws_ecs_service ?? {}).find(([n]) =>
+          n.includes("pricing"),
+        );
+        (pricing?.[1] as Block).load_balancer = [
+          { target_group_arn: "x", container_name: "app", container_port: 8000 },
+        ];
+      }),
+    ).toHaveLength(1);
+  });
+});

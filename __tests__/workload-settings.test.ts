@@ -149,13 +149,13 @@ describe("help/workloads.md", () => {
   const page = readFileSync(join(__dirname, "..", "help", "workloads.md"), "utf8");
   const blocks = [...page.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] as string);
 
-  test("shows a minimal web workload, worker and job", () => {
+  test("shows a minimal web workload, internal workload, worker and job", () => {
     const kinds = blocks.flatMap((b) =>
       Object.values(
         (JSON.parse(b) as { prod: { workloads: Record<string, { kind: string }> } }).prod.workloads,
       ),
     );
-    expect(kinds.map((w) => w.kind).sort()).toEqual(["job", "web", "worker"]);
+    expect(kinds.map((w) => w.kind).sort()).toEqual(["internal", "job", "web", "worker"]);
   });
 
   test.each(blocks)("its configuration is valid as written:\n%s", (block) => {

@@ -30,18 +30,25 @@ export interface OperationsDashboardProps {
   readonly alarmArns?: readonly string[];
 }
 
-/** A worker or job as the dashboard shows it. */
+/** A workload as the dashboard and the alarms show it. */
 export interface DashboardWorkload {
   readonly name: string;
-  readonly kind: "web" | "worker" | "job";
+  readonly kind: "web" | "internal" | "worker" | "job";
   /** A worker's queue. */
   readonly queueName?: string;
   /** A worker's or a job's dead-letter queue. */
   readonly deadLetterQueueName?: string;
   /** A web workload's target group (`arn_suffix`). */
   readonly targetGroupArnSuffix?: string;
-  /** A web workload's or a worker's ECS service. */
+  /** A web, internal or worker workload's ECS service. */
   readonly serviceName?: string;
+  /** An internal workload's address for its callers, `http://<name>:<port>`. */
+  readonly endpoint?: string;
+}
+
+/** Service Connect's metrics of an internal workload, as its proxies report them (AWS/ECS). */
+export function serviceConnectDimensions(w: DashboardWorkload, clusterName: string): Record<string, string> {
+  return { ClusterName: clusterName, ServiceName: w.serviceName ?? "", DiscoveryName: w.name };
 }
 
 type MetricLine = readonly unknown[];
@@ -249,6 +256,17 @@ function workloadWidget(w: DashboardWorkload, clusterName: string, loadBalancerA
           ...target,
           { stat: "Minimum", yAxis: "right", label: "healthy targets" },
         ],
+      ],
+    };
+  }
+  if (w.kind === "internal") {
+    const dimensions = Object.entries(serviceConnectDimensions(w, clusterName)).flat();
+    return {
+      title: `Internal ${w.name}: requests and 5xx (Service Connect)`,
+      stat: "Sum",
+      metrics: [
+        ["AWS/ECS", "RequestCount", ...dimensions, { label: "requests" }],
+        ["AWS/ECS", "HTTPCode_Target_5XX_Count", ...dimensions, { label: "5xx" }],
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { serviceConnectDimensions } from "./operations-dashboard";
 import type { DashboardWorkload } from "./operations-dashboard";
 
 export interface WorkloadAlarmsProps {
@@ -10,13 +11,16 @@ export interface WorkloadAlarmsProps {
   readonly workloads: readonly DashboardWorkload[];
   /** `arn_suffix` of the load balancer, for the web workloads' alarms. */
   readonly loadBalancerArnSuffix: string;
+  /** The cluster, for the internal workloads' Service Connect metrics. */
+  readonly clusterName: string;
 }
 
 /** Messages older than this in a worker's queue mean the workers do not keep up (or are down). */
 export const QUEUE_AGE_ALARM_SECONDS = 3600;
 
 /**
- * What pages for workloads: a web workload's targets answering 5xx or failing health checks; a
+ * What pages for workloads: a web workload's targets answering 5xx or failing health checks; an
+ * internal workload answering its callers 5xx (Service Connect's metrics); a
  * message in a dead-letter queue (a worker gave up on it, or a job's run could not be started
  * within its retries); a worker's queue whose oldest message waits longer than an hour.
  */
@@ -38,6 +42,26 @@ export class WorkloadAlarms extends Construct {
       };
       if (w.kind === "web") {
         this.addWebAlarms(props, w, snake);
+        continue;
+      }
+      if (w.kind === "internal") {
+        this.alarms.push(
+          new CloudwatchMetricAlarm(this, `${snake}_target_5xx`, {
+            alarmName: `${props.namePrefix}-${w.name}-target-5xx`,
+            alarmDescription: `The ${w.name} internal workload answered its callers 5xx this many times a minute, 3 minutes running (Service Connect's count). Read its logs (and its proxy's, stream prefix service-connect); roll back its last release if it began then.`,
+            namespace: "AWS/ECS",
+            metricName: "HTTPCode_Target_5XX_Count",
+            dimensions: serviceConnectDimensions(w, props.clusterName),
+            statistic: "Sum",
+            period: 60,
+            evaluationPeriods: 3,
+            threshold: 10,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: [props.topicArn],
+            okActions: [props.topicArn],
+          }),
+        );
         continue;
       }
       this.alarms.push(

@@ -50,7 +50,13 @@ export interface WorkloadTaskProps {
    *
    * @default - no port, no container health check (workers and jobs)
    */
-  readonly serving?: { readonly containerPort: number; readonly healthCheck: ContainerHealthCheck };
+  readonly serving?: {
+    readonly containerPort: number;
+    /** @default - no container health check (an internal workload's callers' proxies detect failures) */
+    readonly healthCheck?: ContainerHealthCheck;
+    /** The port mapping's name, for Service Connect. @default - unnamed */
+    readonly portName?: string;
+  };
 }
 
 /**
@@ -96,6 +102,7 @@ export class WorkloadTask extends Construct {
     this.taskDefinition = this.createTaskDefinition(props, "task_definition", this.family, props.command, {
       containerPort: props.serving?.containerPort,
       healthCheck: props.serving?.healthCheck,
+      portName: props.serving?.portName,
     });
     this.oneOffTaskDefinitions = Object.fromEntries(
       Object.entries(props.oneOffTasks ?? {}).map(([name, command]) => [
@@ -133,7 +140,10 @@ export class WorkloadTask extends Construct {
     id: string,
     family: string,
     command: readonly string[],
-    container: Pick<ContainerDefinitionInput, "containerPort" | "healthCheck" | "logStreamPrefix">,
+    container: Pick<
+      ContainerDefinitionInput,
+      "containerPort" | "healthCheck" | "logStreamPrefix" | "portName"
+    >,
   ): EcsTaskDefinition {
     return addFargateTaskDefinition(this, id, {
       family,

@@ -4,6 +4,11 @@ import { Aspects } from "cdktf";
 import { DEPLOYMENT_ALARM_IDS, alarmName } from "../constructs/model/alarms";
 import { targetGroupNamePrefixFor } from "../constructs/model/load-balancer";
 import { tierFlows, workloadFlows } from "../constructs/model/security-groups";
+import {
+  internalCallFlows,
+  internalWorkloads,
+  serviceConnectCallers,
+} from "../constructs/model/service-connect";
 import type { TierFlow } from "../constructs/model/security-groups";
 import type { EnvironmentSettings, ProjectSettings } from "./config/settings";
 import { DestroyProtection } from "./destroy-protection";
@@ -95,6 +100,7 @@ export class EnvironmentStack extends ProjectStack {
       network: this.networkTier,
       data: this.dataTier,
       edge: this.edgeTier,
+      serviceConnect: serviceConnectOf(settings),
     });
     this.workloadTier = new WorkloadTier(this, {
       context,
@@ -144,6 +150,14 @@ export class EnvironmentStack extends ProjectStack {
   }
 }
 
+/** Whether the environment has a Service Connect namespace, and whether the service calls through it. */
+function serviceConnectOf({ workloads, service }: EnvironmentSettings) {
+  return {
+    namespace: internalWorkloads(workloads).length > 0,
+    serviceCalls: serviceConnectCallers(workloads).has(service.name),
+  };
+}
+
 /** Who may call whom in an environment, on which port: the security groups follow from it. */
 function environmentFlows(settings: EnvironmentSettings): TierFlow[] {
   const { network, service, edge, database, cache } = settings;
@@ -167,5 +181,6 @@ function environmentFlows(settings: EnvironmentSettings): TierFlow[] {
         cache: cache.enabled && (w.dataAccess ?? []).includes("cache"),
       }),
     ),
+    ...internalCallFlows(service.name, settings.workloads),
   ];
 }

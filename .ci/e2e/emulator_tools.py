@@ -114,6 +114,8 @@ def inventory(args):
                     add("ecs:service", service["serviceArn"], service["serviceName"])
         for arn in ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]:
             add("ecs:task-definition", arn)
+        for n in client("servicediscovery", region).list_namespaces()["Namespaces"]:
+            add("servicediscovery:namespace", n["Arn"], n["Name"])
 
         autoscaling = client("application-autoscaling", region)
         for t in autoscaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]:
@@ -328,6 +330,8 @@ def workloads(args):
     for name, w in json.loads(args.workloads).items():
         if w["kind"] == "web":
             found[name] = _web(ecs, args, w)
+        elif w["kind"] == "internal":
+            found[name] = _internal(ecs, args, name, w)
         elif w["kind"] == "worker":
             found[name] = _worker(sqs, ecs, args, w)
         else:
@@ -388,6 +392,57 @@ def _web(ecs, args, w):
         "serviceStatus": service["status"],
         "runningCount": service["runningCount"],
         "registeredIn": [b["targetGroupArn"] for b in service.get("loadBalancers", [])],
+    }
+
+
+def _internal(ecs, args, name, w):
+    """An internal workload: its namespace, what its service publishes, who is let in, and its callers' clients."""
+    namespaces = client("servicediscovery", args.region).list_namespaces()["Namespaces"]
+    namespace = next((n for n in namespaces if n["Name"] == args.cluster), None)
+    names = [w["service_name"], *w["called_by"]]
+    services = {s["serviceName"]: s for s in ecs.describe_services(cluster=args.cluster, services=names)["services"]}
+
+    def connect(service_name):
+        service = services.get(service_name, {})
+        primary = [d for d in service.get("deployments", []) if d.get("status") == "PRIMARY"]
+        return primary[0].get("serviceConnectConfiguration") if primary else None
+
+    def group_of(service_name):
+        return services.get(service_name, {}).get("networkConfiguration", {}).get("awsvpcConfiguration", {}).get(
+            "securityGroups", [None]
+        )[0]
+
+    own = connect(w["service_name"]) or {}
+    published = own.get("services", [{}])[0]
+    port = int(w["endpoint"].rsplit(":", 1)[1])
+    ec2 = client("ec2", args.region)
+    group = ec2.describe_security_groups(GroupIds=[group_of(w["service_name"])])["SecurityGroups"][0]
+    let_in = sorted(
+        pair["GroupId"]
+        for permission in group["IpPermissions"]
+        if permission.get("FromPort") == port
+        for pair in permission.get("UserIdGroupPairs", [])
+    )
+    return {
+        "kind": "internal",
+        "namespace": namespace["Type"] if namespace else None,
+        "published": {
+            "namespaceMatches": namespace is not None and own.get("namespace") == namespace["Arn"],
+            "discoveryName": published.get("discoveryName"),
+            "clientAliases": published.get("clientAliases", []),
+        },
+        "serviceStatus": services.get(w["service_name"], {}).get("status"),
+        "runningCount": services.get(w["service_name"], {}).get("runningCount", 0),
+        "letIn": let_in,
+        "callerGroups": sorted(group_of(c) for c in w["called_by"]),
+        "callersWithoutClient": [
+            c for c in w["called_by"] if not (connect(c) or {}).get("enabled") or connect(c).get("namespace") != own.get("namespace")
+        ],
+        "otherIngress": sorted(
+            f"{p.get('FromPort')}:{','.join(r['CidrIp'] for r in p.get('IpRanges', []))}"
+            for p in group["IpPermissions"]
+            if p.get("FromPort") != port or p.get("IpRanges")
+        ),
     }
 
 

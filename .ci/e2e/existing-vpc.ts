@@ -52,14 +52,8 @@ export async function existingVpcRun(
   );
   const before = networkInventory(ctx, emulator, network.vpcId, subnetIds);
 
-  // This deploy also brings a web workload beside the example's worker and job: /admin/* on the service's domain.
-  const domain = ctx.settings.environments.find((e) => e.name === STACK)?.edge.domainName;
-  const admin =
-    domain === undefined
-      ? {}
-      : { admin: { kind: "web", hosts: [domain], paths: ["/admin/*"], containerPort: 8080 } };
   const overrides = deepMerge(JSON.parse(readFileSync(ctx.overrideFile, "utf8")) as Record<string, unknown>, {
-    [STACK]: { network: { existingVpc: network }, workloads: admin },
+    [STACK]: { network: { existingVpc: network }, workloads: extraWorkloads(ctx) },
   });
   const overrideFile = join(ctx.work, "existing-vpc-overrides.json");
   writeFileSync(overrideFile, JSON.stringify(overrides, null, 2));
@@ -163,4 +157,27 @@ async function refusedAtPlan(
       log("swapped-plan"),
     );
   }
+}
+
+/**
+ * What this deploy brings beside the example's worker and job: a web workload (/admin/* on the
+ * service's domain) and an internal workload both the service and the web workload call.
+ */
+function extraWorkloads(ctx: Context): Record<string, unknown> {
+  const settings = ctx.settings.environments.find((e) => e.name === STACK);
+  if (settings === undefined) return {};
+  const domain = settings.edge.domainName;
+  const admin =
+    domain === undefined
+      ? {}
+      : { admin: { kind: "web", hosts: [domain], paths: ["/admin/*"], containerPort: 8080 } };
+  return {
+    ...admin,
+    pricing: {
+      kind: "internal",
+      calledBy: [settings.service.name, ...Object.keys(admin)],
+      port: 9000,
+      minCount: 1,
+    },
+  };
 }

@@ -421,6 +421,46 @@ def _change_record_sets_recreating(self, zoneid, change_list):
 Route53Backend.change_resource_record_sets = _change_record_sets_recreating
 
 
+# 14. ECS CreateService/UpdateService: Service Connect.
+#     moto: ignores serviceConnectConfiguration; the service's deployments never carry it.
+#     AWS: the PRIMARY deployment returns the configuration it runs (namespace, services, client
+#     aliases, log configuration), which the AWS provider reads back into the state.
+#     Without it the state of every internal workload and caller loses its Service Connect block
+#     and the second plan is never empty. The correction keeps what was sent, as AWS reports it;
+#     the e2e's check of an internal workload reads it back the same way (DescribeServices).
+_create_service_before_connect = EC2ContainerServiceResponse.create_service
+_update_service_before_connect = EC2ContainerServiceResponse.update_service
+
+
+def _keep_service_connect(response, service_name):
+    service = response.ecs_backend._get_service(response._get_param("cluster", "default"), service_name)
+    configuration = response._get_param("serviceConnectConfiguration")
+    if configuration is not None:
+        service.e2e_service_connect = configuration if configuration.get("enabled") else None
+    kept = getattr(service, "e2e_service_connect", None)
+    for deployment in service.deployments:
+        if kept is None:
+            deployment.pop("serviceConnectConfiguration", None)
+        else:
+            deployment["serviceConnectConfiguration"] = kept
+
+
+def _create_service_with_connect(self):
+    result = _create_service_before_connect(self)
+    _keep_service_connect(self, self._get_param("serviceName"))
+    return result
+
+
+def _update_service_with_connect(self):
+    result = _update_service_before_connect(self)
+    _keep_service_connect(self, self._get_param("service").split("/")[-1])
+    return result
+
+
+EC2ContainerServiceResponse.create_service = _create_service_with_connect
+EC2ContainerServiceResponse.update_service = _update_service_with_connect
+
+
 # The run's own control: a safe instant to interrupt Terraform.
 # Terraform cancels the provider's calls in flight when it stops, and a create that AWS completed
 # just as it was cancelled never reaches the state (Terraform's hazard, documented in the README).

@@ -28,6 +28,25 @@ interface WebSeen {
   readonly registeredIn: readonly string[];
 }
 
+interface InternalSeen {
+  readonly kind: "internal";
+  /** The type of the environment's Cloud Map namespace (HTTP), or null when there is none. */
+  readonly namespace: string | null;
+  readonly published: {
+    readonly namespaceMatches: boolean;
+    readonly discoveryName: string | null;
+    readonly clientAliases: ReadonlyArray<{ readonly port: number; readonly dnsName: string }>;
+  };
+  readonly serviceStatus: string | null;
+  readonly runningCount: number;
+  /** Security groups its group lets in on its port, and its callers' groups. */
+  readonly letIn: readonly string[];
+  readonly callerGroups: readonly string[];
+  readonly callersWithoutClient: readonly string[];
+  /** Any other ingress of its group (another port, or an address range). */
+  readonly otherIngress: readonly string[];
+}
+
 interface JobSeen {
   readonly kind: "job";
   readonly scheduleState: string;
@@ -66,7 +85,7 @@ export function checkWorkloads(
       "--workloads",
       output.stdout.trim(),
     ]),
-  ) as Record<string, WebSeen | WorkerSeen | JobSeen>;
+  ) as Record<string, WebSeen | InternalSeen | WorkerSeen | JobSeen>;
   const problems: string[] = [];
   for (const [name, w] of Object.entries(seen)) {
     if (w.kind === "web") {
@@ -81,6 +100,8 @@ export function checkWorkloads(
           `${name}: its service is ${w.serviceStatus}, ${w.runningCount} running, in ${w.registeredIn.length} target group(s)`,
         );
       }
+    } else if (w.kind === "internal") {
+      problems.push(...internalProblems(name, w));
     } else if (w.kind === "worker") {
       if (w.messagesWaiting < 1) problems.push(`${name}: a message sent to its queue was not counted`);
       if (!w.scalingTracksQueue) problems.push(`${name}: its scaling policy does not track its queue`);
@@ -97,14 +118,51 @@ export function checkWorkloads(
     }
   }
   if (problems.length > 0) throw new CheckFailed(`${stack}: workloads:\n  ${problems.join("\n  ")}`);
+  report.notes.push(`workloads: ${seenNote(seen)}`);
+}
+
+/** An internal workload: published in the namespace, reachable by its callers' groups only, callers are clients. */
+function internalProblems(name: string, w: InternalSeen): string[] {
+  const problems: string[] = [];
+  const [alias] = w.published.clientAliases;
+  if (w.namespace !== "HTTP") problems.push(`${name}: no HTTP namespace named after the environment`);
+  if (!w.published.namespaceMatches || w.published.discoveryName !== name || alias?.dnsName !== name) {
+    problems.push(
+      `${name}: its service does not publish ${name} in the namespace (${JSON.stringify(w.published)})`,
+    );
+  }
+  if (w.serviceStatus !== "ACTIVE" || w.runningCount < 1) {
+    problems.push(
+      `${name}: its service is ${String(w.serviceStatus)} with ${w.runningCount} running task(s)`,
+    );
+  }
+  if (JSON.stringify(w.letIn) !== JSON.stringify(w.callerGroups)) {
+    problems.push(
+      `${name}: its group lets in ${w.letIn.join(", ")}, its callers' groups are ${w.callerGroups.join(", ")}`,
+    );
+  }
+  if (w.callersWithoutClient.length > 0) {
+    problems.push(
+      `${name}: callers without Service Connect in its namespace: ${w.callersWithoutClient.join(", ")}`,
+    );
+  }
+  if (w.otherIngress.length > 0) problems.push(`${name}: other ingress: ${w.otherIngress.join(" ")}`);
+  return problems;
+}
+
+/** What the run saw of each kind, for the report. */
+function seenNote(seen: Record<string, { readonly kind: string }>): string {
   const of = (kind: string) =>
     Object.entries(seen)
       .filter(([, w]) => w.kind === kind)
       .map(([n]) => n);
-  const [webs, workers, jobs] = [of("web"), of("worker"), of("job")];
+  const [webs, internals, workers, jobs] = [of("web"), of("internal"), of("worker"), of("job")];
   const seenAs = [
     webs.length > 0
       ? `web ${webs.join(", ")} (its own listener rule ahead of the service's Host rule, its service running in its target group)`
+      : "",
+    internals.length > 0
+      ? `internal ${internals.join(", ")} (published in the environment's Cloud Map namespace under its name and port, its callers Service Connect clients of that namespace, its group open to their groups only)`
       : "",
     workers.length > 0
       ? `worker ${workers.join(", ")} (a queued message counted by its backlog-per-task scaling metric, service running)`
@@ -113,5 +171,5 @@ export function checkWorkloads(
       ? `job ${jobs.join(", ")} (its schedule's task started with the schedule's parameters, exit 0)`
       : "",
   ];
-  report.notes.push(`workloads: ${seenAs.filter((s) => s !== "").join("; ")}`);
+  return seenAs.filter((s) => s !== "").join("; ");
 }

@@ -30,7 +30,7 @@ export const CATALOG_SECTIONS: readonly CatalogSection[] = [
   { title: "KMS and CloudWatch Logs", rules: KMS_AND_LOG_RULES },
   { title: "ECR", rules: ECR_RULES },
   { title: "ECS", rules: ECS_RULES },
-  { title: "Workers and jobs: SQS and EventBridge Scheduler", rules: WORKLOAD_RULES },
+  { title: "Workloads: SQS, EventBridge Scheduler, Service Connect", rules: WORKLOAD_RULES },
   { title: "S3", rules: S3_RULES },
   { title: "Data tier: PostgreSQL and Redis", rules: DATA_TIER_RULES },
   { title: "Alarms and notifications", rules: OPERATIONS_RULES },

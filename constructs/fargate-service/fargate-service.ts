@@ -30,6 +30,7 @@ import { throwIfProblems } from "../model/checks";
 import { REQUEST_COUNT_LABEL_CHECK, addServiceAutoscaling } from "./autoscaling";
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { addTaskRole } from "./task-roles";
+import { serviceConnectClient } from "./workload-service";
 import type { ContainerDefinitionInput } from "./task-definition";
 import { acceptLogRetention } from "../support/accepted-findings";
 import { acceptFindings } from "../support/accepted-findings";
@@ -68,6 +69,13 @@ export interface FargateServiceProps extends ServiceOptions {
    * @default - none
    */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * The environment's Service Connect namespace, when the service calls an internal workload
+   * (a client only: it publishes nothing).
+   *
+   * @default - no Service Connect
+   */
+  readonly serviceConnectNamespaceArn?: string;
   /**
    * KMS key of ECS Exec: it encrypts the session channel and the sessions' own log group (its
    * policy must let CloudWatch Logs use it for that group). The task role may decrypt this key only.
@@ -454,6 +462,7 @@ export class FargateService extends Construct {
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       enableExecuteCommand: p.enableExecuteCommand,
+      serviceConnectConfiguration: serviceConnectClient(p.serviceConnectNamespaceArn),
       dependsOn: [this.capacityProviders, ...(p.dependsOn ?? [])],
       waitForSteadyState: p.waitForDeployment,
       lifecycle: {

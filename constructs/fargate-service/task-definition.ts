@@ -10,6 +10,12 @@ export interface ContainerDefinitionInput {
   readonly image: string;
   /** The port the service's container listens on; one-off tasks have none. */
   readonly containerPort?: number;
+  /**
+   * Name of the port mapping, which Service Connect publishes (an internal workload's, speaking HTTP).
+   *
+   * @default - an unnamed mapping
+   */
+  readonly portName?: string;
   readonly user: string;
   /** A writable root filesystem only while ECS Exec needs one. */
   readonly readonlyRootFilesystem: boolean;
@@ -43,7 +49,14 @@ export function containerDefinition(input: ContainerDefinitionInput): Record<str
     portMappings:
       input.containerPort === undefined
         ? []
-        : [{ containerPort: input.containerPort, hostPort: input.containerPort, protocol: "tcp" }],
+        : [
+            {
+              ...(input.portName === undefined ? {} : { name: input.portName, appProtocol: "http" }),
+              containerPort: input.containerPort,
+              hostPort: input.containerPort,
+              protocol: "tcp",
+            },
+          ],
     environment: sorted(input.environment).map((name) => ({ name, value: input.environment[name] })),
     ...(Object.keys(input.secrets).length > 0
       ? { secrets: sorted(input.secrets).map((name) => ({ name, valueFrom: input.secrets[name] })) }

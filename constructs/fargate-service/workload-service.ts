@@ -21,6 +21,12 @@ export interface WorkloadServiceProps {
    * @default - none
    */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * The environment's Service Connect namespace, when the workload calls an internal workload.
+   *
+   * @default - no Service Connect (an internal workload sets its own)
+   */
+  readonly serviceConnectNamespaceArn?: string;
 }
 
 export interface WorkloadServiceInput {
@@ -34,6 +40,13 @@ export interface WorkloadServiceInput {
   readonly capacityProvider: "FARGATE" | "FARGATE_SPOT";
   readonly waitForDeployment: boolean;
   readonly dependsOn: readonly ITerraformDependable[];
+  /** @default - no Service Connect */
+  readonly serviceConnectNamespaceArn?: string;
+}
+
+/** A Service Connect client in the namespace (it may call the namespace's services, publishes none). */
+export function serviceConnectClient(namespaceArn: string | undefined) {
+  return namespaceArn === undefined ? undefined : { enabled: true, namespace: namespaceArn };
 }
 
 export function workloadServiceConfig(input: WorkloadServiceInput): EcsServiceConfig {
@@ -58,6 +71,7 @@ export function workloadServiceConfig(input: WorkloadServiceInput): EcsServiceCo
     propagateTags: "SERVICE",
     enableEcsManagedTags: true,
     waitForSteadyState: input.waitForDeployment,
+    serviceConnectConfiguration: serviceConnectClient(input.serviceConnectNamespaceArn),
     dependsOn: [...input.dependsOn],
     lifecycle: { ignoreChanges: ["desired_count"] },
   };

@@ -5,8 +5,8 @@
  *   buckets, log groups, keys, secrets, the repository, topics with confirmed subscriptions,
  *   queues). Never replaced or deleted by a routine edit.
  * - serving: on the path of a request (load balancer, listeners, rules, target groups, the
- *   service and its cluster, DNS records, the certificate, the network and its groups). May be
- *   replaced only create-before-destroy.
+ *   service and its cluster, DNS records, the certificate, the network and its groups, the
+ *   Service Connect namespace). May be replaced only create-before-destroy.
  * - other: everything else (policies, alarms, task definitions, rules of a group, ...).
  */
 export type ResourceClass = "stateful" | "serving" | "other";
@@ -39,6 +39,7 @@ const SERVING = new Set([
   "aws_route_table",
   "aws_scheduler_schedule",
   "aws_security_group",
+  "aws_service_discovery_http_namespace",
   "aws_subnet",
   "aws_vpc",
   "aws_vpc_endpoint",

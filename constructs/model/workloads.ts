@@ -1,6 +1,6 @@
 /**
- * Workloads beside the HTTP service: queue workers and scheduled jobs, declared by name in
- * `workloads`. Each runs the service's image (its own command), with its own task definition,
+ * Workloads beside the HTTP service: web and internal services, queue workers and scheduled jobs,
+ * declared by name in `workloads`. Each runs the service's image (its own command), with its own task definition,
  * roles, log group and security group. Their options are declared here once: the settings schema
  * checks them, the reference documents them, the constructs take their defaults from them.
  */
@@ -15,7 +15,7 @@ import { SERVICE_RULES } from "./fargate-service";
 import type { ServiceOptions } from "./fargate-service";
 import { scheduleExpression, timeZone } from "./schedule";
 
-export const WORKLOAD_KINDS = ["web", "worker", "job"] as const;
+export const WORKLOAD_KINDS = ["web", "internal", "worker", "job"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 /** What a workload may reach in the data tier (each also needs the tier enabled). */
@@ -104,7 +104,28 @@ export interface WebOptions extends WorkloadOptionsBase {
   readonly requestsPerTarget?: number;
 }
 
-export type WorkloadOptions = WebOptions | WorkerOptions | JobOptions;
+/**
+ * An internal workload: an HTTP service only the environment's own services reach, by name through
+ * ECS Service Connect (`http://<name>:<port>`), with no load balancer.
+ */
+export interface InternalOptions extends WorkloadOptionsBase {
+  readonly kind: "internal";
+  /** Who calls it: the service's name (service.name) and names of web, internal or worker workloads. */
+  readonly calledBy: readonly string[];
+  /** Port the container listens on; callers reach it at http://<name>:<port>. @default 8000 */
+  readonly port?: number;
+  /** @default 2 */
+  readonly minCount?: number;
+  /** @default 6 */
+  readonly maxCount?: number;
+  /** Target average CPU, percent. @default 60 */
+  readonly cpuTargetPercent?: number;
+}
+
+export type WorkloadOptions = WebOptions | InternalOptions | WorkerOptions | JobOptions;
+
+/** The kinds that run as ECS services, and so can call an internal workload through Service Connect. */
+export const SERVICE_CONNECT_CLIENT_KINDS: readonly WorkloadKind[] = ["web", "internal", "worker"];
 
 /** Workload names: part of role, queue and schedule names, so short. */
 export const workloadName = check(
@@ -122,7 +143,7 @@ function serviceRule(name: keyof ServiceOptions, description?: string): PropRule
 }
 
 const COMMON_RULES: PropRules<WorkloadOptionsBase> = {
-  kind: { description: "What the workload is: web, worker or job.", check: oneOf(WORKLOAD_KINDS) },
+  kind: { description: "What the workload is: web, internal, worker or job.", check: oneOf(WORKLOAD_KINDS) },
   command: serviceRule(
     "command",
     "The container's command, replacing the image's CMD; [] keeps the image's.",
@@ -285,8 +306,53 @@ export const WEB_GROUP: RuleGroup<WebOptions> = {
   },
 };
 
+/** Names of the service or of workloads, as an internal workload's callers. */
+const callerName = check(
+  "the service's name (service.name) or a workload's name",
+  (v) => typeof v === "string" && /^[a-z][a-z0-9-]*$/.test(v),
+  { type: "string" },
+);
+
+export const INTERNAL_GROUP: RuleGroup<InternalOptions> = {
+  rules: {
+    ...(COMMON_RULES as PropRules<InternalOptions>),
+    calledBy: {
+      description:
+        "Who calls it through Service Connect: the service's name (service.name) and names of web, internal or worker workloads. Only they may connect (security groups); an internal workload nobody calls is refused.",
+      check: check(
+        `at least one caller, each ${callerName.allowed}, without repeats: an internal workload nobody calls cannot be reached (name its callers, or remove it)`,
+        (v) =>
+          Array.isArray(v) &&
+          v.length > 0 &&
+          new Set(v).size === v.length &&
+          v.every((c) => callerName.test(c)),
+        { type: "array", items: callerName.schema ?? {}, minItems: 1, uniqueItems: true },
+      ),
+    },
+    port: {
+      description: "Port the container listens on; callers reach it at http://<name>:<port>.",
+      check: tcpPort,
+      default: 8000,
+    },
+    minCount: { description: "Fewest running tasks.", check: integerIn(1, 1000, "tasks"), default: 2 },
+    maxCount: {
+      description: "Most running tasks.",
+      check: (o) => integerIn(o.minCount ?? 1, 1000, "tasks"),
+      after: ["minCount"],
+      documented: "an integer from minCount to 1000 tasks",
+      default: 6,
+    },
+    cpuTargetPercent: {
+      description: "Target average CPU utilization, percent.",
+      check: integerIn(10, 95, "percent"),
+      default: 60,
+    },
+  },
+};
+
 export const WORKLOAD_GROUPS: Readonly<Record<WorkloadKind, RuleGroup<WorkloadOptions>>> = {
   web: WEB_GROUP as RuleGroup<WorkloadOptions>,
+  internal: INTERNAL_GROUP as RuleGroup<WorkloadOptions>,
   worker: WORKER_GROUP as RuleGroup<WorkloadOptions>,
   job: JOB_GROUP as RuleGroup<WorkloadOptions>,
 };
@@ -300,7 +366,7 @@ export function workloadKeys(kind: WorkloadKind): string[] {
 /** The problems of one workload, relative to it (`.schedule`, `.queue.maxReceiveCount`). */
 function workloadEntries(value: unknown): FailedEntry[] {
   if (!isPlainObject(value)) {
-    return [{ at: "", value, allowed: "an object with a kind (web, worker or job)" }];
+    return [{ at: "", value, allowed: "an object with a kind (web, internal, worker or job)" }];
   }
   const kind = value.kind as WorkloadKind;
   if (!(WORKLOAD_KINDS as readonly unknown[]).includes(kind)) {
@@ -314,7 +380,7 @@ function workloadEntries(value: unknown): FailedEntry[] {
     .map((key) => ({
       at: entryPath(key),
       value: value[key],
-      allowed: `a setting of a ${kind}: ${known.join(", ")}`,
+      allowed: `a setting of ${kind === "internal" ? "an" : "a"} ${kind}: ${known.join(", ")}`,
     }));
   const missingQueue =
     kind === "worker" && "queue" in value && !isPlainObject(value.queue)
@@ -339,9 +405,9 @@ function workloadEntries(value: unknown): FailedEntry[] {
   return [...unknown, ...missingQueue, ...own];
 }
 
-/** The `workloads` setting: name → a worker or a job, each checked against its kind's rules. */
+/** The `workloads` setting: name → a web, internal, worker or job workload, each checked against its kind's rules. */
 export const workloadMap: Check = check(
-  `an object of workloads by name (${workloadName.allowed}), each a web workload, a worker or a job`,
+  `an object of workloads by name (${workloadName.allowed}), each a web workload, an internal workload, a worker or a job`,
   (v) =>
     isPlainObject(v) &&
     Object.entries(v).every(([name, w]) => workloadName.test(name) && workloadEntries(w).length === 0),

@@ -40,10 +40,10 @@ export function addEnvironmentOutputs(stack: Construct, input: EnvironmentOutput
   addWorkloadOutputs(input, output);
 }
 
-/** Where to send a worker's messages and which schedule starts a job. */
+/** What each workload is reached by: a web workload's rule, an internal one's address, a worker's queue, a job's schedule. */
 function addWorkloadOutputs(env: EnvironmentOutputsInput, output: Output): void {
-  const { webs, workers, jobs } = env.workloads;
-  if (Object.keys(webs).length + Object.keys(workers).length + Object.keys(jobs).length === 0) return;
+  const { webs, internals, workers, jobs } = env.workloads;
+  if ([webs, internals, workers, jobs].every((kind) => Object.keys(kind).length === 0)) return;
   output(
     "workloads",
     {
@@ -55,6 +55,19 @@ function addWorkloadOutputs(env: EnvironmentOutputsInput, output: Output): void 
             service_name: w.service.name,
             target_group_arn: w.targetGroup.arn,
             listener_rule_priority: w.rule.priority,
+            task_definition_arn: w.task.taskDefinition.arn,
+            ...oneOffTasksOf(env, name, w.task.oneOffTaskDefinitions),
+          },
+        ]),
+      ),
+      ...Object.fromEntries(
+        Object.entries(internals).map(([name, w]) => [
+          name,
+          {
+            kind: "internal",
+            endpoint: w.endpoint,
+            called_by: [...w.calledBy],
+            service_name: w.service.name,
             task_definition_arn: w.task.taskDefinition.arn,
             ...oneOffTasksOf(env, name, w.task.oneOffTaskDefinitions),
           },
@@ -87,7 +100,7 @@ function addWorkloadOutputs(env: EnvironmentOutputsInput, output: Output): void 
         ]),
       ),
     },
-    "Per workload (workloads): a web workload's ECS service, target group and listener-rule priority; a worker's queue (send it work with sqs:SendMessage and the queue key), its dead-letter queue and ECS service; a job's EventBridge schedule and the dead-letter queue of runs that could not start; each one's one-off tasks, as one_off_tasks lists the service's.",
+    "Per workload (workloads): a web workload's ECS service, target group and listener-rule priority; an internal workload's address for its callers (Service Connect), who calls it and its ECS service; a worker's queue (send it work with sqs:SendMessage and the queue key), its dead-letter queue and ECS service; a job's EventBridge schedule and the dead-letter queue of runs that could not start; each one's one-off tasks, as one_off_tasks lists the service's.",
   );
 }
 

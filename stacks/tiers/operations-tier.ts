@@ -78,6 +78,7 @@ export class OperationsTier {
           topicArn: this.topic.topicArn,
           workloads,
           loadBalancerArnSuffix: watched.loadBalancerArnSuffix,
+          clusterName: watched.clusterName,
         });
       }
     }

@@ -7,6 +7,7 @@ import type { Construct } from "constructs";
 import { TerraformVariable } from "cdktf";
 import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ServiceDiscoveryHttpNamespace } from "@cdktf/provider-aws/lib/service-discovery-http-namespace";
 import { EXEC_LOG_GROUP_PREFIX, FargateService } from "../../constructs/fargate-service/fargate-service";
 import type { KmsKey } from "../../constructs/kms-key";
 import { partitionOf } from "../../constructs/model/aws-limits";
@@ -39,6 +40,11 @@ export interface ServiceTierInput {
   readonly network: NetworkTier;
   readonly data: DataTier;
   readonly edge: EdgeTier;
+  /**
+   * Service Connect: whether the environment has internal workloads (then a Cloud Map namespace
+   * exists), and whether the service calls one of them.
+   */
+  readonly serviceConnect: { readonly namespace: boolean; readonly serviceCalls: boolean };
 }
 
 export class ServiceTier {
@@ -47,6 +53,8 @@ export class ServiceTier {
   public readonly execKey?: KmsKey;
   public readonly repository: { readonly arn: string; readonly repositoryUrl: string };
   public readonly service: FargateService;
+  /** Where internal workloads are published (Service Connect); present with any internal workload. */
+  public readonly namespace?: ServiceDiscoveryHttpNamespace;
 
   constructor(scope: Construct, input: ServiceTierInput) {
     const { context, settings } = input;
@@ -66,6 +74,12 @@ export class ServiceTier {
       secrets: settings.secrets,
       providerFor: input.providerFor,
     });
+    if (input.serviceConnect.namespace) {
+      this.namespace = new ServiceDiscoveryHttpNamespace(scope, "service_connect_namespace", {
+        name: context.namePrefix,
+        description: `Service Connect names of the internal workloads of ${context.namePrefix}`,
+      });
+    }
     this.service = this.addService(scope, input);
   }
 
@@ -115,6 +129,7 @@ export class ServiceTier {
       taskRoleBroadAccessAcknowledged: svc.taskRoleBroadAccessAcknowledged,
       waitForDeployment: svc.waitForDeployment,
       deploymentAlarmNames: input.deploymentAlarmNames,
+      serviceConnectNamespaceArn: input.serviceConnect.serviceCalls ? this.namespace?.arn : undefined,
     });
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The workers and jobs beside the service (`workloads`): each runs the service's image at the same
+ * The web, internal, worker and job workloads beside the service (`workloads`): each runs the service's image at the same
  * tag with its own command, in the service's cluster and private subnets, in its own security
  * group, reaching only the data stores it names. Their queues share one environment key.
  */
@@ -10,7 +10,15 @@ import { acceptFindings } from "../../constructs/support/accepted-findings";
 import { viaServiceKeyStatement } from "../../constructs/model/iam";
 import { webRulePriority } from "../../constructs/model/web-routing";
 import { withWorkloadDefaults } from "../../constructs/model/workloads";
-import type { JobOptions, QueueOptions, WebOptions, WorkerOptions } from "../../constructs/model/workloads";
+import type {
+  InternalOptions,
+  JobOptions,
+  QueueOptions,
+  WebOptions,
+  WorkerOptions,
+} from "../../constructs/model/workloads";
+import { InternalWorkload } from "../../constructs/internal-workload";
+import { serviceConnectCallers } from "../../constructs/model/service-connect";
 import { WebWorkload } from "../../constructs/web-workload";
 import { workloadGroup } from "../../constructs/model/security-groups";
 import type { DashboardWorkload } from "../../constructs/operations-dashboard";
@@ -53,6 +61,7 @@ export class WorkloadTier {
   /** Encrypts the workers' queues and the jobs' dead-letter queues; present with any workload. */
   public readonly queueKey?: KmsKey;
   public readonly webs: Readonly<Record<string, WebWorkload>> = {};
+  public readonly internals: Readonly<Record<string, InternalWorkload>> = {};
   public readonly workers: Readonly<Record<string, QueueWorker>> = {};
   public readonly jobs: Readonly<Record<string, ScheduledJob>> = {};
 
@@ -60,26 +69,35 @@ export class WorkloadTier {
     const { context } = input;
     const entries = Object.entries(input.workloads);
     if (entries.length === 0) return;
-    // Web workloads have no queue; the key exists only with a worker or a job.
-    const queueKey = entries.some(([, w]) => w.kind !== "web") ? addQueueKey(scope, context) : undefined;
+    // Web and internal workloads have no queue; the key exists only with a worker or a job.
+    const queueKey = entries.some(([, w]) => w.kind === "worker" || w.kind === "job")
+      ? addQueueKey(scope, context)
+      : undefined;
     this.queueKey = queueKey;
     const webs: Record<string, WebWorkload> = {};
+    const internals: Record<string, InternalWorkload> = {};
     const workers: Record<string, QueueWorker> = {};
     const jobs: Record<string, ScheduledJob> = {};
     for (const [name, options] of entries) {
       if (options.kind === "web") webs[name] = this.addWeb(scope, input, name, options);
+      else if (options.kind === "internal") internals[name] = this.addInternal(scope, input, name, options);
       else if (options.kind === "worker") {
         workers[name] = this.addWorker(scope, input, name, options, queueKey!);
       } else jobs[name] = this.addJob(scope, input, name, options, queueKey!);
     }
     this.webs = webs;
+    this.internals = internals;
     this.workers = workers;
     this.jobs = jobs;
   }
 
-  /** The web workloads' and workers' ECS services. */
+  /** The web, internal and worker workloads' ECS services. */
   public get services(): EcsService[] {
-    return [...Object.values(this.webs), ...Object.values(this.workers)].map((w) => w.service);
+    return [
+      ...Object.values(this.webs),
+      ...Object.values(this.internals),
+      ...Object.values(this.workers),
+    ].map((w) => w.service);
   }
 
   /** The workloads as the dashboard and the alarms see them. */
@@ -90,6 +108,12 @@ export class WorkloadTier {
         kind: "web" as const,
         targetGroupArnSuffix: w.targetGroup.arnSuffix,
         serviceName: w.service.name,
+      })),
+      ...Object.entries(this.internals).map(([name, w]) => ({
+        name,
+        kind: "internal" as const,
+        serviceName: w.service.name,
+        endpoint: w.endpoint,
       })),
       ...Object.entries(this.workers).map(([name, w]) => ({
         name,
@@ -130,6 +154,31 @@ export class WorkloadTier {
       cpuTargetPercent: w.cpuTargetPercent,
       requestsPerTarget: options.requestsPerTarget,
       waitForDeployment: input.service.waitForDeployment,
+      serviceConnectNamespaceArn: clientNamespace(input, name),
+      dependsOn: [capacityProviders],
+    });
+  }
+
+  private addInternal(
+    scope: Construct,
+    input: WorkloadTierInput,
+    name: string,
+    options: InternalOptions,
+  ): InternalWorkload {
+    const w = withWorkloadDefaults(options);
+    const { cluster, capacityProviders } = input.serviceTier.service;
+    return new InternalWorkload(scope, workloadId(name), {
+      task: taskProps(input, name, w),
+      clusterArn: cluster.arn,
+      clusterName: cluster.name,
+      ...placement(input, name),
+      namespaceArn: input.serviceTier.namespace!.arn,
+      calledBy: w.calledBy,
+      port: w.port,
+      minCount: w.minCount,
+      maxCount: w.maxCount,
+      cpuTargetPercent: w.cpuTargetPercent,
+      waitForDeployment: input.service.waitForDeployment,
       dependsOn: [capacityProviders],
     });
   }
@@ -155,6 +204,7 @@ export class WorkloadTier {
       backlogPerTask: w.backlogPerTask,
       spot: w.spot,
       waitForDeployment: input.service.waitForDeployment,
+      serviceConnectNamespaceArn: clientNamespace(input, name),
       dependsOn: [capacityProviders],
     });
   }
@@ -196,6 +246,11 @@ function addQueueKey(scope: Construct, context: EnvironmentContext): KmsKey {
   });
 }
 
+/** The namespace, when the workload calls an internal workload (a Service Connect client). */
+function clientNamespace(input: WorkloadTierInput, name: string): string | undefined {
+  return serviceConnectCallers(input.workloads).has(name) ? input.serviceTier.namespace?.arn : undefined;
+}
+
 function placement(input: WorkloadTierInput, name: string) {
   return {
     subnetIds: input.network.network.privateSubnetIds,
@@ -207,7 +262,7 @@ function placement(input: WorkloadTierInput, name: string) {
 function taskProps(
   input: WorkloadTierInput,
   name: string,
-  w: Required<WebOptions> | Required<WorkerOptions> | Required<JobOptions>,
+  w: Required<WebOptions> | Required<InternalOptions> | Required<WorkerOptions> | Required<JobOptions>,
 ): WorkloadTaskProps {
   const { context, service, keys, serviceTier } = input;
   const access = input.data.accessFor(w.dataAccess);

@@ -1,9 +1,41 @@
-/** Policy rules: the workers' queues and the jobs' schedules. */
+/** Policy rules: the workers' queues, the jobs' schedules and the internal workloads' reach. */
 import type { PolicyRule } from "../stack-view";
 import { asList, paths } from "../stack-view";
 import type { Block } from "../terraform-json";
 
+/** An ECS service's security groups (references), and whether it is a Service Connect client or server. */
+function serviceConnect(block: Block) {
+  const connect = asList<Block>(block.service_connect_configuration)[0];
+  return {
+    groups: asList<string>(asList<Block>(block.network_configuration)[0]?.security_groups),
+    client: connect?.enabled === true,
+    server: connect?.enabled === true && asList(connect.service).length > 0,
+  };
+}
+
 export const WORKLOAD_RULES: readonly PolicyRule[] = [
+  {
+    ids: ["PROJECT-INTERNAL-REACH"],
+    title:
+      "an internal workload (a Service Connect server) has no load balancer, and its security group lets in only the groups of Service Connect clients of the environment: no address range, no prefix list",
+    violations: (s) => {
+      const services = s.resources("aws_ecs_service").map((e) => ({ entry: e, ...serviceConnect(e.block) }));
+      const clientGroups = new Set(services.filter((v) => v.client).flatMap((v) => v.groups));
+      return paths(
+        services
+          .filter((v) => v.server)
+          .filter(
+            (v) =>
+              v.entry.block.load_balancer !== undefined ||
+              s
+                .resources("aws_vpc_security_group_ingress_rule")
+                .filter((r) => v.groups.includes(String(r.block.security_group_id)))
+                .some((r) => !clientGroups.has(String(r.block.referenced_security_group_id))),
+          )
+          .map((v) => v.entry),
+      );
+    },
+  },
   {
     ids: ["CKV_AWS_27", "AWS-0096"],
     title: "queues are encrypted with a customer managed key",

@@ -14,6 +14,7 @@ import type { InterfaceEndpointService } from "../../../constructs/model/network
 import type { CrossCheck } from "../../../constructs/model/props";
 import { INTERNET_CIDR } from "../../../constructs/model/security-groups";
 import { parseSecretReference, secretPlacementProblems } from "../../../constructs/model/secrets";
+import { internalCallerProblems } from "../../../constructs/model/service-connect";
 import { pathsOverlap, webRulePriority } from "../../../constructs/model/web-routing";
 import type { WebOptions } from "../../../constructs/model/workloads";
 import type { EdgeSettings, EnvironmentSettings } from "../settings";
@@ -69,6 +70,12 @@ const WORKLOAD_CROSS_CHECKS: ReadonlyArray<CrossCheck<EnvironmentSettings>> = [
         ];
       });
     },
+  },
+  {
+    description:
+      "An internal workload's callers (calledBy) are the service (service.name) or web, internal or worker workloads of the environment, other than itself: ECS services reach it through Service Connect; a job's task, started alone by the scheduler, cannot.",
+    reads: ["workloads", "service.name"],
+    check: (env) => internalCallerProblems(env.service.name, env.workloads),
   },
   {
     description:

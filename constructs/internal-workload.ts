@@ -1,0 +1,91 @@
+import { Construct } from "constructs";
+import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { addServiceAutoscaling } from "./fargate-service/autoscaling";
+import { workloadServiceConfig } from "./fargate-service/workload-service";
+import type { WorkloadServiceProps } from "./fargate-service/workload-service";
+import { SERVICE_CONNECT_PORT_NAME } from "./model/service-connect";
+import { WorkloadTask } from "./workload-task";
+import type { WorkloadTaskProps } from "./workload-task";
+
+export interface InternalWorkloadProps extends WorkloadServiceProps {
+  /** The workload's task; the internal workload adds its named port. */
+  readonly task: WorkloadTaskProps;
+  /** Who calls it (service or workload names); recorded for the outputs, the groups come from the flows. */
+  readonly calledBy: readonly string[];
+  /** ARN of the environment's Cloud Map HTTP namespace (Service Connect). */
+  readonly namespaceArn: string;
+  /** Port the container listens on; callers reach it at http://<name>:<port>. */
+  readonly port: number;
+  readonly minCount: number;
+  readonly maxCount: number;
+  readonly cpuTargetPercent: number;
+}
+
+/**
+ * An HTTP service only the environment's own services reach: its task with a named port, an ECS
+ * service that publishes it through Service Connect as `http://<name>:<port>` (the proxy's logs in
+ * the workload's log group), no load balancer, and CPU target tracking.
+ */
+export class InternalWorkload extends Construct {
+  public readonly task: WorkloadTask;
+  public readonly service: EcsService;
+  public readonly scalableTarget: AppautoscalingTarget;
+  /** What callers use: `http://<name>:<port>`. */
+  public readonly endpoint: string;
+  public readonly calledBy: readonly string[];
+
+  constructor(scope: Construct, id: string, props: InternalWorkloadProps) {
+    super(scope, id);
+    const { name, namePrefix, region } = props.task;
+    this.endpoint = `http://${name}:${props.port}`;
+    this.calledBy = props.calledBy;
+    this.task = new WorkloadTask(this, "task", {
+      ...props.task,
+      serving: { containerPort: props.port, portName: SERVICE_CONNECT_PORT_NAME },
+    });
+    this.service = new EcsService(this, "service", {
+      ...workloadServiceConfig({
+        name,
+        clusterArn: props.clusterArn,
+        taskDefinitionArn: this.task.taskDefinition.arn,
+        desiredCount: props.minCount,
+        subnetIds: props.subnetIds,
+        securityGroupIds: props.securityGroupIds,
+        capacityProvider: "FARGATE",
+        waitForDeployment: props.waitForDeployment,
+        dependsOn: props.dependsOn ?? [],
+      }),
+      serviceConnectConfiguration: {
+        enabled: true,
+        namespace: props.namespaceArn,
+        service: [
+          {
+            portName: SERVICE_CONNECT_PORT_NAME,
+            discoveryName: name,
+            clientAlias: { port: props.port, dnsName: name },
+          },
+        ],
+        logConfiguration: {
+          logDriver: "awslogs",
+          options: {
+            "awslogs-group": this.task.logGroup.name,
+            "awslogs-region": region,
+            "awslogs-stream-prefix": "service-connect",
+          },
+        },
+      },
+    });
+    this.scalableTarget = addServiceAutoscaling(this, {
+      autoscaling: {
+        minCount: props.minCount,
+        maxCount: props.maxCount,
+        cpuTargetPercent: props.cpuTargetPercent,
+        scaleInCooldownSeconds: 300,
+        scaleOutCooldownSeconds: 60,
+      },
+      namePrefix: `${namePrefix}-${name}`,
+      resourceId: `service/${props.clusterName}/${this.service.name}`,
+    });
+  }
+}
