@@ -115,6 +115,44 @@ describe("a worker and a job in an environment", () => {
     });
   });
 
+  test("records the job's failed runs (never started, or exited non-zero) in its dead-letter queue", () => {
+    const rule = blockOf(json, job.failedRunsRule);
+    const pattern = decodeJsonencode(rule.event_pattern as string) as Block;
+    expect(pattern).toEqual({
+      source: ["aws.ecs"],
+      "detail-type": ["ECS Task State Change"],
+      detail: {
+        clusterArn: [ref(stack.serviceTier.service.cluster, "arn")],
+        group: ["family:orders-api-dev-nightly-report"],
+        lastStatus: ["STOPPED"],
+        $or: [
+          { containers: { name: ["app"], exitCode: [{ "anything-but": 0 }] } },
+          { stopCode: ["TaskFailedToStart"] },
+        ],
+      },
+    });
+    const target = Object.values(resources(json, "aws_cloudwatch_event_target")).find(
+      (t) => t.rule === ref(job.failedRunsRule, "name"),
+    );
+    expect(target?.arn).toBe(ref(job.deadLetterQueue, "arn"));
+    const queuePolicy = Object.values(resources(json, "aws_sqs_queue_policy")).find(
+      (p) => p.queue_url === ref(job.deadLetterQueue, "url"),
+    ) as Block;
+    const [statement] = policyDocument(json, queuePolicy.policy as string).statement as Block[];
+    expect(statement).toMatchObject({
+      principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+      actions: ["sqs:SendMessage"],
+      resources: [ref(job.deadLetterQueue, "arn")],
+      condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [ref(job.failedRunsRule, "arn")] }],
+    });
+    const keyStatements = policyDocument(json, blockOf(json, queueKey.key).policy as string)
+      .statement as Block[];
+    expect(keyStatements.find((k) => k.sid === "EventBridgeDeliversToEncryptedQueues")).toMatchObject({
+      principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+      condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [expect.any(String)] }],
+    });
+  });
+
   test("lets the scheduler start this job's task and pass its two roles, nothing else", () => {
     const role = blockOf(json, job.schedulerRole);
     const trust = policyDocument(json, role.assume_role_policy as string).statement as Block[];
@@ -142,7 +180,7 @@ describe("a worker and a job in an environment", () => {
     );
     const body = JSON.stringify(blockOf(json, stack.operationsTier.dashboard.dashboard).dashboard_body);
     expect(body).toContain("Worker order-events: backlog, dead letters, tasks");
-    expect(body).toContain("Job nightly-report: runs that could not start");
+    expect(body).toContain("Job nightly-report: failed runs (not started, or exited non-zero)");
   });
 
   test("names its own log group, roles and family after the workload", () => {

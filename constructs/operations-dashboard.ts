@@ -233,7 +233,7 @@ export class OperationsDashboard extends Construct {
   }
 }
 
-/** A worker's backlog, dead letters and tasks; a job's runs that could not start. */
+/** A worker's backlog, dead letters and tasks; a job's failed runs; an internal workload's requests and 5xx. */
 function workloadWidget(w: DashboardWorkload, clusterName: string, loadBalancerArnSuffix: string): Widget {
   const sqs = (queue: string, metric: string, options: object = {}) => [
     "AWS/SQS",
@@ -272,7 +272,7 @@ function workloadWidget(w: DashboardWorkload, clusterName: string, loadBalancerA
   }
   if (w.kind === "job") {
     return {
-      title: `Job ${w.name}: runs that could not start`,
+      title: `Job ${w.name}: failed runs (not started, or exited non-zero)`,
       stat: "Maximum",
       metrics: [sqs(w.deadLetterQueueName ?? "", "ApproximateNumberOfMessagesVisible")],
     };

@@ -1,10 +1,14 @@
 import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { forPolicyDocument, serviceTrustStatement } from "./model/iam";
+import { jsonencode } from "./model/json-encode";
 import type { PolicyStatement } from "./model/iam";
 import { acceptFindings } from "./support/accepted-findings";
 import { WorkloadTask } from "./workload-task";
@@ -15,8 +19,10 @@ export interface ScheduledJobProps {
   readonly clusterArn: string;
   readonly subnetIds: readonly string[];
   readonly securityGroupIds: readonly string[];
-  /** Encrypts the dead-letter queue of runs that could not start. */
+  /** Encrypts the dead-letter queue of runs that could not start or failed. */
   readonly queueKmsKeyArn: string;
+  /** The task's container, whose exit code says whether a run failed. */
+  readonly containerName: string;
   readonly schedule: string;
   readonly timezone: string;
   /** 0: start on time; more: anywhere within this many minutes. */
@@ -27,15 +33,19 @@ export interface ScheduledJobProps {
 
 /**
  * A scheduled job: EventBridge Scheduler starts one Fargate task of the job's task definition on
- * its schedule, in the private subnets, with retries; a run that cannot be started within its
- * retries and age lands in the job's dead-letter queue (encrypted under the queue key), which the
- * environment's alarm watches. The scheduler's role may start this task and pass its two roles only.
+ * its schedule, in the private subnets, with retries. A run that cannot be started within its
+ * retries and age, and a run whose task failed to start or whose container exited non-zero (an
+ * EventBridge rule on ECS task state changes), land in the job's dead-letter queue (encrypted
+ * under the queue key), which the environment's alarm watches. The scheduler's role may start this
+ * task and pass its two roles only.
  */
 export class ScheduledJob extends Construct {
   public readonly task: WorkloadTask;
   public readonly deadLetterQueue: SqsQueue;
   public readonly schedulerRole: IamRole;
   public readonly schedule: SchedulerSchedule;
+  /** Matches the job's runs that failed (ECS task state changes), delivered to the dead-letter queue. */
+  public readonly failedRunsRule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
@@ -79,6 +89,52 @@ export class ScheduledJob extends Construct {
       },
     });
     acceptFindings(this.schedule, "scheduleWithoutPayload");
+    this.failedRunsRule = this.recordFailedRuns(props, name);
+  }
+
+  /**
+   * Stopped tasks of this job's family (`group` is `family:<family>` for tasks the scheduler starts;
+   * one-off tasks have families of their own) whose container exited non-zero or that never started.
+   */
+  private recordFailedRuns(props: ScheduledJobProps, name: string): CloudwatchEventRule {
+    const rule = new CloudwatchEventRule(this, "failed_runs_rule", {
+      name: `${name}-failed-runs`,
+      description: `Runs of the ${props.task.name} job of ${props.task.namePrefix} that failed: recorded in its dead-letter queue`,
+      eventPattern: jsonencode({
+        source: ["aws.ecs"],
+        "detail-type": ["ECS Task State Change"],
+        detail: {
+          clusterArn: [props.clusterArn],
+          group: [`family:${this.task.family}`],
+          lastStatus: ["STOPPED"],
+          $or: [
+            { containers: { name: [props.containerName], exitCode: [{ "anything-but": 0 }] } },
+            { stopCode: ["TaskFailedToStart"] },
+          ],
+        },
+      }),
+    });
+    new CloudwatchEventTarget(this, "failed_runs_target", {
+      rule: rule.name,
+      targetId: "dead-letter-queue",
+      arn: this.deadLetterQueue.arn,
+    });
+    new SqsQueuePolicy(this, "dead_letter_queue_policy", {
+      queueUrl: this.deadLetterQueue.url,
+      policy: new DataAwsIamPolicyDocument(this, "dead_letter_queue_policy_document", {
+        statement: forPolicyDocument([
+          {
+            sid: "FailedRunsOfThisJob",
+            effect: "Allow",
+            principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+            actions: ["sqs:SendMessage"],
+            resources: [this.deadLetterQueue.arn],
+            condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [rule.arn] }],
+          },
+        ]),
+      }).json,
+    });
+    return rule;
   }
 
   private createSchedulerRole(props: ScheduledJobProps, name: string): IamRole {

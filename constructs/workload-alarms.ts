@@ -21,8 +21,8 @@ export const QUEUE_AGE_ALARM_SECONDS = 3600;
 /**
  * What pages for workloads: a web workload's targets answering 5xx or failing health checks; an
  * internal workload answering its callers 5xx (Service Connect's metrics); a
- * message in a dead-letter queue (a worker gave up on it, or a job's run could not be started
- * within its retries); a worker's queue whose oldest message waits longer than an hour.
+ * message in a dead-letter queue (a worker gave up on it, or a job's run failed: not started
+ * within its retries, or stopped with a non-zero exit code); a worker's queue whose oldest message waits longer than an hour.
  */
 export class WorkloadAlarms extends Construct {
   public readonly alarms: CloudwatchMetricAlarm[] = [];
@@ -71,7 +71,7 @@ export class WorkloadAlarms extends Construct {
           alarmDescription:
             w.kind === "worker"
               ? `A message of the ${w.name} worker failed every receive and is in its dead-letter queue. Read the worker's logs for the failure, fix it, then redrive (aws sqs start-message-move-task).`
-              : `A run of the ${w.name} job could not be started within its retries. Read the message in the dead-letter queue for the error (capacity, image, permissions).`,
+              : `A run of the ${w.name} job failed: it could not be started within its retries, or its task stopped without starting its container or with a non-zero exit code. The message in the dead-letter queue says which (a scheduler error, or the ECS task state change with its stop reason and exit code); read the job's logs.`,
           metricName: "ApproximateNumberOfMessagesVisible",
           dimensions: { QueueName: w.deadLetterQueueName ?? "" },
           evaluationPeriods: 1,

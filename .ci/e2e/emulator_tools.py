@@ -446,6 +446,31 @@ def _internal(ecs, args, name, w):
     }
 
 
+def _failed_runs_recorded(cluster_arn, task_definition_arn, dead_letter_queue_url):
+    """Task state changes as ECS sends them: a run of the job that never started, and one of another family.
+
+    moto matches a pattern's scalar fields, not fields of an array of objects, so the exit-code
+    branch of the rule (`containers[].exitCode`) cannot be shown here; the never-started one can.
+    """
+    region = cluster_arn.split(":")[3]
+    family = task_definition_arn.rsplit("/", 1)[1].rsplit(":", 1)[0]
+    events, sqs = client("events", region), client("sqs", region)
+
+    def stopped(group):
+        detail = {"clusterArn": cluster_arn, "group": group, "lastStatus": "STOPPED", "stopCode": "TaskFailedToStart"}
+        entry = {"Source": "aws.ecs", "DetailType": "ECS Task State Change", "Detail": json.dumps(detail)}
+        events.put_events(Entries=[entry])
+
+    stopped(f"family:{family}")
+    stopped(f"family:{family}-not-this-job")
+    received = sqs.receive_message(QueueUrl=dead_letter_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+    groups = []
+    for message in received.get("Messages", []):
+        groups.append(json.loads(message["Body"]).get("detail", {}).get("group"))
+        sqs.delete_message(QueueUrl=dead_letter_queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return {"failedRunGroups": groups, "expectedFailedRunGroup": f"family:{family}"}
+
+
 def _job(ecs, scheduler, name, w):
     schedule = scheduler.get_schedule(Name=w["schedule_name"])
     target = schedule["Target"]
@@ -466,8 +491,10 @@ def _job(ecs, scheduler, name, w):
         },
     )["tasks"][0]
     stopped = ecs.describe_tasks(cluster=target["Arn"], tasks=[task["taskArn"]])["tasks"][0]
+    recorded = _failed_runs_recorded(target["Arn"], parameters["TaskDefinitionArn"], w["dead_letter_queue_url"])
     return {
         "kind": "job",
+        **recorded,
         "scheduleState": schedule["State"],
         "taskDefinitionMatches": parameters["TaskDefinitionArn"] == w["task_definition_arn"],
         "hasDeadLetterQueue": bool(target.get("DeadLetterConfig", {}).get("Arn")),

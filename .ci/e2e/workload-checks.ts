@@ -54,6 +54,9 @@ interface JobSeen {
   readonly hasDeadLetterQueue: boolean;
   readonly lastStatus: string;
   readonly exitCode: number | null;
+  /** Groups of the task state changes found in its dead-letter queue after one of its own and one of another family. */
+  readonly failedRunGroups: readonly string[];
+  readonly expectedFailedRunGroup: string;
 }
 
 /** Checks every workload of a deployed stack (its `workloads` output); notes what was seen. */
@@ -112,6 +115,11 @@ export function checkWorkloads(
       if (w.scheduleState !== "ENABLED") problems.push(`${name}: its schedule is ${w.scheduleState}`);
       if (!w.taskDefinitionMatches) problems.push(`${name}: its schedule starts another task definition`);
       if (!w.hasDeadLetterQueue) problems.push(`${name}: its schedule has no dead-letter queue`);
+      if (JSON.stringify(w.failedRunGroups) !== JSON.stringify([w.expectedFailedRunGroup])) {
+        problems.push(
+          `${name}: a failed run of ${w.expectedFailedRunGroup} (and one of another family) left ${JSON.stringify(w.failedRunGroups)} in its dead-letter queue`,
+        );
+      }
       if (w.lastStatus !== "STOPPED" || w.exitCode !== 0) {
         problems.push(`${name}: its task ended ${w.lastStatus} with exit code ${String(w.exitCode)}`);
       }
@@ -168,7 +176,7 @@ function seenNote(seen: Record<string, { readonly kind: string }>): string {
       ? `worker ${workers.join(", ")} (a queued message counted by its backlog-per-task scaling metric, service running)`
       : "",
     jobs.length > 0
-      ? `job ${jobs.join(", ")} (its schedule's task started with the schedule's parameters, exit 0)`
+      ? `job ${jobs.join(", ")} (its schedule's task started with the schedule's parameters, exit 0; a run that never started recorded in its dead-letter queue, another family's not)`
       : "",
   ];
   return seenAs.filter((s) => s !== "").join("; ");

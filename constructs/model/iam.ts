@@ -100,6 +100,21 @@ export function cloudWatchAlarmsKeyStatement(accountId: string): PolicyStatement
 }
 
 /**
+ * Key-policy statement letting EventBridge rules of this account (aws:SourceAccount) deliver to a
+ * queue encrypted with the key: a job's rule that records its failed runs in its dead-letter queue.
+ */
+export function eventBridgeQueueKeyStatement(accountId: string): PolicyStatement {
+  return {
+    sid: "EventBridgeDeliversToEncryptedQueues",
+    effect: "Allow",
+    principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+    resources: ["*"],
+    condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+  };
+}
+
+/**
  * Key-policy statement letting principals of the account use the key through the given AWS
  * services (`kms:ViaService`, e.g. "ecr.eu-west-1.amazonaws.com"): what services that encrypt on
  * a caller's behalf need. Beside the account-root statement (which lets IAM policies grant any use

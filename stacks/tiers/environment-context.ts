@@ -30,6 +30,8 @@ export interface EnvironmentKeyProps {
   readonly description: string;
   /** Who may use the key, and through which service. */
   readonly usage: PolicyStatement;
+  /** Other services that use it on the account's behalf. @default [] */
+  readonly serviceUsage?: readonly PolicyStatement[];
 }
 
 /** A customer-managed key of the environment, for one purpose. */
@@ -45,7 +47,7 @@ export function addEnvironmentKey(
     accountId: context.accountId,
     partition: context.partition,
     administratorArns: context.keyAdministratorArns,
-    usageStatements: [props.usage],
+    usageStatements: [props.usage, ...(props.serviceUsage ?? [])],
   });
 }
 

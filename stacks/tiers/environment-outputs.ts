@@ -100,7 +100,7 @@ function addWorkloadOutputs(env: EnvironmentOutputsInput, output: Output): void 
         ]),
       ),
     },
-    "Per workload (workloads): a web workload's ECS service, target group and listener-rule priority; an internal workload's address for its callers (Service Connect), who calls it and its ECS service; a worker's queue (send it work with sqs:SendMessage and the queue key), its dead-letter queue and ECS service; a job's EventBridge schedule and the dead-letter queue of runs that could not start; each one's one-off tasks, as one_off_tasks lists the service's.",
+    "Per workload (workloads): a web workload's ECS service, target group and listener-rule priority; an internal workload's address for its callers (Service Connect), who calls it and its ECS service; a worker's queue (send it work with sqs:SendMessage and the queue key), its dead-letter queue and ECS service; a job's EventBridge schedule and the dead-letter queue of its failed runs (not started, or exited non-zero); each one's one-off tasks, as one_off_tasks lists the service's.",
   );
 }
 

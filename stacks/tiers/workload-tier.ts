@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import type { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { KmsKey } from "../../constructs/kms-key";
 import { acceptFindings } from "../../constructs/support/accepted-findings";
-import { viaServiceKeyStatement } from "../../constructs/model/iam";
+import { eventBridgeQueueKeyStatement, viaServiceKeyStatement } from "../../constructs/model/iam";
 import { webRulePriority } from "../../constructs/model/web-routing";
 import { withWorkloadDefaults } from "../../constructs/model/workloads";
 import type {
@@ -18,6 +18,7 @@ import type {
   WorkerOptions,
 } from "../../constructs/model/workloads";
 import { InternalWorkload } from "../../constructs/internal-workload";
+import { CONTAINER_NAME } from "../../constructs/model/fargate-service";
 import { serviceConnectCallers } from "../../constructs/model/service-connect";
 import { WebWorkload } from "../../constructs/web-workload";
 import { workloadGroup } from "../../constructs/model/security-groups";
@@ -71,7 +72,11 @@ export class WorkloadTier {
     if (entries.length === 0) return;
     // Web and internal workloads have no queue; the key exists only with a worker or a job.
     const queueKey = entries.some(([, w]) => w.kind === "worker" || w.kind === "job")
-      ? addQueueKey(scope, context)
+      ? addQueueKey(
+          scope,
+          context,
+          entries.some(([, w]) => w.kind === "job"),
+        )
       : undefined;
     this.queueKey = queueKey;
     const webs: Record<string, WebWorkload> = {};
@@ -224,6 +229,7 @@ export class WorkloadTier {
       clusterArn: input.serviceTier.service.cluster.arn,
       ...placement(input, name),
       queueKmsKeyArn: queueKey.keyArn,
+      containerName: CONTAINER_NAME,
       schedule: j.schedule,
       timezone: j.timezone,
       flexibleWindowMinutes: j.flexibleWindowMinutes,
@@ -233,7 +239,8 @@ export class WorkloadTier {
   }
 }
 
-function addQueueKey(scope: Construct, context: EnvironmentContext): KmsKey {
+/** The queue key; with a job, EventBridge may use it too (the job's rule records failed runs in its queue). */
+function addQueueKey(scope: Construct, context: EnvironmentContext, jobs: boolean): KmsKey {
   return addEnvironmentKey(scope, context, "queue_key", {
     alias: "queues",
     description: `Encrypts the workers' queues and the jobs' dead-letter queues of ${context.namePrefix}`,
@@ -243,6 +250,7 @@ function addQueueKey(scope: Construct, context: EnvironmentContext): KmsKey {
       context.accountId,
       context.partition,
     ),
+    serviceUsage: jobs ? [eventBridgeQueueKeyStatement(context.accountId)] : [],
   });
 }
 
