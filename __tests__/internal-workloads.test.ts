@@ -61,7 +61,7 @@ describe("internal workloads", () => {
           pricing: {
             kind: "internal",
             calledBy: ["api", "order-events"],
-            port: 9000,
+            containerPort: 9000,
             dataAccess: ["cache"],
           },
           "order-events": { kind: "worker" },

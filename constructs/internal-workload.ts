@@ -15,8 +15,8 @@ export interface InternalWorkloadProps extends WorkloadServiceProps {
   readonly calledBy: readonly string[];
   /** ARN of the environment's Cloud Map HTTP namespace (Service Connect). */
   readonly namespaceArn: string;
-  /** Port the container listens on; callers reach it at http://<name>:<port>. */
-  readonly port: number;
+  /** Port the container listens on; callers reach it at http://<name>:<containerPort>. */
+  readonly containerPort: number;
   readonly minCount: number;
   readonly maxCount: number;
   readonly cpuTargetPercent: number;
@@ -38,11 +38,11 @@ export class InternalWorkload extends Construct {
   constructor(scope: Construct, id: string, props: InternalWorkloadProps) {
     super(scope, id);
     const { name, namePrefix, region } = props.task;
-    this.endpoint = `http://${name}:${props.port}`;
+    this.endpoint = `http://${name}:${props.containerPort}`;
     this.calledBy = props.calledBy;
     this.task = new WorkloadTask(this, "task", {
       ...props.task,
-      serving: { containerPort: props.port, portName: SERVICE_CONNECT_PORT_NAME },
+      serving: { containerPort: props.containerPort, portName: SERVICE_CONNECT_PORT_NAME },
     });
     this.service = new EcsService(this, "service", {
       ...workloadServiceConfig({
@@ -63,7 +63,7 @@ export class InternalWorkload extends Construct {
           {
             portName: SERVICE_CONNECT_PORT_NAME,
             discoveryName: name,
-            clientAlias: { port: props.port, dnsName: name },
+            clientAlias: { port: props.containerPort, dnsName: name },
           },
         ],
         logConfiguration: {

@@ -176,7 +176,7 @@ function extraWorkloads(ctx: Context): Record<string, unknown> {
     pricing: {
       kind: "internal",
       calledBy: [settings.service.name, ...Object.keys(admin)],
-      port: 9000,
+      containerPort: 9000,
       minCount: 1,
     },
   };

@@ -4,6 +4,7 @@
  * clients and the synth-time checks all follow from it.
  */
 import { entryPath } from "./checks";
+import { DEFAULT_CONTAINER_PORT } from "./fargate-service";
 import type { Problem } from "./checks";
 import { workloadGroup } from "./security-groups";
 import type { FlowGroup, TierFlow } from "./security-groups";
@@ -12,7 +13,6 @@ import type { InternalOptions, WorkloadOptions } from "./workloads";
 
 /** Name of the internal container's port mapping, which Service Connect publishes. */
 export const SERVICE_CONNECT_PORT_NAME = "http";
-export const DEFAULT_INTERNAL_PORT = 8000;
 
 type Workloads = Readonly<Record<string, WorkloadOptions>>;
 
@@ -64,7 +64,7 @@ export function internalCallFlows(serviceName: string, workloads: Workloads): Ti
       id: `${idOf(caller)}_to_${idOf(name)}`,
       from: groupOf(caller),
       to: workloadGroup(name),
-      port: w.port ?? DEFAULT_INTERNAL_PORT,
+      port: w.containerPort ?? DEFAULT_CONTAINER_PORT,
       description: `${caller === serviceName ? "The service" : `The ${caller} workload`} to the ${name} internal workload (Service Connect)`,
     })),
   );

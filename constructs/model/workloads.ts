@@ -11,7 +11,7 @@ import { booleanValue, check, entryPath, integerIn, isPlainObject, listOf, oneOf
 import type { Check, FailedEntry } from "./checks";
 import { checkGroup, withGroupDefaults } from "./props";
 import type { PropRule, PropRules, RuleGroup } from "./props";
-import { SERVICE_RULES } from "./fargate-service";
+import { DEFAULT_CONTAINER_PORT, SERVICE_RULES } from "./fargate-service";
 import type { ServiceOptions } from "./fargate-service";
 import { scheduleExpression, timeZone } from "./schedule";
 
@@ -80,26 +80,30 @@ export interface JobOptions extends WorkloadOptionsBase {
   readonly maxEventAgeSeconds?: number;
 }
 
-/**
- * A web workload: another HTTP service behind the environment's one load balancer, reached by
- * Host and/or path (its own target group and listener rule), autoscaled like the service.
- */
-export interface WebOptions extends WorkloadOptionsBase {
-  readonly kind: "web";
-  /** Host names it answers (the certificate's names: edge.domainName, edge.subjectAlternativeNames). @default [] */
-  readonly hosts?: readonly string[];
-  /** Path patterns it answers, e.g. "/admin/*". @default [] */
-  readonly paths?: readonly string[];
-  /** @default 8000 */
+/** What a workload that serves HTTP (web or internal) has: a port, and task counts scaled on CPU. */
+interface ServingOptions extends WorkloadOptionsBase {
+  /** Port the container listens on (an internal workload's callers use it too). @default 8000 */
   readonly containerPort?: number;
-  /** @default - GET /health every 15 s */
-  readonly healthCheck?: HealthCheckContract;
   /** @default 2 */
   readonly minCount?: number;
   /** @default 6 */
   readonly maxCount?: number;
   /** Target average CPU, percent. @default 60 */
   readonly cpuTargetPercent?: number;
+}
+
+/**
+ * A web workload: another HTTP service behind the environment's one load balancer, reached by
+ * Host and/or path (its own target group and listener rule), autoscaled like the service.
+ */
+export interface WebOptions extends ServingOptions {
+  readonly kind: "web";
+  /** Host names it answers (the certificate's names: edge.domainName, edge.subjectAlternativeNames). @default [] */
+  readonly hosts?: readonly string[];
+  /** Path patterns it answers, e.g. "/admin/*". @default [] */
+  readonly paths?: readonly string[];
+  /** @default - GET /health every 15 s */
+  readonly healthCheck?: HealthCheckContract;
   /** Target requests per task per minute. @default - no request-count policy */
   readonly requestsPerTarget?: number;
 }
@@ -108,18 +112,10 @@ export interface WebOptions extends WorkloadOptionsBase {
  * An internal workload: an HTTP service only the environment's own services reach, by name through
  * ECS Service Connect (`http://<name>:<port>`), with no load balancer.
  */
-export interface InternalOptions extends WorkloadOptionsBase {
+export interface InternalOptions extends ServingOptions {
   readonly kind: "internal";
   /** Who calls it: the service's name (service.name) and names of web, internal or worker workloads. */
   readonly calledBy: readonly string[];
-  /** Port the container listens on; callers reach it at http://<name>:<port>. @default 8000 */
-  readonly port?: number;
-  /** @default 2 */
-  readonly minCount?: number;
-  /** @default 6 */
-  readonly maxCount?: number;
-  /** Target average CPU, percent. @default 60 */
-  readonly cpuTargetPercent?: number;
 }
 
 export type WorkloadOptions = WebOptions | InternalOptions | WorkerOptions | JobOptions;
@@ -230,6 +226,28 @@ export const JOB_GROUP: RuleGroup<JobOptions> = {
   },
 };
 
+/** The port and CPU-scaled task counts of a workload that serves HTTP (web and internal): one declaration for both. */
+const SERVING_RULES: PropRules<ServingOptions> = {
+  containerPort: {
+    description: "Port the container listens on.",
+    check: tcpPort,
+    default: DEFAULT_CONTAINER_PORT,
+  },
+  minCount: { description: "Fewest running tasks.", check: integerIn(1, 1000, "tasks"), default: 2 },
+  maxCount: {
+    description: "Most running tasks.",
+    check: (o) => integerIn(o.minCount ?? 1, 1000, "tasks"),
+    after: ["minCount"],
+    documented: "an integer from minCount to 1000 tasks",
+    default: 6,
+  },
+  cpuTargetPercent: {
+    description: "Target average CPU utilization, percent.",
+    check: integerIn(10, 95, "percent"),
+    default: 60,
+  },
+};
+
 /** AWS allows 5 condition values per listener rule (hosts and paths together). */
 export const RULE_CONDITION_VALUES = 5;
 const pathPattern = check(
@@ -251,20 +269,7 @@ export const WEB_GROUP: RuleGroup<WebOptions> = {
       check: listOf(pathPattern, { max: RULE_CONDITION_VALUES, unique: true }),
       default: [],
     },
-    containerPort: { description: "Port the container listens on.", check: tcpPort, default: 8000 },
-    minCount: { description: "Fewest running tasks.", check: integerIn(1, 1000, "tasks"), default: 2 },
-    maxCount: {
-      description: "Most running tasks.",
-      check: (o) => integerIn(o.minCount ?? 1, 1000, "tasks"),
-      after: ["minCount"],
-      documented: "an integer from minCount to 1000 tasks",
-      default: 6,
-    },
-    cpuTargetPercent: {
-      description: "Target average CPU utilization, percent.",
-      check: integerIn(10, 95, "percent"),
-      default: 60,
-    },
+    ...(SERVING_RULES as PropRules<WebOptions>),
     requestsPerTarget: {
       description: "Target requests per task per minute; unset for no request-count policy.",
       check: optional(integerIn(1, 1000000, "requests")),
@@ -329,24 +334,7 @@ export const INTERNAL_GROUP: RuleGroup<InternalOptions> = {
         { type: "array", items: callerName.schema ?? {}, minItems: 1, uniqueItems: true },
       ),
     },
-    port: {
-      description: "Port the container listens on; callers reach it at http://<name>:<port>.",
-      check: tcpPort,
-      default: 8000,
-    },
-    minCount: { description: "Fewest running tasks.", check: integerIn(1, 1000, "tasks"), default: 2 },
-    maxCount: {
-      description: "Most running tasks.",
-      check: (o) => integerIn(o.minCount ?? 1, 1000, "tasks"),
-      after: ["minCount"],
-      documented: "an integer from minCount to 1000 tasks",
-      default: 6,
-    },
-    cpuTargetPercent: {
-      description: "Target average CPU utilization, percent.",
-      check: integerIn(10, 95, "percent"),
-      default: 60,
-    },
+    ...(SERVING_RULES as PropRules<InternalOptions>),
   },
 };
 

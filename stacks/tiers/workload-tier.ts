@@ -179,7 +179,7 @@ export class WorkloadTier {
       ...placement(input, name),
       namespaceArn: input.serviceTier.namespace!.arn,
       calledBy: w.calledBy,
-      port: w.port,
+      containerPort: w.containerPort,
       minCount: w.minCount,
       maxCount: w.maxCount,
       cpuTargetPercent: w.cpuTargetPercent,
