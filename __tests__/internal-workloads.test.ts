@@ -51,6 +51,24 @@ describe("internal workloads", () => {
     expect(problemsOf(overrideFile({ dev: { workloads } }))).toEqual(expectedProblems("dev", field, allowed));
   });
 
+  test("refuses internal workloads that call each other in a circle, naming each", () => {
+    const problems = problemsOf(
+      overrideFile({
+        dev: {
+          workloads: {
+            pricing: internal({ calledBy: ["api", "stock"] }),
+            stock: internal({ calledBy: ["pricing"] }),
+          },
+        },
+      }),
+    );
+    expect(problems.map((p) => p.field).sort()).toEqual([
+      "workloads.pricing.calledBy",
+      "workloads.stock.calledBy",
+    ]);
+    expect(problems[0]?.allowed).toContain("each caller is deployed after what it calls");
+  });
+
   describe("in an environment", () => {
     const { stack, json } = build(
       "dev",
@@ -105,6 +123,19 @@ describe("internal workloads", () => {
       expect(blockOf(json, stack.serviceTier.service.service).service_connect_configuration).toEqual(client);
       expect(blockOf(json, caller.service).service_connect_configuration).toEqual(client);
       expect(blockOf(json, bystander.service).service_connect_configuration).toBeUndefined();
+    });
+
+    test("deploys each caller after it, and replaces a caller's tasks when what it calls changes", () => {
+      const pricingService = `aws_ecs_service.${pricing.service.friendlyUniqueId}`;
+      for (const service of [stack.serviceTier.service.service, caller.service]) {
+        const block = blockOf(json, service);
+        expect(block.depends_on).toContain(pricingService);
+        expect(block.triggers).toEqual({ service_connect_calls: "pricing:9000" });
+        expect(block.force_new_deployment).toBe(true);
+      }
+      const other = blockOf(json, bystander.service);
+      expect(other.depends_on ?? []).not.toContain(pricingService);
+      expect(other.triggers).toBeUndefined();
     });
 
     test("lets only its callers connect, on its port", () => {

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { addServiceAutoscaling } from "./fargate-service/autoscaling";
-import { workloadServiceConfig } from "./fargate-service/workload-service";
+import { serviceConnectTriggers, workloadServiceConfig } from "./fargate-service/workload-service";
 import type { WorkloadServiceProps } from "./fargate-service/workload-service";
 import { SERVICE_CONNECT_PORT_NAME } from "./model/service-connect";
 import { WorkloadTask } from "./workload-task";
@@ -13,6 +13,8 @@ export interface InternalWorkloadProps extends WorkloadServiceProps {
   readonly task: WorkloadTaskProps;
   /** Who calls it (service or workload names); recorded for the outputs, the groups come from the flows. */
   readonly calledBy: readonly string[];
+  /** Internal workloads it calls itself, `<name>:<port>` (its tasks are replaced when they change). */
+  readonly calls: readonly string[];
   /** ARN of the environment's Cloud Map HTTP namespace (Service Connect). */
   readonly namespaceArn: string;
   /** Port the container listens on; callers reach it at http://<name>:<containerPort>. */
@@ -56,6 +58,10 @@ export class InternalWorkload extends Construct {
         waitForDeployment: props.waitForDeployment,
         dependsOn: props.dependsOn ?? [],
       }),
+      triggers:
+        props.calls.length > 0
+          ? serviceConnectTriggers({ namespaceArn: props.namespaceArn, calls: props.calls })
+          : undefined,
       serviceConnectConfiguration: {
         enabled: true,
         namespace: props.namespaceArn,

@@ -96,7 +96,7 @@ export class QueueWorker extends Construct {
         securityGroupIds: props.securityGroupIds,
         capacityProvider: props.spot ? "FARGATE_SPOT" : "FARGATE",
         waitForDeployment: props.waitForDeployment,
-        serviceConnectNamespaceArn: props.serviceConnectNamespaceArn,
+        serviceConnect: props.serviceConnect,
         dependsOn: props.dependsOn ?? [],
       }),
     );

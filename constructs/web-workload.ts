@@ -108,7 +108,7 @@ export class WebWorkload extends Construct {
         securityGroupIds: props.securityGroupIds,
         capacityProvider: "FARGATE",
         waitForDeployment: props.waitForDeployment,
-        serviceConnectNamespaceArn: props.serviceConnectNamespaceArn,
+        serviceConnect: props.serviceConnect,
         // The rule must attach the target group to the load balancer before the service registers in it.
         dependsOn: [this.rule, ...(props.dependsOn ?? [])],
       }),

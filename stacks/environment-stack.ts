@@ -4,11 +4,7 @@ import { Aspects } from "cdktf";
 import { DEPLOYMENT_ALARM_IDS, alarmName } from "../constructs/model/alarms";
 import { targetGroupNamePrefixFor } from "../constructs/model/load-balancer";
 import { tierFlows, workloadFlows } from "../constructs/model/security-groups";
-import {
-  internalCallFlows,
-  internalWorkloads,
-  serviceConnectCallers,
-} from "../constructs/model/service-connect";
+import { internalCallFlows, internalWorkloads, callsOf } from "../constructs/model/service-connect";
 import type { TierFlow } from "../constructs/model/security-groups";
 import type { EnvironmentSettings, ProjectSettings } from "./config/settings";
 import { DestroyProtection } from "./destroy-protection";
@@ -154,7 +150,7 @@ export class EnvironmentStack extends ProjectStack {
 function serviceConnectOf({ workloads, service }: EnvironmentSettings) {
   return {
     namespace: internalWorkloads(workloads).length > 0,
-    serviceCalls: serviceConnectCallers(workloads).has(service.name),
+    serviceCalls: callsOf(service.name, workloads),
   };
 }
 

@@ -30,7 +30,8 @@ import { throwIfProblems } from "../model/checks";
 import { REQUEST_COUNT_LABEL_CHECK, addServiceAutoscaling } from "./autoscaling";
 import { execStatements, executionRoleStatements } from "./iam-statements";
 import { addTaskRole } from "./task-roles";
-import { serviceConnectClient } from "./workload-service";
+import { serviceConnectClient, serviceConnectTriggers } from "./workload-service";
+import type { ServiceConnectClient } from "./workload-service";
 import type { ContainerDefinitionInput } from "./task-definition";
 import { acceptLogRetention } from "../support/accepted-findings";
 import { acceptFindings } from "../support/accepted-findings";
@@ -70,12 +71,11 @@ export interface FargateServiceProps extends ServiceOptions {
    */
   readonly dependsOn?: readonly ITerraformDependable[];
   /**
-   * The environment's Service Connect namespace, when the service calls an internal workload
-   * (a client only: it publishes nothing).
+   * Service Connect, when the service calls an internal workload (a client only: it publishes nothing).
    *
    * @default - no Service Connect
    */
-  readonly serviceConnectNamespaceArn?: string;
+  readonly serviceConnect?: ServiceConnectClient;
   /**
    * KMS key of ECS Exec: it encrypts the session channel and the sessions' own log group (its
    * policy must let CloudWatch Logs use it for that group). The task role may decrypt this key only.
@@ -462,7 +462,8 @@ export class FargateService extends Construct {
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       enableExecuteCommand: p.enableExecuteCommand,
-      serviceConnectConfiguration: serviceConnectClient(p.serviceConnectNamespaceArn),
+      serviceConnectConfiguration: serviceConnectClient(p.serviceConnect),
+      triggers: serviceConnectTriggers(p.serviceConnect),
       dependsOn: [this.capacityProviders, ...(p.dependsOn ?? [])],
       waitForSteadyState: p.waitForDeployment,
       lifecycle: {

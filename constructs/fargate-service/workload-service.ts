@@ -22,11 +22,19 @@ export interface WorkloadServiceProps {
    */
   readonly dependsOn?: readonly ITerraformDependable[];
   /**
-   * The environment's Service Connect namespace, when the workload calls an internal workload.
+   * Service Connect, when the workload calls an internal workload.
    *
    * @default - no Service Connect (an internal workload sets its own)
    */
-  readonly serviceConnectNamespaceArn?: string;
+  readonly serviceConnect?: ServiceConnectClient;
+}
+
+/** A caller of internal workloads: the namespace it joins, and what it calls there. */
+export interface ServiceConnectClient {
+  /** ARN of the environment's Cloud Map namespace. */
+  readonly namespaceArn: string;
+  /** `<name>:<port>` of each internal workload it calls, sorted. */
+  readonly calls: readonly string[];
 }
 
 export interface WorkloadServiceInput {
@@ -41,12 +49,20 @@ export interface WorkloadServiceInput {
   readonly waitForDeployment: boolean;
   readonly dependsOn: readonly ITerraformDependable[];
   /** @default - no Service Connect */
-  readonly serviceConnectNamespaceArn?: string;
+  readonly serviceConnect?: ServiceConnectClient;
 }
 
 /** A Service Connect client in the namespace (it may call the namespace's services, publishes none). */
-export function serviceConnectClient(namespaceArn: string | undefined) {
-  return namespaceArn === undefined ? undefined : { enabled: true, namespace: namespaceArn };
+export function serviceConnectClient(client: ServiceConnectClient | undefined) {
+  return client === undefined ? undefined : { enabled: true, namespace: client.namespaceArn };
+}
+
+/**
+ * A task resolves only the Service Connect names that existed when it started: a caller's tasks
+ * are replaced (a new deployment, force_new_deployment) whenever what it calls changes.
+ */
+export function serviceConnectTriggers(client: ServiceConnectClient | undefined) {
+  return client === undefined ? undefined : { service_connect_calls: client.calls.join(" ") };
 }
 
 export function workloadServiceConfig(input: WorkloadServiceInput): EcsServiceConfig {
@@ -71,7 +87,8 @@ export function workloadServiceConfig(input: WorkloadServiceInput): EcsServiceCo
     propagateTags: "SERVICE",
     enableEcsManagedTags: true,
     waitForSteadyState: input.waitForDeployment,
-    serviceConnectConfiguration: serviceConnectClient(input.serviceConnectNamespaceArn),
+    serviceConnectConfiguration: serviceConnectClient(input.serviceConnect),
+    triggers: serviceConnectTriggers(input.serviceConnect),
     dependsOn: [...input.dependsOn],
     lifecycle: { ignoreChanges: ["desired_count"] },
   };

@@ -21,13 +21,58 @@ export function internalWorkloads(workloads: Workloads): Array<[string, Internal
   return Object.entries(workloads).filter((e): e is [string, InternalOptions] => e[1].kind === "internal");
 }
 
-/** Names (the service's or workloads') that call at least one internal workload. */
-export function serviceConnectCallers(workloads: Workloads): ReadonlySet<string> {
-  return new Set(internalWorkloads(workloads).flatMap(([, w]) => w.calledBy));
+/** The internal workloads a caller calls, as `<name>:<port>`, sorted (empty when it calls none). */
+export function callsOf(caller: string, workloads: Workloads): string[] {
+  return internalWorkloads(workloads)
+    .filter(([, w]) => w.calledBy.includes(caller))
+    .map(([name, w]) => `${name}:${w.containerPort ?? DEFAULT_CONTAINER_PORT}`)
+    .sort();
 }
 
-/** Callers an internal workload names that are not ECS services of the environment. */
+/**
+ * Internal workloads that call each other in a circle. Service Connect gives a task only the names
+ * that existed when it started, so each caller is deployed after what it calls: a circle has no
+ * such order.
+ */
+function callCycleProblems(workloads: Workloads): Problem[] {
+  const calls = new Map(internalWorkloads(workloads).map(([name]) => [name, callsOf(name, workloads)]));
+  const names = (list: readonly string[]) => list.map((c) => c.split(":")[0] as string);
+  const cycleFrom = (start: string): string[] | undefined => {
+    const walk = (node: string, path: string[]): string[] | undefined => {
+      for (const next of names(calls.get(node) ?? [])) {
+        if (next === start) {
+          if (path.length > 1) return [...path, next];
+          continue; // calling itself is refused on its own
+        }
+        if (!path.includes(next)) {
+          const found = walk(next, [...path, next]);
+          if (found) return found;
+        }
+      }
+      return undefined;
+    };
+    return walk(start, [start]);
+  };
+  return [...calls.keys()].flatMap((name) => {
+    const cycle = cycleFrom(name);
+    return cycle === undefined
+      ? []
+      : [
+          {
+            field: `workloads${entryPath(name)}.calledBy`,
+            value: internalWorkloads(workloads).find(([n]) => n === name)?.[1].calledBy,
+            allowed: `callers that ${name} does not call, directly or through other internal workloads (here ${cycle.join(" calls ")}): Service Connect gives a task only the names that existed when it started, so each caller is deployed after what it calls, and a circle has no such order`,
+          },
+        ];
+  });
+}
+
+/** Callers an internal workload names that are not ECS services of the environment, and circles of calls. */
 export function internalCallerProblems(serviceName: string, workloads: Workloads): Problem[] {
+  return [...unknownCallerProblems(serviceName, workloads), ...callCycleProblems(workloads)];
+}
+
+function unknownCallerProblems(serviceName: string, workloads: Workloads): Problem[] {
   const services = [
     serviceName,
     ...Object.entries(workloads)

@@ -42,9 +42,9 @@ export interface ServiceTierInput {
   readonly edge: EdgeTier;
   /**
    * Service Connect: whether the environment has internal workloads (then a Cloud Map namespace
-   * exists), and whether the service calls one of them.
+   * exists), and the ones the service calls (`<name>:<port>`).
    */
-  readonly serviceConnect: { readonly namespace: boolean; readonly serviceCalls: boolean };
+  readonly serviceConnect: { readonly namespace: boolean; readonly serviceCalls: readonly string[] };
 }
 
 export class ServiceTier {
@@ -129,7 +129,10 @@ export class ServiceTier {
       taskRoleBroadAccessAcknowledged: svc.taskRoleBroadAccessAcknowledged,
       waitForDeployment: svc.waitForDeployment,
       deploymentAlarmNames: input.deploymentAlarmNames,
-      serviceConnectNamespaceArn: input.serviceConnect.serviceCalls ? this.namespace?.arn : undefined,
+      serviceConnect:
+        this.namespace !== undefined && input.serviceConnect.serviceCalls.length > 0
+          ? { namespaceArn: this.namespace.arn, calls: input.serviceConnect.serviceCalls }
+          : undefined,
     });
   }
 }

@@ -4,6 +4,7 @@
  * group, reaching only the data stores it names. Their queues share one environment key.
  */
 import type { Construct } from "constructs";
+import { dependable } from "cdktf";
 import type { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { KmsKey } from "../../constructs/kms-key";
 import { acceptFindings } from "../../constructs/support/accepted-findings";
@@ -19,7 +20,8 @@ import type {
 } from "../../constructs/model/workloads";
 import { InternalWorkload } from "../../constructs/internal-workload";
 import { CONTAINER_NAME } from "../../constructs/model/fargate-service";
-import { serviceConnectCallers } from "../../constructs/model/service-connect";
+import { callsOf } from "../../constructs/model/service-connect";
+import type { ServiceConnectClient } from "../../constructs/fargate-service/workload-service";
 import { WebWorkload } from "../../constructs/web-workload";
 import { workloadGroup } from "../../constructs/model/security-groups";
 import type { DashboardWorkload } from "../../constructs/operations-dashboard";
@@ -94,6 +96,31 @@ export class WorkloadTier {
     this.internals = internals;
     this.workers = workers;
     this.jobs = jobs;
+    this.deployCallersAfterCallees(input);
+  }
+
+  /**
+   * Service Connect gives a task only the names that existed when it started (AWS: deploy each
+   * caller after what it calls): every caller's ECS service depends on those of the internal
+   * workloads it calls. Circles are refused at synth.
+   */
+  private deployCallersAfterCallees(input: WorkloadTierInput): void {
+    const services: Record<string, EcsService> = {
+      [input.service.name]: input.serviceTier.service.service,
+      ...Object.fromEntries(
+        [
+          ...Object.entries(this.webs),
+          ...Object.entries(this.internals),
+          ...Object.entries(this.workers),
+        ].map(([name, w]) => [name, w.service]),
+      ),
+    };
+    for (const internal of Object.values(this.internals)) {
+      for (const caller of internal.calledBy) {
+        const service = services[caller];
+        if (service) service.dependsOn = [...(service.dependsOn ?? []), dependable(internal.service)];
+      }
+    }
   }
 
   /** The web, internal and worker workloads' ECS services. */
@@ -159,7 +186,7 @@ export class WorkloadTier {
       cpuTargetPercent: w.cpuTargetPercent,
       requestsPerTarget: options.requestsPerTarget,
       waitForDeployment: input.service.waitForDeployment,
-      serviceConnectNamespaceArn: clientNamespace(input, name),
+      serviceConnect: serviceConnectFor(input, name),
       dependsOn: [capacityProviders],
     });
   }
@@ -179,6 +206,7 @@ export class WorkloadTier {
       ...placement(input, name),
       namespaceArn: input.serviceTier.namespace!.arn,
       calledBy: w.calledBy,
+      calls: callsOf(name, input.workloads),
       containerPort: w.containerPort,
       minCount: w.minCount,
       maxCount: w.maxCount,
@@ -209,7 +237,7 @@ export class WorkloadTier {
       backlogPerTask: w.backlogPerTask,
       spot: w.spot,
       waitForDeployment: input.service.waitForDeployment,
-      serviceConnectNamespaceArn: clientNamespace(input, name),
+      serviceConnect: serviceConnectFor(input, name),
       dependsOn: [capacityProviders],
     });
   }
@@ -254,9 +282,11 @@ function addQueueKey(scope: Construct, context: EnvironmentContext, jobs: boolea
   });
 }
 
-/** The namespace, when the workload calls an internal workload (a Service Connect client). */
-function clientNamespace(input: WorkloadTierInput, name: string): string | undefined {
-  return serviceConnectCallers(input.workloads).has(name) ? input.serviceTier.namespace?.arn : undefined;
+/** The namespace and what the workload calls there, when it calls an internal workload (a Service Connect client). */
+function serviceConnectFor(input: WorkloadTierInput, name: string): ServiceConnectClient | undefined {
+  const calls = callsOf(name, input.workloads);
+  const namespace = input.serviceTier.namespace;
+  return namespace === undefined || calls.length === 0 ? undefined : { namespaceArn: namespace.arn, calls };
 }
 
 function placement(input: WorkloadTierInput, name: string) {
