@@ -3,12 +3,13 @@ import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscalin
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { addServiceAutoscaling } from "./fargate-service/autoscaling";
 import { serviceConnectTriggers, workloadServiceConfig } from "./fargate-service/workload-service";
-import type { WorkloadServiceProps } from "./fargate-service/workload-service";
+import type { ServingWorkloadProps } from "./fargate-service/workload-service";
 import { SERVICE_CONNECT_PORT_NAME } from "./model/service-connect";
+import { WORKLOAD_SCALING } from "./model/workloads";
 import { WorkloadTask } from "./workload-task";
 import type { WorkloadTaskProps } from "./workload-task";
 
-export interface InternalWorkloadProps extends WorkloadServiceProps {
+export interface InternalWorkloadProps extends ServingWorkloadProps {
   /** The workload's task; the internal workload adds its named port. */
   readonly task: WorkloadTaskProps;
   /** Who calls it (service or workload names); recorded for the outputs, the groups come from the flows. */
@@ -17,11 +18,6 @@ export interface InternalWorkloadProps extends WorkloadServiceProps {
   readonly calls: readonly string[];
   /** ARN of the environment's Cloud Map HTTP namespace (Service Connect). */
   readonly namespaceArn: string;
-  /** Port the container listens on; callers reach it at http://<name>:<containerPort>. */
-  readonly containerPort: number;
-  readonly minCount: number;
-  readonly maxCount: number;
-  readonly cpuTargetPercent: number;
 }
 
 /**
@@ -87,8 +83,7 @@ export class InternalWorkload extends Construct {
         minCount: props.minCount,
         maxCount: props.maxCount,
         cpuTargetPercent: props.cpuTargetPercent,
-        scaleInCooldownSeconds: 300,
-        scaleOutCooldownSeconds: 60,
+        ...WORKLOAD_SCALING,
       },
       namePrefix: `${namePrefix}-${name}`,
       resourceId: `service/${props.clusterName}/${this.service.name}`,

@@ -7,7 +7,7 @@ import { workloadServiceConfig } from "./fargate-service/workload-service";
 import type { WorkloadServiceProps } from "./fargate-service/workload-service";
 import type { PolicyStatement } from "./model/iam";
 import { jsonencode } from "./model/json-encode";
-import { QUEUE_URL_VARIABLE, WORKER_SCALING } from "./model/workloads";
+import { QUEUE_URL_VARIABLE, WORKLOAD_SCALING } from "./model/workloads";
 import type { QueueOptions } from "./model/workloads";
 import { WorkloadTask } from "./workload-task";
 import type { WorkloadTaskProps } from "./workload-task";
@@ -118,8 +118,8 @@ export class QueueWorker extends Construct {
       resourceId: target.resourceId,
       targetTrackingScalingPolicyConfiguration: {
         targetValue: props.backlogPerTask,
-        scaleInCooldown: WORKER_SCALING.scaleInCooldownSeconds,
-        scaleOutCooldown: WORKER_SCALING.scaleOutCooldownSeconds,
+        scaleInCooldown: WORKLOAD_SCALING.scaleInCooldownSeconds,
+        scaleOutCooldown: WORKLOAD_SCALING.scaleOutCooldownSeconds,
         customizedMetricSpecification: {
           metrics: [
             {

@@ -7,14 +7,15 @@ import { addServiceAutoscaling } from "./fargate-service/autoscaling";
 import { addIpTargetGroup } from "./load-balancer";
 import { CONTAINER_NAME } from "./model/fargate-service";
 import { workloadServiceConfig } from "./fargate-service/workload-service";
-import type { WorkloadServiceProps } from "./fargate-service/workload-service";
+import type { ServingWorkloadProps } from "./fargate-service/workload-service";
 import { containerHealthCheck } from "./model/health-check";
 import type { HealthCheckContract } from "./model/health-check";
 import { acceptFindings } from "./support/accepted-findings";
+import { WORKLOAD_SCALING } from "./model/workloads";
 import { WorkloadTask } from "./workload-task";
 import type { WorkloadTaskProps } from "./workload-task";
 
-export interface WebWorkloadProps extends WorkloadServiceProps {
+export interface WebWorkloadProps extends ServingWorkloadProps {
   /** The workload's task; the web workload adds its port and container health check. */
   readonly task: WorkloadTaskProps;
   readonly vpcId: string;
@@ -25,16 +26,12 @@ export interface WebWorkloadProps extends WorkloadServiceProps {
   /** name_prefix of the target group (at most 6 characters). */
   readonly targetGroupNamePrefix: string;
   readonly deregistrationDelaySeconds: number;
-  readonly containerPort: number;
   readonly healthCheck: HealthCheckContract;
   /** Host names and path patterns of the rule (at least one of the two). */
   readonly hosts: readonly string[];
   readonly paths: readonly string[];
   /** The rule's priority, derived from the workload's name. */
   readonly priority: number;
-  readonly minCount: number;
-  readonly maxCount: number;
-  readonly cpuTargetPercent: number;
   /** @default - no request-count policy */
   readonly requestsPerTarget?: number;
 }
@@ -88,8 +85,7 @@ export class WebWorkload extends Construct {
         maxCount: props.maxCount,
         cpuTargetPercent: props.cpuTargetPercent,
         requestsPerTarget: props.requestsPerTarget,
-        scaleInCooldownSeconds: 300,
-        scaleOutCooldownSeconds: 60,
+        ...WORKLOAD_SCALING,
       },
       requestCountResourceLabel: `${props.loadBalancerArnSuffix}/${this.targetGroup.arnSuffix}`,
       namePrefix: name,

@@ -29,6 +29,14 @@ export interface WorkloadServiceProps {
   readonly serviceConnect?: ServiceConnectClient;
 }
 
+/** What a workload that serves HTTP (web or internal) adds: its port, and task counts scaled on CPU. */
+export interface ServingWorkloadProps extends WorkloadServiceProps {
+  readonly containerPort: number;
+  readonly minCount: number;
+  readonly maxCount: number;
+  readonly cpuTargetPercent: number;
+}
+
 /** A caller of internal workloads: the namespace it joins, and what it calls there. */
 export interface ServiceConnectClient {
   /** ARN of the environment's Cloud Map namespace. */

@@ -85,33 +85,46 @@ export function cloudWatchLogsKeyStatement(
 }
 
 /**
- * Key-policy statement letting CloudWatch alarms of this account (aws:SourceAccount: not another
- * account's alarms, the confused deputy) publish to a topic encrypted with the key.
+ * Key-policy statement letting an AWS service act for this account only (aws:SourceAccount: not
+ * for another account's resources, the confused deputy).
  */
-export function cloudWatchAlarmsKeyStatement(accountId: string): PolicyStatement {
+function sameAccountServiceKeyStatement(
+  sid: string,
+  service: string,
+  actions: readonly string[],
+  accountId: string,
+): PolicyStatement {
   return {
-    sid: "CloudWatchAlarmsPublishToEncryptedTopic",
+    sid,
     effect: "Allow",
-    principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-    actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    principals: [{ type: "Service", identifiers: [service] }],
+    actions: [...actions],
     resources: ["*"],
     condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
   };
 }
 
+/** CloudWatch alarms of this account may publish to a topic encrypted with the key. */
+export function cloudWatchAlarmsKeyStatement(accountId: string): PolicyStatement {
+  return sameAccountServiceKeyStatement(
+    "CloudWatchAlarmsPublishToEncryptedTopic",
+    "cloudwatch.amazonaws.com",
+    ["kms:Decrypt", "kms:GenerateDataKey*"],
+    accountId,
+  );
+}
+
 /**
- * Key-policy statement letting EventBridge rules of this account (aws:SourceAccount) deliver to a
- * queue encrypted with the key: a job's rule that records its failed runs in its dead-letter queue.
+ * EventBridge rules of this account may deliver to a queue encrypted with the key: a job's rule
+ * that records its failed runs in its dead-letter queue.
  */
 export function eventBridgeQueueKeyStatement(accountId: string): PolicyStatement {
-  return {
-    sid: "EventBridgeDeliversToEncryptedQueues",
-    effect: "Allow",
-    principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["*"],
-    condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
-  };
+  return sameAccountServiceKeyStatement(
+    "EventBridgeDeliversToEncryptedQueues",
+    "events.amazonaws.com",
+    ["kms:Decrypt", "kms:GenerateDataKey"],
+    accountId,
+  );
 }
 
 /**

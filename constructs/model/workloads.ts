@@ -418,5 +418,5 @@ export function withWorkloadDefaults<W extends WorkloadOptions>(workload: W): Re
 /** The variable that tells a worker's container its queue. */
 export const QUEUE_URL_VARIABLE = "QUEUE_URL";
 
-/** Scale out fast when work piles up, in slowly (a task may be mid-message). */
-export const WORKER_SCALING = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 } as const;
+/** Every workload service scales out fast when work piles up, in slowly (a task may be mid-request or mid-message). */
+export const WORKLOAD_SCALING = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 } as const;
